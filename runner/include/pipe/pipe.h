@@ -1,0 +1,333 @@
+/*
+ * pipe.h — the public plugin SDK of pipe.
+ *
+ * This is the only header a stage plugin includes. A plugin is a shared
+ * object exporting one function, PIPE_ENTRY_SYMBOL ("pipe_plugin_entry"),
+ * that returns a pointer to a static pipe_plugin descriptor. The descriptor
+ * declares the stage's parameters and its input and output tensor ports;
+ * the runner validates pipelines against those declarations before running
+ * anything, and `pipe inspect` prints them.
+ *
+ * Everything a stage needs at run time comes through the pipe_ctx handle:
+ * its parameters, the tensor store, a seeded RNG, a logger, a progress
+ * reporter, metrics, the output directory and atomic file writing.
+ *
+ * Compatibility: a plugin built against ABI major M is loaded only by a
+ * runner of ABI major M. Minor versions only add fields at the end of the
+ * descriptor (its struct_size tells the runner how much of it exists) and
+ * add functions.
+ */
+#ifndef PIPE_PIPE_H
+#define PIPE_PIPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PIPE_ABI_MAJOR 1
+#define PIPE_ABI_MINOR 0
+#define PIPE_ENTRY_SYMBOL "pipe_plugin_entry"
+
+/* Mark the symbols a plugin exports. */
+#define PIPE_EXPORT __attribute__((visibility("default")))
+
+/* ------------------------------------------------------------------ */
+/* Tensors                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum pipe_dtype {
+    PIPE_F32 = 0,
+    PIPE_F64 = 1,
+    PIPE_I32 = 2,
+    PIPE_I64 = 3,
+    PIPE_U8 = 4,
+} pipe_dtype;
+
+/* Bit masks of dtypes, used in port declarations. */
+#define PIPE_DT(d) (1u << (d))
+#define PIPE_DT_FLOAT (PIPE_DT(PIPE_F32) | PIPE_DT(PIPE_F64))
+#define PIPE_DT_INT (PIPE_DT(PIPE_I32) | PIPE_DT(PIPE_I64) | PIPE_DT(PIPE_U8))
+#define PIPE_DT_ANY (PIPE_DT_FLOAT | PIPE_DT_INT)
+
+#define PIPE_MAX_RANK 4
+
+/* Values of a row-split tensor (u8, rank 1, one entry per row). */
+enum { PIPE_PART_TRAIN = 0, PIPE_PART_VAL = 1, PIPE_PART_TEST = 2 };
+
+/*
+ * A contiguous row-major tensor. Tensors are reference counted: a new
+ * tensor holds one reference, owned by whoever created it. Publishing a
+ * tensor with pipe_put() hands that reference to the store. Inputs
+ * obtained with pipe_input() are borrowed: valid until the stage returns;
+ * never modify them. Call pipe_tensor_retain() to keep one longer.
+ */
+typedef struct pipe_tensor {
+    pipe_dtype dtype;
+    int rank;
+    int64_t shape[PIPE_MAX_RANK];
+    void *data;     /* shape[0] * ... * shape[rank-1] elements */
+    char **columns; /* NULL, or shape[1] column names (rank-2 tables) */
+    int refcount;   /* managed by retain / release */
+} pipe_tensor;
+
+/* Size in bytes of one element of `dtype`. */
+size_t pipe_dtype_size(pipe_dtype dtype);
+/* "f32", "f64", "i32", "i64" or "u8". */
+const char *pipe_dtype_name(pipe_dtype dtype);
+/* Human-readable list of the dtypes in `mask`, e.g. "f32 or f64". */
+const char *pipe_dtype_mask_name(unsigned mask, char *buf, size_t size);
+
+/* A new zero-filled tensor with one reference, or NULL when out of memory
+ * or when rank/shape are invalid. */
+pipe_tensor *pipe_tensor_new(pipe_dtype dtype, int rank, const int64_t *shape);
+/* Shorthands for rank 1 and rank 2. */
+pipe_tensor *pipe_tensor_new1(pipe_dtype dtype, int64_t n);
+pipe_tensor *pipe_tensor_new2(pipe_dtype dtype, int64_t rows, int64_t cols);
+void pipe_tensor_retain(pipe_tensor *t);
+/* Drop one reference; frees the tensor when none is left. NULL is a no-op. */
+void pipe_tensor_release(pipe_tensor *t);
+
+/* Number of elements. */
+int64_t pipe_tensor_count(const pipe_tensor *t);
+/* Number of rows (shape[0]) and of columns (shape[1], or 1 for rank 1). */
+int64_t pipe_tensor_rows(const pipe_tensor *t);
+int64_t pipe_tensor_cols(const pipe_tensor *t);
+/* Element i (flat index) converted to double, whatever the dtype. */
+double pipe_tensor_get(const pipe_tensor *t, int64_t i);
+/* Store v, converted to the tensor's dtype, at flat index i. */
+void pipe_tensor_set(pipe_tensor *t, int64_t i, double v);
+
+/* Give a rank-2 tensor column names (copied). Returns 0, or -1 on
+ * out-of-memory or when n differs from shape[1]. */
+int pipe_tensor_set_columns(pipe_tensor *t, const char *const *names, int64_t n);
+/* Index of the column called `name`, or -1. */
+int64_t pipe_tensor_column(const pipe_tensor *t, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Parameters                                                           */
+/* ------------------------------------------------------------------ */
+
+typedef enum pipe_param_type {
+    PIPE_PARAM_INT,
+    PIPE_PARAM_FLOAT,
+    PIPE_PARAM_BOOL,
+    PIPE_PARAM_STRING,
+    PIPE_PARAM_CHOICE,      /* a string from a fixed list */
+    PIPE_PARAM_INT_LIST,    /* [1, 2, 3] */
+    PIPE_PARAM_FLOAT_LIST,  /* [0.85, 0.148, 0.002] */
+    PIPE_PARAM_STRING_LIST, /* [E1, px1, py1]; a single string is a list of one */
+    PIPE_PARAM_MAP,         /* any YAML value; the plugin reads it as a pipe_value */
+} pipe_param_type;
+
+/*
+ * The declaration of one parameter. `def` is the default written as it
+ * would be in YAML ("0.001", "[128, 64, 32]", "adam"); NULL means the
+ * parameter is required. For numbers (and each number of a list), `min`
+ * and `max` bound the value when min < max. For PIPE_PARAM_CHOICE,
+ * `choices` is a "|"-separated list ("standard|minmax").
+ */
+typedef struct pipe_param_decl {
+    const char *name;
+    pipe_param_type type;
+    const char *def;
+    double min, max;
+    const char *choices;
+    const char *doc;
+} pipe_param_decl;
+
+/*
+ * The declaration of one tensor port. In the pipeline file a stage maps
+ * port names to tensor names (`inputs: {table: events}`); an unmapped
+ * port uses its own name as the tensor name. `dtypes` is a PIPE_DT mask;
+ * `rank` is 0 for any rank. An optional input may be left out; an
+ * optional output is written only when the pipeline maps it.
+ */
+typedef struct pipe_port_decl {
+    const char *name;
+    unsigned dtypes;
+    int rank;
+    int optional;
+    const char *doc;
+} pipe_port_decl;
+
+/* A YAML value as the plugin sees it (PIPE_PARAM_MAP parameters). */
+typedef enum pipe_value_kind {
+    PIPE_VALUE_SCALAR,
+    PIPE_VALUE_LIST,
+    PIPE_VALUE_MAP,
+} pipe_value_kind;
+
+typedef struct pipe_value {
+    pipe_value_kind kind;
+    const char *scalar;        /* SCALAR: the text */
+    size_t count;              /* LIST, MAP: number of items */
+    const char **keys;         /* MAP: the keys */
+    struct pipe_value *items;  /* LIST, MAP: the items */
+    int line, column;          /* where it starts in the pipeline file (1-based) */
+    int *key_lines, *key_columns; /* MAP: where each key starts */
+} pipe_value;
+
+/* Item `key` of a map value, or NULL. */
+const pipe_value *pipe_value_get(const pipe_value *map, const char *key);
+
+/* ------------------------------------------------------------------ */
+/* The stage context                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef struct pipe_ctx pipe_ctx;
+
+/* Identity of the running stage. */
+const char *pipe_stage_id(const pipe_ctx *ctx);
+const char *pipe_pipeline_name(const pipe_ctx *ctx);
+/* Thread count of the run (--threads); BLAS is already set to it. */
+int pipe_threads(const pipe_ctx *ctx);
+/* Rank and size of the run (1 process today; MPI later). */
+int pipe_rank(const pipe_ctx *ctx);
+int pipe_size(const pipe_ctx *ctx);
+/* Nonzero when the run is quiet (--quiet). */
+int pipe_quiet(const pipe_ctx *ctx);
+
+/* Parameters, already validated against the declaration (type, range,
+ * choices), with defaults applied. Asking for an undeclared name or the
+ * wrong type aborts with a message: that is a bug in the plugin. */
+int64_t pipe_param_int(const pipe_ctx *ctx, const char *name);
+double pipe_param_float(const pipe_ctx *ctx, const char *name);
+int pipe_param_bool(const pipe_ctx *ctx, const char *name);
+/* STRING or CHOICE. Owned by the runner. */
+const char *pipe_param_string(const pipe_ctx *ctx, const char *name);
+/* Lists: number of items, and item i. */
+size_t pipe_param_count(const pipe_ctx *ctx, const char *name);
+int64_t pipe_param_int_at(const pipe_ctx *ctx, const char *name, size_t i);
+double pipe_param_float_at(const pipe_ctx *ctx, const char *name, size_t i);
+const char *pipe_param_string_at(const pipe_ctx *ctx, const char *name, size_t i);
+/* Any parameter as its YAML value, or NULL when absent and without default. */
+const pipe_value *pipe_param_value(const pipe_ctx *ctx, const char *name);
+/* Nonzero when the pipeline file (or --set) gave the parameter. */
+int pipe_param_given(const pipe_ctx *ctx, const char *name);
+
+/* Report an error about parameter `name` (or about `value`, part of it):
+ * the message is prefixed with file:line:column, the stage id and the
+ * parameter. Returns -1 so that `return pipe_param_error(...)` reads well. */
+int pipe_param_error(pipe_ctx *ctx, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int pipe_value_error(pipe_ctx *ctx, const char *name, const pipe_value *value,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Report a run-time error of the stage (prefixed with the stage id).
+ * Returns -1. */
+int pipe_error(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Tensors. pipe_input() returns the tensor mapped to input port `port`
+ * (borrowed), or NULL for an optional port left unmapped. pipe_output()
+ * publishes `t` under the name mapped to output port `port`, taking over
+ * the caller's reference; returns 0, or -1 (with an error reported). */
+const pipe_tensor *pipe_input(pipe_ctx *ctx, const char *port);
+int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t);
+/* Nonzero when output port `port` is wanted by the pipeline (mapped, or
+ * not optional). */
+int pipe_output_wanted(const pipe_ctx *ctx, const char *port);
+/* The tensor name an input or output port is mapped to. */
+const char *pipe_port_tensor(const pipe_ctx *ctx, const char *port);
+
+/* Seeded random numbers: each stage gets its own stream derived from the
+ * pipeline seed and the stage id, so runs repeat exactly. */
+typedef struct pipe_rng {
+    uint64_t s[4];
+} pipe_rng;
+pipe_rng *pipe_ctx_rng(pipe_ctx *ctx);
+void pipe_rng_seed(pipe_rng *rng, uint64_t seed);
+uint64_t pipe_rng_u64(pipe_rng *rng);
+/* Uniform in [0, 1). */
+double pipe_rng_uniform(pipe_rng *rng);
+/* Uniform integer in [0, n). */
+uint64_t pipe_rng_below(pipe_rng *rng, uint64_t n);
+/* Standard normal. */
+double pipe_rng_normal(pipe_rng *rng);
+/* Shuffle n int64 indices in place (Fisher–Yates). */
+void pipe_rng_shuffle(pipe_rng *rng, int64_t *idx, int64_t n);
+
+/* Logging to stderr, prefixed with the stage id; silent with --quiet
+ * (warnings are always shown). */
+void pipe_log(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pipe_warn(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Progress: step `done` of `total` with a short status text. On a
+ * terminal, one updating line with an ETA; otherwise one line each time
+ * another tenth of the work is done; nothing when quiet. */
+void pipe_progress(pipe_ctx *ctx, int64_t done, int64_t total, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Metrics for metrics.json, under the stage id. Keys may contain dots to
+ * nest ("mass_bins.80-100.mae"). Re-setting a key replaces its value. */
+void pipe_metric(pipe_ctx *ctx, const char *key, double value);
+void pipe_metric_string(pipe_ctx *ctx, const char *key, const char *value);
+/* Figures that differ from run to run (timings, throughput) go to run.json
+ * under the stage, never to metrics.json, which must repeat byte for byte. */
+void pipe_info(pipe_ctx *ctx, const char *key, double value);
+
+/* Sum `n` doubles across the ranks of the run, in place. The one place
+ * where reductions happen (a no-op with one process). */
+void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n);
+
+/* The run's output directory (exists when the stage runs). */
+const char *pipe_output_dir(const pipe_ctx *ctx);
+
+/* Atomic output files: write to a temporary name in the output directory,
+ * then pipe_file_commit() renames it into place (or pipe_file_abort()
+ * removes it). A killed run never leaves a truncated file. */
+typedef struct pipe_file pipe_file;
+/* `name` is relative to the output directory (or absolute). Returns NULL
+ * with an error reported on failure. */
+pipe_file *pipe_file_open(pipe_ctx *ctx, const char *name);
+FILE *pipe_file_stream(pipe_file *f);
+/* Returns 0, or -1 with an error reported (the file is then removed). */
+int pipe_file_commit(pipe_ctx *ctx, pipe_file *f);
+void pipe_file_abort(pipe_file *f);
+
+/* ------------------------------------------------------------------ */
+/* The plugin descriptor                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct pipe_plugin {
+    uint32_t abi_major;  /* PIPE_ABI_MAJOR */
+    uint32_t abi_minor;  /* PIPE_ABI_MINOR */
+    uint32_t struct_size; /* sizeof(pipe_plugin) */
+    const char *name;    /* the stage name used in pipelines: "loader" */
+    const char *version; /* the plugin's own version */
+    const char *summary; /* one line for `pipe list` */
+    const char *description; /* longer text for `pipe inspect`, or NULL */
+    const pipe_param_decl *params;
+    size_t n_params;
+    const pipe_port_decl *inputs;
+    size_t n_inputs;
+    const pipe_port_decl *outputs;
+    size_t n_outputs;
+    /* Optional: deeper checks of the parameters, run by `pipe validate`
+     * and before every run, without tensors. Returns 0 or -1 (error
+     * reported with pipe_param_error / pipe_value_error). */
+    int (*check)(pipe_ctx *ctx);
+    /* Optional: prepare per-run state in *state. Returns 0 or -1. */
+    int (*init)(pipe_ctx *ctx, void **state);
+    /* Required: do the work. Returns 0 or -1 (error reported). */
+    int (*run)(pipe_ctx *ctx, void *state);
+    /* Optional: release the state (called whenever init succeeded). */
+    void (*finish)(pipe_ctx *ctx, void *state);
+} pipe_plugin;
+
+typedef const pipe_plugin *(*pipe_plugin_entry_fn)(void);
+
+/* Declare the entry point of a plugin whose descriptor is `desc`. */
+#define PIPE_PLUGIN_DEFINE(desc)                                                         \
+    PIPE_EXPORT const pipe_plugin *pipe_plugin_entry(void);                              \
+    PIPE_EXPORT const pipe_plugin *pipe_plugin_entry(void) { return &(desc); }
+
+/* Number of items of a static array, for n_params and friends. */
+#define PIPE_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PIPE_PIPE_H */

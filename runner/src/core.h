@@ -1,0 +1,271 @@
+/*
+ * core.h — internal structures of the runner shared by its modules: the
+ * parsed pipeline, resolved parameters, the store, the plugin registry,
+ * metrics and the stage context. Plugins never see this header.
+ */
+#ifndef PIPE_CORE_H
+#define PIPE_CORE_H
+
+#include "pipe/pipe.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+
+/* ---- diagnostics (diag.c) ---------------------------------------------- */
+
+/* Print "file:line:col: stage 'id': message" (parts left out when 0/NULL)
+ * to stderr. */
+void pipe_diag(const char *file, int line, int col, const char *stage, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void pipe_diag_v(const char *file, int line, int col, const char *stage, const char *fmt,
+                 va_list ap);
+/* malloc'd printf, aborting on out-of-memory (the runner cannot go on). */
+char *pipe_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *pipe_xstrdup(const char *s);
+void *pipe_xcalloc(size_t n, size_t size);
+void *pipe_xrealloc(void *p, size_t size);
+
+/* ---- "did you mean" (suggest.c) ---------------------------------------- */
+
+/* The candidate closest to `word` when close enough to be a likely typo,
+ * else NULL. */
+const char *pipe_suggest(const char *word, const char *const *candidates, size_t n);
+/* " (did you mean 'x'?)" or "" — a static-free helper writing into buf. */
+const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n,
+                              char *buf, size_t size);
+
+/* ---- YAML documents as pipe_value trees (yaml_doc.c, value.c) ---------- */
+
+/* A parsed document: the root value and the storage behind it. */
+typedef struct pipe_doc {
+    pipe_value *root;
+    char *file; /* name used in messages */
+} pipe_doc;
+
+/* Parse a YAML file (or, with `text`, a string) into a document. On error
+ * prints "file:line:col: message" and returns NULL. */
+pipe_doc *pipe_yaml_load_file(const char *path);
+pipe_doc *pipe_yaml_load_string(const char *text, const char *name);
+void pipe_doc_free(pipe_doc *doc);
+void pipe_value_free(pipe_value *v); /* frees the contents, not v itself */
+/* "a string", "a list", "a mapping" */
+const char *pipe_value_kind_name(pipe_value_kind kind);
+
+/* ---- the pipeline (pipeline.c) ----------------------------------------- */
+
+typedef struct pipe_port_map {
+    const char *port;   /* port name */
+    const char *tensor; /* tensor name */
+    int line, col;
+} pipe_port_map;
+
+typedef struct pipe_stage_spec {
+    const char *id;
+    const char *plugin;
+    int line, col;               /* the stage's item in the list */
+    int plugin_line, plugin_col; /* the plugin: value */
+    const pipe_value *params;    /* the params mapping, or NULL */
+    pipe_port_map *inputs, *outputs;
+    size_t n_inputs, n_outputs;
+} pipe_stage_spec;
+
+typedef struct pipe_pipeline {
+    pipe_doc *doc;
+    const char *file;
+    const char *name;
+    const char *description;
+    uint64_t seed;
+    const char *output; /* output directory, or NULL for output/<name> */
+    pipe_stage_spec *stages;
+    size_t n_stages;
+    uint64_t hash; /* FNV-1a of the file's bytes */
+} pipe_pipeline;
+
+/* Read and check the structure of a pipeline file. NULL on error
+ * (reported). */
+pipe_pipeline *pipe_pipeline_load(const char *path);
+void pipe_pipeline_free(pipe_pipeline *p);
+const pipe_stage_spec *pipe_pipeline_stage(const pipe_pipeline *p, const char *id);
+
+/* ---- plugins (registry.c) ---------------------------------------------- */
+
+typedef struct pipe_loaded_plugin {
+    const pipe_plugin *desc;
+    char *path;
+    void *handle;
+} pipe_loaded_plugin;
+
+typedef struct pipe_registry {
+    char **dirs;
+    size_t n_dirs;
+    pipe_loaded_plugin *loaded;
+    size_t n_loaded;
+} pipe_registry;
+
+/* Search path: `extra` (from --plugin-path, may be NULL), PIPE_PLUGIN_PATH,
+ * then the folders next to the executable. */
+void pipe_registry_init(pipe_registry *reg, const char *const *extra, size_t n_extra);
+void pipe_registry_free(pipe_registry *reg);
+/* Find and load the plugin called `name`; NULL with the reason in err. */
+const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err,
+                                     size_t size);
+/* Load one .so file by path; NULL with the reason in err. */
+const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *path, char *err,
+                                             size_t size);
+/* Names of every plugin file found on the search path (malloc'd array of
+ * malloc'd paths, first occurrence of each name). */
+char **pipe_registry_scan(const pipe_registry *reg, size_t *n);
+
+/* ---- parameters (params.c) --------------------------------------------- */
+
+/* One --set override. */
+typedef struct pipe_override {
+    char *stage, *param;
+    pipe_doc *value; /* the value text parsed as YAML */
+    int used;
+} pipe_override;
+
+/* A resolved parameter value. */
+typedef struct pipe_param_val {
+    const pipe_param_decl *decl;
+    const pipe_value *value; /* from the file, --set or the default */
+    pipe_doc *default_doc;   /* owns the default's value when used */
+    const char *file;        /* where value came from */
+    int given;
+    int64_t i;
+    double f;
+    char *s;
+    size_t n;
+    int64_t *ints;
+    double *floats;
+    char **strings;
+} pipe_param_val;
+
+/* Resolve and check the parameters of one stage against its plugin's
+ * declarations. Returns a malloc'd array of plugin->n_params values, or
+ * NULL after reporting every error. */
+pipe_param_val *pipe_params_resolve(const pipe_pipeline *p, const pipe_stage_spec *spec,
+                                    const pipe_plugin *plugin, pipe_override *ov, size_t n_ov);
+void pipe_params_free(pipe_param_val *vals, size_t n);
+/* Parse "stage.param=value" into an override; -1 (reported) on bad text. */
+int pipe_override_parse(const char *text, pipe_override *ov);
+void pipe_override_free(pipe_override *ov);
+/* Write the value as JSON (for run.json). */
+void pipe_param_write_json(FILE *f, const pipe_param_val *v);
+
+/* ---- store (store.c) --------------------------------------------------- */
+
+typedef struct pipe_store {
+    char **names;
+    pipe_tensor **tensors;
+    size_t n, cap;
+} pipe_store;
+
+void pipe_store_init(pipe_store *s);
+void pipe_store_free(pipe_store *s);
+/* Borrowed tensor called `name`, or NULL. */
+pipe_tensor *pipe_store_get(const pipe_store *s, const char *name);
+/* Publish `t` under `name`, taking the caller's reference; replaces (and
+ * releases) a tensor of the same name. */
+void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t);
+
+/* ---- metrics (metrics.c) ----------------------------------------------- */
+
+typedef struct pipe_metric_entry {
+    char *stage, *key;
+    char *text; /* string value, or NULL for a number */
+    double value;
+} pipe_metric_entry;
+
+typedef struct pipe_metrics {
+    pipe_metric_entry *items;
+    size_t n, cap;
+} pipe_metrics;
+
+void pipe_metrics_set(pipe_metrics *m, const char *stage, const char *key, double value,
+                      const char *text);
+const pipe_metric_entry *pipe_metrics_find(const pipe_metrics *m, const char *path);
+/* Write {"stage": {"key": {...nested by dots...}}} with two-space indent. */
+void pipe_metrics_write_json(FILE *f, const pipe_metrics *m, int indent);
+void pipe_metrics_free(pipe_metrics *m);
+
+/* ---- JSON output helpers (json.c) -------------------------------------- */
+
+void pipe_json_string(FILE *f, const char *s);
+void pipe_json_number(FILE *f, double v);
+void pipe_json_indent(FILE *f, int depth);
+
+/* ---- atomic files (outfile.c) ------------------------------------------ */
+
+/* Open `path` for writing under a temporary name; NULL with the reason in
+ * err. */
+pipe_file *pipe_outfile_open(const char *path, char *err, size_t size);
+/* Flush, close and rename into place; -1 with the reason in err. */
+int pipe_outfile_commit(pipe_file *f, char *err, size_t size);
+/* Create a directory and its parents; -1 with errno set. */
+int pipe_mkdirs(const char *path);
+
+/* ---- running (ctx.c, run.c, expect.c) ---------------------------------- */
+
+typedef struct pipe_run_options {
+    const char *const *plugin_path;
+    size_t n_plugin_path;
+    pipe_override *overrides;
+    size_t n_overrides;
+    const char *out_dir; /* --out, or NULL */
+    const char *expect;  /* --expect file, or NULL */
+    int threads;
+    int quiet;
+    int validate_only;
+} pipe_run_options;
+
+/* Shared by every stage of one run. */
+typedef struct pipe_run_state {
+    const pipe_pipeline *pipeline;
+    const pipe_run_options *opts;
+    pipe_store store;
+    pipe_metrics metrics;
+    pipe_metrics info; /* run-to-run figures for run.json */
+    char *out_dir;
+    int progress_tty;
+} pipe_run_state;
+
+/* The handle a stage sees. */
+struct pipe_ctx {
+    pipe_run_state *run;
+    const pipe_stage_spec *spec;
+    const pipe_plugin *plugin;
+    pipe_param_val *params;
+    pipe_rng rng;
+    int checking; /* inside check(): no tensors */
+    double progress_start, progress_last;
+    int progress_decile;
+};
+
+/* The validated plan of a pipeline: one plugin and parameter set per stage. */
+typedef struct pipe_plan {
+    size_t n;
+    const pipe_plugin **plugins;
+    pipe_param_val **params;
+} pipe_plan;
+
+/* Validate run->pipeline against the plugins' declarations (validate.c).
+ * Reports every error found; returns 0 or -1. */
+int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg);
+void pipe_plan_free(pipe_plan *plan);
+
+void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *spec,
+                   const pipe_plugin *plugin, pipe_param_val *params);
+/* Seconds on a monotonic clock. */
+double pipe_now(void);
+
+/* Validate (and unless validate_only, run) the pipeline at `path`.
+ * Returns the process exit code: 0 ok, 1 a stage failed or expectations
+ * not met, 2 usage or validation error. */
+int pipe_run_file(const char *path, const pipe_run_options *opts);
+/* Check the run's metrics against an expectation file; prints every
+ * metric out of tolerance. Returns 0 when all hold, 1 otherwise, 2 when
+ * the file itself is bad. */
+int pipe_expect_check(const char *path, const pipe_metrics *m);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * inspect.c — `pipe list` and `pipe inspect STAGE`: the documentation of
+ * every stage, printed from the plugins' own declarations (the same ones
+ * the validator uses), in the spirit of gst-inspect.
+ */
+#include "core.h"
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *type_name(pipe_param_type t)
+{
+    static const char *const names[] = {"int",       "float",       "bool",
+                                        "string",    "choice",      "int list",
+                                        "float list", "string list", "mapping"};
+    return (unsigned)t < PIPE_COUNT(names) ? names[t] : "?";
+}
+
+int pipe_cli_list(const pipe_registry *reg_in)
+{
+    pipe_registry *reg = (pipe_registry *)reg_in;
+    size_t n = 0;
+    char **paths = pipe_registry_scan(reg, &n);
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        char err[2048];
+        const pipe_loaded_plugin *lp = pipe_registry_open(reg, paths[i], err, sizeof err);
+        if (lp)
+            printf("%-14s %-8s %s\n", lp->desc->name, lp->desc->version ? lp->desc->version : "",
+                   lp->desc->summary ? lp->desc->summary : "");
+        else {
+            fprintf(stderr, "pipe: %s\n", err);
+            bad = 1;
+        }
+        free(paths[i]);
+    }
+    free(paths);
+    if (n == 0) {
+        fprintf(stderr, "pipe: no plugins found in the search path:");
+        for (size_t i = 0; i < reg->n_dirs; i++)
+            fprintf(stderr, " %s", reg->dirs[i]);
+        fputc('\n', stderr);
+        return 1;
+    }
+    return bad;
+}
+
+static void print_param(const pipe_param_decl *d)
+{
+    printf("  %-16s %-11s", d->name, type_name(d->type));
+    if (d->def)
+        printf(" default %s", d->def);
+    else
+        printf(" required");
+    if (d->type == PIPE_PARAM_CHOICE && d->choices)
+        printf("; one of %s", d->choices);
+    if (d->min < d->max)
+        printf("; range [%g, %g]", d->min, d->max);
+    printf("\n      %s\n", d->doc ? d->doc : "");
+}
+
+static void print_ports(const char *title, const pipe_port_decl *ports, size_t n)
+{
+    printf("\n%s:\n", title);
+    if (n == 0)
+        printf("  (none)\n");
+    for (size_t i = 0; i < n; i++) {
+        char dtypes[64];
+        const pipe_port_decl *p = &ports[i];
+        printf("  %-16s %s, ", p->name, pipe_dtype_mask_name(p->dtypes, dtypes, sizeof dtypes));
+        if (p->rank)
+            printf("rank %d", p->rank);
+        else
+            printf("any rank");
+        printf("%s\n      %s\n", p->optional ? " (optional)" : "", p->doc ? p->doc : "");
+    }
+}
+
+int pipe_cli_inspect(pipe_registry *reg, const char *name)
+{
+    char err[2048];
+    const pipe_plugin *d = pipe_registry_get(reg, name, err, sizeof err);
+    if (!d) {
+        fprintf(stderr, "pipe: %s\n", err);
+        return 2;
+    }
+    const char *path = "";
+    for (size_t i = 0; i < reg->n_loaded; i++)
+        if (reg->loaded[i].desc == d)
+            path = reg->loaded[i].path;
+    printf("%s %s — %s\n", d->name, d->version ? d->version : "", d->summary ? d->summary : "");
+    printf("file: %s (ABI %u.%u)\n", path, d->abi_major, d->abi_minor);
+    if (d->description)
+        printf("\n%s\n", d->description);
+    printf("\nParameters:\n");
+    if (d->n_params == 0)
+        printf("  (none)\n");
+    for (size_t i = 0; i < d->n_params; i++)
+        print_param(&d->params[i]);
+    print_ports("Inputs", d->inputs, d->n_inputs);
+    print_ports("Outputs", d->outputs, d->n_outputs);
+    return 0;
+}

@@ -1,0 +1,252 @@
+/*
+ * run.c — running a pipeline: validate it into a plan, make the output
+ * folder, run each stage's init / run / finish in order with its own
+ * context, then write metrics.json and run.json atomically and check
+ * expectations when asked.
+ */
+#include "core.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PIPE_VERSION
+#define PIPE_VERSION "0.0.0"
+#endif
+
+/* What one stage did, for run.json. */
+typedef struct stage_record {
+    double seconds;
+    int status; /* 0 ok, -1 failed, 1 not run */
+} stage_record;
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Point PIPE_SHARED_DATA at the real CMS files when the user has not. */
+static void default_shared_data(void)
+{
+    static const char *const candidates[] = {"../shared/data", "/work/shared/data"};
+    const char *set = getenv("PIPE_SHARED_DATA");
+    if (set && *set)
+        return;
+    for (size_t i = 0; i < PIPE_COUNT(candidates); i++)
+        if (is_dir(candidates[i])) {
+            setenv("PIPE_SHARED_DATA", candidates[i], 1);
+            return;
+        }
+}
+
+static int run_stage(pipe_run_state *run, const pipe_stage_spec *s, const pipe_plugin *pl,
+                     pipe_param_val *params)
+{
+    pipe_ctx ctx;
+    pipe_ctx_init(&ctx, run, s, pl, params);
+    void *state = NULL;
+    if (pl->init && pl->init(&ctx, &state) != 0)
+        return -1;
+    int rc = pl->run(&ctx, state);
+    if (pl->finish)
+        pl->finish(&ctx, state);
+    return rc == 0 ? 0 : -1;
+}
+
+static void write_outputs(FILE *f, const pipe_run_state *run, const pipe_stage_spec *s,
+                          const pipe_plugin *pl)
+{
+    int first = 1;
+    fputc('{', f);
+    for (size_t i = 0; i < pl->n_outputs; i++) {
+        const char *name = pl->outputs[i].name;
+        for (size_t m = 0; m < s->n_outputs; m++)
+            if (strcmp(s->outputs[m].port, name) == 0)
+                name = s->outputs[m].tensor;
+        const pipe_tensor *t = pipe_store_get(&run->store, name);
+        if (!t)
+            continue;
+        fprintf(f, "%s", first ? "" : ", ");
+        first = 0;
+        pipe_json_string(f, name);
+        fprintf(f, ": {\"dtype\": \"%s\", \"shape\": [", pipe_dtype_name(t->dtype));
+        for (int d = 0; d < t->rank; d++)
+            fprintf(f, "%s%lld", d ? ", " : "", (long long)t->shape[d]);
+        fputs("]}", f);
+    }
+    fputc('}', f);
+}
+
+static void write_stage(FILE *f, const pipe_run_state *run, const pipe_plan *plan, size_t i,
+                        const stage_record *rec)
+{
+    const pipe_stage_spec *s = &run->pipeline->stages[i];
+    const pipe_plugin *pl = plan->plugins[i];
+    static const char *const status[] = {"failed", "ok", "not run"};
+    fprintf(f, "%s\n    {\"id\": ", i ? "," : "");
+    pipe_json_string(f, s->id);
+    fputs(", \"plugin\": ", f);
+    pipe_json_string(f, pl->name);
+    fputs(", \"plugin_version\": ", f);
+    pipe_json_string(f, pl->version ? pl->version : "");
+    fprintf(f, ", \"status\": \"%s\", \"wall_seconds\": ", status[rec->status + 1]);
+    pipe_json_number(f, rec->seconds);
+    fputs(",\n     \"params\": {", f);
+    for (size_t k = 0; k < pl->n_params; k++) {
+        fprintf(f, "%s", k ? ", " : "");
+        pipe_json_string(f, pl->params[k].name);
+        fputs(": ", f);
+        pipe_param_write_json(f, &plan->params[i][k]);
+    }
+    fputs("},\n     \"outputs\": ", f);
+    write_outputs(f, run, s, pl);
+    fputc('}', f);
+}
+
+static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
+                          const stage_record *recs, double seconds, int ok)
+{
+    char err[1024];
+    char *path = pipe_strdup_printf("%s/run.json", run->out_dir);
+    pipe_file *file = pipe_outfile_open(path, err, sizeof err);
+    free(path);
+    if (!file) {
+        fprintf(stderr, "pipe: %s\n", err);
+        return -1;
+    }
+    FILE *f = pipe_file_stream(file);
+    const pipe_pipeline *p = run->pipeline;
+    time_t now = time(NULL);
+    char stamp[64];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    fputs("{\n  \"pipeline\": ", f);
+    pipe_json_string(f, p->name);
+    fputs(",\n  \"file\": ", f);
+    pipe_json_string(f, p->file);
+    fprintf(f, ",\n  \"pipeline_hash\": \"fnv1a64:%016llx\",\n  \"seed\": %llu,\n"
+               "  \"threads\": %d,\n  \"pipe_version\": \"%s\",\n  \"abi\": \"%d.%d\",\n"
+               "  \"status\": \"%s\",\n  \"finished_at\": \"%s\",\n  \"wall_seconds\": ",
+            (unsigned long long)p->hash, (unsigned long long)p->seed, run->opts->threads,
+            PIPE_VERSION, PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", stamp);
+    pipe_json_number(f, seconds);
+    fputs(",\n  \"stages\": [", f);
+    for (size_t i = 0; i < plan->n; i++)
+        write_stage(f, run, plan, i, &recs[i]);
+    fputs("\n  ],\n  \"info\": ", f);
+    pipe_metrics_write_json(f, &run->info, 1);
+    fputs("\n}\n", f);
+    if (pipe_outfile_commit(file, err, sizeof err) != 0) {
+        fprintf(stderr, "pipe: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int write_metrics_json(const pipe_run_state *run)
+{
+    char err[1024];
+    char *path = pipe_strdup_printf("%s/metrics.json", run->out_dir);
+    pipe_file *file = pipe_outfile_open(path, err, sizeof err);
+    free(path);
+    if (!file) {
+        fprintf(stderr, "pipe: %s\n", err);
+        return -1;
+    }
+    pipe_metrics_write_json(pipe_file_stream(file), &run->metrics, 0);
+    fputc('\n', pipe_file_stream(file));
+    if (pipe_outfile_commit(file, err, sizeof err) != 0) {
+        fprintf(stderr, "pipe: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Run every stage in order; returns the index of the failed stage, or n. */
+static size_t run_stages(pipe_run_state *run, const pipe_plan *plan, stage_record *recs)
+{
+    const pipe_pipeline *p = run->pipeline;
+    for (size_t i = 0; i < plan->n; i++)
+        recs[i].status = 1;
+    for (size_t i = 0; i < plan->n; i++) {
+        const pipe_stage_spec *s = &p->stages[i];
+        double t0 = pipe_now();
+        int rc = run_stage(run, s, plan->plugins[i], plan->params[i]);
+        recs[i].seconds = pipe_now() - t0;
+        recs[i].status = rc;
+        if (rc != 0) {
+            fprintf(stderr, "pipe: stage '%s' (%s) failed; the run stops here\n", s->id,
+                    plan->plugins[i]->name);
+            return i;
+        }
+    }
+    return plan->n;
+}
+
+static int execute(pipe_run_state *run, const pipe_plan *plan)
+{
+    const pipe_pipeline *p = run->pipeline;
+    const pipe_run_options *o = run->opts;
+    run->out_dir = o->out_dir ? pipe_xstrdup(o->out_dir)
+                   : p->output ? pipe_xstrdup(p->output)
+                               : pipe_strdup_printf("output/%s", p->name);
+    if (pipe_mkdirs(run->out_dir) != 0) {
+        fprintf(stderr, "pipe: cannot create output folder %s: %s\n", run->out_dir,
+                strerror(errno));
+        return 1;
+    }
+    openblas_set_num_threads(o->threads);
+    run->progress_tty = isatty(2);
+    stage_record *recs = pipe_xcalloc(plan->n, sizeof *recs);
+    double t0 = pipe_now();
+    int ok = run_stages(run, plan, recs) == plan->n;
+    double seconds = pipe_now() - t0;
+    int written = write_run_json(run, plan, recs, seconds, ok) == 0;
+    if (ok)
+        written &= write_metrics_json(run) == 0;
+    free(recs);
+    if (!ok || !written)
+        return 1;
+    if (!o->quiet)
+        fprintf(stderr, "pipe: %s done in %.2f s; results in %s/\n", p->name, seconds,
+                run->out_dir);
+    return o->expect ? pipe_expect_check(o->expect, &run->metrics) : 0;
+}
+
+int pipe_run_file(const char *path, const pipe_run_options *opts)
+{
+    default_shared_data();
+    pipe_pipeline *p = pipe_pipeline_load(path);
+    if (!p)
+        return 2;
+    pipe_registry reg;
+    pipe_registry_init(&reg, opts->plugin_path, opts->n_plugin_path);
+    pipe_run_state run;
+    memset(&run, 0, sizeof run);
+    run.pipeline = p;
+    run.opts = opts;
+    pipe_store_init(&run.store);
+    pipe_plan plan;
+    memset(&plan, 0, sizeof plan);
+    int rc;
+    if (pipe_plan_build(&plan, &run, &reg) != 0)
+        rc = 2;
+    else if (opts->validate_only) {
+        printf("%s: valid (%zu stages)\n", path, p->n_stages);
+        rc = 0;
+    } else
+        rc = execute(&run, &plan);
+    pipe_plan_free(&plan);
+    pipe_store_free(&run.store);
+    pipe_metrics_free(&run.metrics);
+    pipe_metrics_free(&run.info);
+    free(run.out_dir);
+    pipe_registry_free(&reg);
+    pipe_pipeline_free(p);
+    return rc;
+}

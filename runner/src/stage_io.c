@@ -1,0 +1,107 @@
+/*
+ * stage_io.c — a stage's tensor ports at run time: which tensor name a
+ * port is mapped to, borrowing inputs from the store and publishing
+ * outputs into it, with the declared dtype and rank enforced.
+ */
+#include "core.h"
+
+#include <string.h>
+
+static const pipe_port_decl *find_decl(const pipe_port_decl *decls, size_t n, const char *port)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(decls[i].name, port) == 0)
+            return &decls[i];
+    return NULL;
+}
+
+static const char *mapped(const pipe_port_map *maps, size_t n, const char *port)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(maps[i].port, port) == 0)
+            return maps[i].tensor;
+    return NULL;
+}
+
+const char *pipe_port_tensor(const pipe_ctx *ctx, const char *port)
+{
+    const pipe_stage_spec *s = ctx->spec;
+    const pipe_plugin *p = ctx->plugin;
+    const pipe_port_decl *d = find_decl(p->inputs, p->n_inputs, port);
+    const char *name = mapped(s->inputs, s->n_inputs, port);
+    if (!d) {
+        d = find_decl(p->outputs, p->n_outputs, port);
+        name = mapped(s->outputs, s->n_outputs, port);
+    }
+    if (!d)
+        return NULL;
+    return name ? name : d->optional ? NULL : d->name;
+}
+
+int pipe_output_wanted(const pipe_ctx *ctx, const char *port)
+{
+    return find_decl(ctx->plugin->outputs, ctx->plugin->n_outputs, port) &&
+           pipe_port_tensor(ctx, port) != NULL;
+}
+
+/* Does `t` fit the declaration? Writes the reason into buf when not. */
+static int fits(const pipe_tensor *t, const pipe_port_decl *d, char *buf, size_t size)
+{
+    char want[64];
+    if (!(d->dtypes & PIPE_DT(t->dtype))) {
+        snprintf(buf, size, "is %s, expected %s", pipe_dtype_name(t->dtype),
+                 pipe_dtype_mask_name(d->dtypes, want, sizeof want));
+        return 0;
+    }
+    if (d->rank && t->rank != d->rank) {
+        snprintf(buf, size, "has rank %d, expected rank %d", t->rank, d->rank);
+        return 0;
+    }
+    return 1;
+}
+
+const pipe_tensor *pipe_input(pipe_ctx *ctx, const char *port)
+{
+    const pipe_port_decl *d = find_decl(ctx->plugin->inputs, ctx->plugin->n_inputs, port);
+    if (!d || ctx->checking)
+        return NULL;
+    const char *name = pipe_port_tensor(ctx, port);
+    if (!name)
+        return NULL;
+    const pipe_tensor *t = pipe_store_get(&ctx->run->store, name);
+    char why[128];
+    if (!t) {
+        pipe_error(ctx, "input '%s': no tensor '%s' in the store", port, name);
+        return NULL;
+    }
+    if (!fits(t, d, why, sizeof why)) {
+        pipe_error(ctx, "input '%s': tensor '%s' %s", port, name, why);
+        return NULL;
+    }
+    return t;
+}
+
+int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t)
+{
+    const pipe_port_decl *d = find_decl(ctx->plugin->outputs, ctx->plugin->n_outputs, port);
+    if (!t) {
+        return pipe_error(ctx, "output '%s': no tensor given (out of memory?)", port);
+    }
+    if (!d) {
+        pipe_tensor_release(t);
+        return pipe_error(ctx, "output '%s' is not declared by plugin '%s'", port,
+                          ctx->plugin->name);
+    }
+    char why[128];
+    if (!fits(t, d, why, sizeof why)) {
+        pipe_tensor_release(t);
+        return pipe_error(ctx, "output '%s' %s (plugin bug)", port, why);
+    }
+    const char *name = pipe_port_tensor(ctx, port);
+    if (!name) {
+        pipe_tensor_release(t); /* optional output nobody asked for */
+        return 0;
+    }
+    pipe_store_put(&ctx->run->store, name, t);
+    return 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * store.c — the run's tensor store: tensors by name, each holding one
+ * reference that the store owns.
+ */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void pipe_store_init(pipe_store *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void pipe_store_free(pipe_store *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->names[i]);
+        pipe_tensor_release(s->tensors[i]);
+    }
+    free(s->names);
+    free(s->tensors);
+    pipe_store_init(s);
+}
+
+static size_t find(const pipe_store *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->names[i], name) == 0)
+            return i;
+    return s->n;
+}
+
+pipe_tensor *pipe_store_get(const pipe_store *s, const char *name)
+{
+    size_t i = find(s, name);
+    return i < s->n ? s->tensors[i] : NULL;
+}
+
+void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t)
+{
+    size_t i = find(s, name);
+    if (i < s->n) {
+        pipe_tensor_release(s->tensors[i]);
+        s->tensors[i] = t;
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->names = pipe_xrealloc(s->names, s->cap * sizeof *s->names);
+        s->tensors = pipe_xrealloc(s->tensors, s->cap * sizeof *s->tensors);
+    }
+    s->names[s->n] = pipe_xstrdup(name);
+    s->tensors[s->n] = t;
+    s->n++;
+}

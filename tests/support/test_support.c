@@ -1,0 +1,145 @@
+/*
+ * test_support.c — running the pipe executable from tests, locating the
+ * shared real data, temporary files. See test_support.h.
+ */
+#include "test_support.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *slurp_fd(int fd, size_t *size)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (len + 1 >= cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    if (size)
+        *size = len;
+    return buf;
+}
+
+pipe_test_result pipe_test_run(const char *const *args)
+{
+    char out_path[] = "/tmp/pipe_test_outXXXXXX";
+    char err_path[] = "/tmp/pipe_test_errXXXXXX";
+    int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
+    cr_assert(out_fd >= 0 && err_fd >= 0, "mkstemp failed");
+    size_t n = 0;
+    while (args[n])
+        n++;
+    const char **argv = calloc(n + 2, sizeof *argv);
+    argv[0] = PIPE_EXE;
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = args[i];
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        if (chdir(PIPE_SOURCE_DIR) != 0)
+            _exit(126);
+        execv(PIPE_EXE, (char *const *)argv);
+        _exit(127);
+    }
+    int wstatus = 0;
+    waitpid(pid, &wstatus, 0);
+    free(argv);
+    pipe_test_result r;
+    r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+    lseek(out_fd, 0, SEEK_SET);
+    lseek(err_fd, 0, SEEK_SET);
+    r.out = slurp_fd(out_fd, NULL);
+    r.err = slurp_fd(err_fd, NULL);
+    close(out_fd);
+    close(err_fd);
+    unlink(out_path);
+    unlink(err_path);
+    return r;
+}
+
+void pipe_test_result_free(pipe_test_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *pipe_test_shared_data(void)
+{
+    static char found[4096];
+    const char *env = getenv("PIPE_SHARED_DATA");
+    if (env && is_dir(env))
+        return env;
+    snprintf(found, sizeof found, "%s/../shared/data", PIPE_SOURCE_DIR);
+    if (is_dir(found))
+        return found;
+    if (is_dir("/work/shared/data"))
+        return "/work/shared/data";
+    return NULL;
+}
+
+char *pipe_test_shared_file(const char *name)
+{
+    const char *dir = pipe_test_shared_data();
+    if (!dir)
+        cr_skip_test("the real CMS files are not here: set PIPE_SHARED_DATA to the folder "
+                     "holding %s",
+                     name);
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    snprintf(path, len, "%s/%s", dir, name);
+    return path;
+}
+
+char *pipe_test_tmpdir(void)
+{
+    char *path = strdup("/tmp/pipe_testXXXXXX");
+    cr_assert(mkdtemp(path) != NULL, "mkdtemp failed");
+    return path;
+}
+
+char *pipe_test_write_file(const char *dir, const char *name, const char *content)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    snprintf(path, len, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f != NULL, "cannot write %s", path);
+    fputs(content, f);
+    fclose(f);
+    return path;
+}
+
+char *pipe_test_read_file(const char *path, size_t *size)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    char *buf = slurp_fd(fd, size);
+    close(fd);
+    return buf;
+}

@@ -1,0 +1,39 @@
+/*
+ * test_support.h — helpers shared by the Criterion tests: running the pipe
+ * executable and capturing what it prints, finding the real CMS data in
+ * ../shared/data, and making temporary files.
+ */
+#ifndef PIPE_TEST_SUPPORT_H
+#define PIPE_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+/* What one run of the pipe executable did. */
+typedef struct pipe_test_result {
+    int status; /* exit code, or 128 + signal */
+    char *out;  /* everything written to stdout (NUL-terminated) */
+    char *err;  /* everything written to stderr */
+} pipe_test_result;
+
+/* Run PIPE_EXE with the NULL-terminated argument list `args` (without the
+ * program name) from the source root. Returns the result; free it with
+ * pipe_test_result_free(). */
+pipe_test_result pipe_test_run(const char *const *args);
+void pipe_test_result_free(pipe_test_result *r);
+
+/* The folder with the real CMS files (PIPE_SHARED_DATA, else
+ * <source>/../shared/data, else /work/shared/data), or NULL. */
+const char *pipe_test_shared_data(void);
+/* Full path of a file in that folder (malloc'd). When the folder is
+ * missing, the calling test is skipped with a message saying so. */
+char *pipe_test_shared_file(const char *name);
+
+/* A fresh temporary directory (malloc'd path), removed by nobody: tests
+ * write below /tmp. */
+char *pipe_test_tmpdir(void);
+/* Write `content` to `dir/name`; returns the malloc'd path. */
+char *pipe_test_write_file(const char *dir, const char *name, const char *content);
+/* Read a whole file (malloc'd, NUL-terminated), or NULL. */
+char *pipe_test_read_file(const char *path, size_t *size);
+
+#endif
