@@ -23,25 +23,33 @@ static const char *mapped(const pipe_port_map *maps, size_t n, const char *port)
     return NULL;
 }
 
-const char *pipe_port_tensor(const pipe_ctx *ctx, const char *port)
+/* The tensor name of a port: its mapping, else its own name unless the
+ * port is optional; NULL for an undeclared port. */
+static const char *port_name(const pipe_port_decl *decls, size_t n_decls,
+                             const pipe_port_map *maps, size_t n_maps, const char *port)
 {
-    const pipe_stage_spec *s = ctx->spec;
-    const pipe_plugin *p = ctx->plugin;
-    const pipe_port_decl *d = find_decl(p->inputs, p->n_inputs, port);
-    const char *name = mapped(s->inputs, s->n_inputs, port);
-    if (!d) {
-        d = find_decl(p->outputs, p->n_outputs, port);
-        name = mapped(s->outputs, s->n_outputs, port);
-    }
+    const pipe_port_decl *d = find_decl(decls, n_decls, port);
+    const char *name = mapped(maps, n_maps, port);
     if (!d)
         return NULL;
     return name ? name : d->optional ? NULL : d->name;
 }
 
+const char *pipe_input_name(const pipe_ctx *ctx, const char *port)
+{
+    return port_name(ctx->plugin->inputs, ctx->plugin->n_inputs, ctx->spec->inputs,
+                     ctx->spec->n_inputs, port);
+}
+
+const char *pipe_output_name(const pipe_ctx *ctx, const char *port)
+{
+    return port_name(ctx->plugin->outputs, ctx->plugin->n_outputs, ctx->spec->outputs,
+                     ctx->spec->n_outputs, port);
+}
+
 int pipe_output_wanted(const pipe_ctx *ctx, const char *port)
 {
-    return find_decl(ctx->plugin->outputs, ctx->plugin->n_outputs, port) &&
-           pipe_port_tensor(ctx, port) != NULL;
+    return pipe_output_name(ctx, port) != NULL;
 }
 
 /* Does `t` fit the declaration? Writes the reason into buf when not. */
@@ -65,7 +73,7 @@ const pipe_tensor *pipe_input(pipe_ctx *ctx, const char *port)
     const pipe_port_decl *d = find_decl(ctx->plugin->inputs, ctx->plugin->n_inputs, port);
     if (!d || ctx->checking)
         return NULL;
-    const char *name = pipe_port_tensor(ctx, port);
+    const char *name = pipe_input_name(ctx, port);
     if (!name)
         return NULL;
     const pipe_tensor *t = pipe_store_get(&ctx->run->store, name);
@@ -97,7 +105,7 @@ int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t)
         pipe_tensor_release(t);
         return pipe_error(ctx, "output '%s' %s (plugin bug)", port, why);
     }
-    const char *name = pipe_port_tensor(ctx, port);
+    const char *name = pipe_output_name(ctx, port);
     if (!name) {
         pipe_tensor_release(t); /* optional output nobody asked for */
         return 0;

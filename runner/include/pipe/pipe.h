@@ -229,8 +229,11 @@ int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t);
 /* Nonzero when output port `port` is wanted by the pipeline (mapped, or
  * not optional). */
 int pipe_output_wanted(const pipe_ctx *ctx, const char *port);
-/* The tensor name an input or output port is mapped to. */
-const char *pipe_port_tensor(const pipe_ctx *ctx, const char *port);
+/* The tensor name an input (or output) port is mapped to, or NULL for an
+ * optional port left unmapped. A port may be both an input and an output
+ * of the same name ("table" in, "table" out). */
+const char *pipe_input_name(const pipe_ctx *ctx, const char *port);
+const char *pipe_output_name(const pipe_ctx *ctx, const char *port);
 
 /* Seeded random numbers: each stage gets its own stream derived from the
  * pipeline seed and the stage id, so runs repeat exactly. */
@@ -318,6 +321,11 @@ typedef struct pipe_plugin {
 } pipe_plugin;
 
 typedef const pipe_plugin *(*pipe_plugin_entry_fn)(void);
+
+/* The first fields of every descriptor:
+ *   static const pipe_plugin plugin = {PIPE_PLUGIN_ABI, .name = "x", ...}; */
+#define PIPE_PLUGIN_ABI                                                                  \
+    .abi_major = PIPE_ABI_MAJOR, .abi_minor = PIPE_ABI_MINOR, .struct_size = sizeof(pipe_plugin)
 
 /* Declare the entry point of a plugin whose descriptor is `desc`. */
 #define PIPE_PLUGIN_DEFINE(desc)                                                         \
