@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# setup.sh — install the Debian packages pipe builds with, only those that
+# are missing (idempotent). Needs root (or sudo) when something is missing.
+set -euo pipefail
+
+packages=(
+  gcc make cmake pkg-config          # toolchain
+  libyaml-dev                        # pipeline files
+  libopenblas-dev                    # all matrix work
+  libpng-dev                         # PNG files
+  libcairo2-dev fonts-dejavu-core    # plots: antialiased drawing, real fonts
+  libcriterion-dev                   # tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
