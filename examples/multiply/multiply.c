@@ -35,16 +35,11 @@ static int run(pipe_ctx *ctx, void *state)
 }
 
 static const pipe_plugin multiply = {
-    PIPE_PLUGIN_ABI,
-    .name = "multiply",
-    .version = "1.0",
-    .summary = "multiply one column of a table by a factor",
-    .params = params,
-    .n_params = PIPE_COUNT(params),
-    .inputs = inputs,
-    .n_inputs = PIPE_COUNT(inputs),
-    .outputs = outputs,
-    .n_outputs = PIPE_COUNT(outputs),
+    PIPE_PLUGIN_ABI,    .name = "multiply",
+    .version = "1.0",   .summary = "multiply one column of a table by a factor",
+    .params = params,   .n_params = PIPE_COUNT(params),
+    .inputs = inputs,   .n_inputs = PIPE_COUNT(inputs),
+    .outputs = outputs, .n_outputs = PIPE_COUNT(outputs),
     .run = run,
 };
 PIPE_PLUGIN_DEFINE(multiply)

@@ -107,8 +107,8 @@ static int parse_options(cli_args *a, int argc, char **argv, const char *usage)
         else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q"))
             a->opts.quiet = 1;
         else if (!strcmp(arg, "--set")) {
-            a->opts.overrides = pipe_xrealloc(a->opts.overrides,
-                                              (a->opts.n_overrides + 1) * sizeof(pipe_override));
+            a->opts.overrides =
+                pipe_xrealloc(a->opts.overrides, (a->opts.n_overrides + 1) * sizeof(pipe_override));
             if (pipe_override_parse(next, &a->opts.overrides[a->opts.n_overrides]) != 0)
                 return 2;
             a->opts.n_overrides++;
@@ -118,8 +118,10 @@ static int parse_options(cli_args *a, int argc, char **argv, const char *usage)
             a->opts.expect = next;
         else if (!strcmp(arg, "--threads")) {
             if (parse_threads(next, &a->opts.threads) != 0)
-                return usage_error(usage, "--threads expects a whole number from 1 to 256, "
-                                          "found '%s'", next);
+                return usage_error(usage,
+                                   "--threads expects a whole number from 1 to 256, "
+                                   "found '%s'",
+                                   next);
         } else if (!strcmp(arg, "--plugin-path")) {
             a->plugin_path = pipe_xrealloc(a->plugin_path, (a->n_plugin_path + 1) * sizeof(char *));
             a->plugin_path[a->n_plugin_path++] = next;

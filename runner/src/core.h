@@ -31,8 +31,8 @@ void *pipe_xrealloc(void *p, size_t size);
  * else NULL. */
 const char *pipe_suggest(const char *word, const char *const *candidates, size_t n);
 /* " (did you mean 'x'?)" or "" — a static-free helper writing into buf. */
-const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n,
-                              char *buf, size_t size);
+const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n, char *buf,
+                              size_t size);
 
 /* ---- YAML documents as pipe_value trees (yaml_doc.c, value.c) ---------- */
 
@@ -107,8 +107,7 @@ typedef struct pipe_registry {
 void pipe_registry_init(pipe_registry *reg, const char *const *extra, size_t n_extra);
 void pipe_registry_free(pipe_registry *reg);
 /* Find and load the plugin called `name`; NULL with the reason in err. */
-const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err,
-                                     size_t size);
+const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err, size_t size);
 /* Load one .so file by path; NULL with the reason in err. */
 const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *path, char *err,
                                              size_t size);

@@ -38,14 +38,40 @@ void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *sp
     pipe_rng_seed(&ctx->rng, hash_string(0xcbf29ce484222325ULL ^ run->pipeline->seed, spec->id));
 }
 
-const char *pipe_stage_id(const pipe_ctx *ctx) { return ctx->spec->id; }
-const char *pipe_pipeline_name(const pipe_ctx *ctx) { return ctx->run->pipeline->name; }
-int pipe_threads(const pipe_ctx *ctx) { return ctx->run->opts->threads; }
-int pipe_rank(const pipe_ctx *ctx) { (void)ctx; return 0; }
-int pipe_size(const pipe_ctx *ctx) { (void)ctx; return 1; }
-int pipe_quiet(const pipe_ctx *ctx) { return ctx->run->opts->quiet; }
-pipe_rng *pipe_ctx_rng(pipe_ctx *ctx) { return &ctx->rng; }
-const char *pipe_output_dir(const pipe_ctx *ctx) { return ctx->run->out_dir; }
+const char *pipe_stage_id(const pipe_ctx *ctx)
+{
+    return ctx->spec->id;
+}
+const char *pipe_pipeline_name(const pipe_ctx *ctx)
+{
+    return ctx->run->pipeline->name;
+}
+int pipe_threads(const pipe_ctx *ctx)
+{
+    return ctx->run->opts->threads;
+}
+int pipe_rank(const pipe_ctx *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+int pipe_size(const pipe_ctx *ctx)
+{
+    (void)ctx;
+    return 1;
+}
+int pipe_quiet(const pipe_ctx *ctx)
+{
+    return ctx->run->opts->quiet;
+}
+pipe_rng *pipe_ctx_rng(pipe_ctx *ctx)
+{
+    return &ctx->rng;
+}
+const char *pipe_output_dir(const pipe_ctx *ctx)
+{
+    return ctx->run->out_dir;
+}
 
 void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n)
 {
@@ -68,8 +94,9 @@ static pipe_param_val *param(const pipe_ctx *ctx, const char *name, int type_a, 
             break;
         return v;
     }
-    fprintf(stderr, "pipe: plugin '%s' asked for parameter '%s' that it does not declare "
-                    "with that type: a bug in the plugin\n",
+    fprintf(stderr,
+            "pipe: plugin '%s' asked for parameter '%s' that it does not declare "
+            "with that type: a bug in the plugin\n",
             ctx->plugin->name, name);
     abort();
 }
@@ -149,8 +176,8 @@ static void param_error_v(pipe_ctx *ctx, const char *name, const pipe_value *at,
     char msg[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (where && v->given)
-        pipe_diag(v->file, where->line, where->column, ctx->spec->id, "parameter '%s': %s",
-                  name, msg);
+        pipe_diag(v->file, where->line, where->column, ctx->spec->id, "parameter '%s': %s", name,
+                  msg);
     else
         pipe_diag(ctx->run->pipeline->file, ctx->spec->line, ctx->spec->col, ctx->spec->id,
                   "parameter '%s' (default): %s", name, msg);
@@ -165,8 +192,7 @@ int pipe_param_error(pipe_ctx *ctx, const char *name, const char *fmt, ...)
     return -1;
 }
 
-int pipe_value_error(pipe_ctx *ctx, const char *name, const pipe_value *value, const char *fmt,
-                     ...)
+int pipe_value_error(pipe_ctx *ctx, const char *name, const pipe_value *value, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -233,8 +259,8 @@ void pipe_info(pipe_ctx *ctx, const char *key, double value)
 pipe_file *pipe_file_open(pipe_ctx *ctx, const char *name)
 {
     char err[1024];
-    char *path = name[0] == '/' ? pipe_xstrdup(name)
-                                : pipe_strdup_printf("%s/%s", ctx->run->out_dir, name);
+    char *path =
+        name[0] == '/' ? pipe_xstrdup(name) : pipe_strdup_printf("%s/%s", ctx->run->out_dir, name);
     pipe_file *f = pipe_outfile_open(path, err, sizeof err);
     free(path);
     if (!f)

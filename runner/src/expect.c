@@ -123,8 +123,8 @@ int pipe_expect_check(const char *path, const pipe_metrics *m)
     if (bad)
         return 2;
     if (failed) {
-        fprintf(stderr, "pipe: %d of %zu expected metrics out of tolerance (%s)\n", failed,
-                total, path);
+        fprintf(stderr, "pipe: %d of %zu expected metrics out of tolerance (%s)\n", failed, total,
+                path);
         return 1;
     }
     fprintf(stderr, "pipe: all %zu expected metrics within tolerance (%s)\n", total, path);

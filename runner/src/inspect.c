@@ -3,8 +3,8 @@
  * every stage, printed from the plugins' own declarations (the same ones
  * the validator uses), in the spirit of gst-inspect.
  */
-#include "core.h"
 #include "cli.h"
+#include "core.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +12,8 @@
 
 static const char *type_name(pipe_param_type t)
 {
-    static const char *const names[] = {"int",       "float",       "bool",
-                                        "string",    "choice",      "int list",
-                                        "float list", "string list", "mapping"};
+    static const char *const names[] = {"int",      "float",      "bool",        "string", "choice",
+                                        "int list", "float list", "string list", "mapping"};
     return (unsigned)t < PIPE_COUNT(names) ? names[t] : "?";
 }
 

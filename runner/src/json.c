@@ -89,13 +89,24 @@ static void write_value(FILE *f, const pipe_value *v)
 void pipe_param_write_json(FILE *f, const pipe_param_val *v)
 {
     switch (v->decl->type) {
-    case PIPE_PARAM_INT: fprintf(f, "%lld", (long long)v->i); return;
-    case PIPE_PARAM_FLOAT: pipe_json_number(f, v->f); return;
-    case PIPE_PARAM_BOOL: fputs(v->i ? "true" : "false", f); return;
+    case PIPE_PARAM_INT:
+        fprintf(f, "%lld", (long long)v->i);
+        return;
+    case PIPE_PARAM_FLOAT:
+        pipe_json_number(f, v->f);
+        return;
+    case PIPE_PARAM_BOOL:
+        fputs(v->i ? "true" : "false", f);
+        return;
     case PIPE_PARAM_STRING:
-    case PIPE_PARAM_CHOICE: pipe_json_string(f, v->s); return;
-    case PIPE_PARAM_MAP: write_value(f, v->value); return;
-    default: break;
+    case PIPE_PARAM_CHOICE:
+        pipe_json_string(f, v->s);
+        return;
+    case PIPE_PARAM_MAP:
+        write_value(f, v->value);
+        return;
+    default:
+        break;
     }
     fputc('[', f);
     for (size_t i = 0; i < v->n; i++) {

@@ -37,7 +37,8 @@ const pipe_metric_entry *pipe_metrics_find(const pipe_metrics *m, const char *pa
     for (size_t i = 0; i < m->n; i++) {
         const pipe_metric_entry *e = &m->items[i];
         size_t sl = strlen(e->stage);
-        if (strncmp(path, e->stage, sl) == 0 && path[sl] == '.' && strcmp(path + sl + 1, e->key) == 0)
+        if (strncmp(path, e->stage, sl) == 0 && path[sl] == '.' &&
+            strcmp(path + sl + 1, e->key) == 0)
             return e;
     }
     return NULL;

@@ -188,20 +188,26 @@ static int convert(const resolver *r, pipe_param_val *out)
 {
     const pipe_value *v = r->value;
     switch (r->decl->type) {
-    case PIPE_PARAM_INT: return parse_int(r, v, &out->i);
-    case PIPE_PARAM_FLOAT: return parse_float(r, v, &out->f);
+    case PIPE_PARAM_INT:
+        return parse_int(r, v, &out->i);
+    case PIPE_PARAM_FLOAT:
+        return parse_float(r, v, &out->f);
     case PIPE_PARAM_BOOL: {
         int b = 0;
         int rc = parse_bool(r, v, &b);
         out->i = b;
         return rc;
     }
-    case PIPE_PARAM_STRING: return parse_string(r, v, &out->s);
-    case PIPE_PARAM_CHOICE: return parse_choice(r, v, &out->s);
+    case PIPE_PARAM_STRING:
+        return parse_string(r, v, &out->s);
+    case PIPE_PARAM_CHOICE:
+        return parse_choice(r, v, &out->s);
     case PIPE_PARAM_INT_LIST:
     case PIPE_PARAM_FLOAT_LIST:
-    case PIPE_PARAM_STRING_LIST: return parse_list(r, v, out);
-    case PIPE_PARAM_MAP: return 0;
+    case PIPE_PARAM_STRING_LIST:
+        return parse_list(r, v, out);
+    case PIPE_PARAM_MAP:
+        return 0;
     }
     return fail(r, v, "has an unknown declared type %d", (int)r->decl->type);
 }

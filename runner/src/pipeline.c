@@ -17,8 +17,8 @@ static const char *const stage_keys[] = {"id",     "plugin",  "params",
                                          "inputs", "outputs", "description"};
 
 /* Report a key of `map` that is not one of `allowed`. Returns the count. */
-static int check_keys(const char *file, const pipe_value *map, const char *const *allowed,
-                      size_t n, const char *what, const char *stage)
+static int check_keys(const char *file, const pipe_value *map, const char *const *allowed, size_t n,
+                      const char *what, const char *stage)
 {
     int errors = 0;
     for (size_t i = 0; i < map->count; i++) {
@@ -29,7 +29,8 @@ static int check_keys(const char *file, const pipe_value *map, const char *const
             continue;
         char hint[128];
         pipe_diag(file, map->key_lines[i], map->key_columns[i], stage, "unknown %s key '%s'%s",
-                  what, map->keys[i], pipe_suggest_text(map->keys[i], allowed, n, hint, sizeof hint));
+                  what, map->keys[i],
+                  pipe_suggest_text(map->keys[i], allowed, n, hint, sizeof hint));
         errors++;
     }
     return errors;
@@ -47,8 +48,8 @@ static int get_scalar(const char *file, const pipe_value *map, const char *key, 
         return required ? -1 : 0;
     }
     if (v->kind != PIPE_VALUE_SCALAR || v->scalar[0] == '\0') {
-        pipe_diag(file, v->line, v->column, stage, "'%s' must be a non-empty string, found %s",
-                  key, v->kind == PIPE_VALUE_SCALAR ? "an empty value" : pipe_value_kind_name(v->kind));
+        pipe_diag(file, v->line, v->column, stage, "'%s' must be a non-empty string, found %s", key,
+                  v->kind == PIPE_VALUE_SCALAR ? "an empty value" : pipe_value_kind_name(v->kind));
         return -1;
     }
     *out = v->scalar;
@@ -86,8 +87,8 @@ static int parse_ports(const char *file, const pipe_value *map, const char *key,
         (*out)[i].line = t->line;
         (*out)[i].col = t->column;
         if (t->kind != PIPE_VALUE_SCALAR || t->scalar[0] == '\0') {
-            pipe_diag(file, t->line, t->column, stage, "%s port '%s': expected a tensor name",
-                      key, v->keys[i]);
+            pipe_diag(file, t->line, t->column, stage, "%s port '%s': expected a tensor name", key,
+                      v->keys[i]);
             errors++;
             continue;
         }
@@ -177,8 +178,7 @@ static int parse_stages(pipe_pipeline *p, const pipe_value *root)
         for (size_t j = 0; j < i; j++)
             if (p->stages[j].id && strcmp(p->stages[j].id, st->id) == 0) {
                 pipe_diag(p->file, st->line, st->col, NULL,
-                          "duplicate stage id '%s' (first at line %d)", st->id,
-                          p->stages[j].line);
+                          "duplicate stage id '%s' (first at line %d)", st->id, p->stages[j].line);
                 errors++;
             }
     }

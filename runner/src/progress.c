@@ -43,9 +43,8 @@ void pipe_progress(pipe_ctx *ctx, int64_t done, int64_t total, const char *fmt, 
     double elapsed = now - ctx->progress_start;
     double left = done > 0 ? elapsed * (double)(total - done) / (double)done : -1;
     format_seconds(final ? elapsed : left, eta, sizeof eta);
-    fprintf(stderr, "%s[%s] %lld/%lld %s  %s %s%s", tty ? "\r" : "", ctx->spec->id,
-            (long long)done, (long long)total, text, final ? "took" : "ETA", eta,
-            tty ? "\033[K" : "\n");
+    fprintf(stderr, "%s[%s] %lld/%lld %s  %s %s%s", tty ? "\r" : "", ctx->spec->id, (long long)done,
+            (long long)total, text, final ? "took" : "ETA", eta, tty ? "\033[K" : "\n");
     if (tty && final)
         fputc('\n', stderr);
     fflush(stderr);

@@ -96,10 +96,9 @@ static int check_descriptor(const pipe_plugin *d, const char *path, char *err, s
                  path, d->abi_major, d->abi_minor, PIPE_ABI_MAJOR);
         return -1;
     }
-    if (d->struct_size < offsetof(pipe_plugin, finish) + sizeof d->finish || !d->name ||
-        !d->run) {
-        snprintf(err, size, "%s: malformed plugin descriptor (size %u, name or run missing)",
-                 path, d->struct_size);
+    if (d->struct_size < offsetof(pipe_plugin, finish) + sizeof d->finish || !d->name || !d->run) {
+        snprintf(err, size, "%s: malformed plugin descriptor (size %u, name or run missing)", path,
+                 d->struct_size);
         return -1;
     }
     return 0;
@@ -143,8 +142,7 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err,
-                                     size_t size)
+const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err, size_t size)
 {
     for (size_t i = 0; i < reg->n_dirs; i++) {
         char *path = pipe_strdup_printf("%s/%s.so", reg->dirs[i], name);

@@ -129,9 +129,10 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
     pipe_json_string(f, p->name);
     fputs(",\n  \"file\": ", f);
     pipe_json_string(f, p->file);
-    fprintf(f, ",\n  \"pipeline_hash\": \"fnv1a64:%016llx\",\n  \"seed\": %llu,\n"
-               "  \"threads\": %d,\n  \"pipe_version\": \"%s\",\n  \"abi\": \"%d.%d\",\n"
-               "  \"status\": \"%s\",\n  \"finished_at\": \"%s\",\n  \"wall_seconds\": ",
+    fprintf(f,
+            ",\n  \"pipeline_hash\": \"fnv1a64:%016llx\",\n  \"seed\": %llu,\n"
+            "  \"threads\": %d,\n  \"pipe_version\": \"%s\",\n  \"abi\": \"%d.%d\",\n"
+            "  \"status\": \"%s\",\n  \"finished_at\": \"%s\",\n  \"wall_seconds\": ",
             (unsigned long long)p->hash, (unsigned long long)p->seed, run->opts->threads,
             PIPE_VERSION, PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", stamp);
     pipe_json_number(f, seconds);
@@ -192,7 +193,7 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
 {
     const pipe_pipeline *p = run->pipeline;
     const pipe_run_options *o = run->opts;
-    run->out_dir = o->out_dir ? pipe_xstrdup(o->out_dir)
+    run->out_dir = o->out_dir  ? pipe_xstrdup(o->out_dir)
                    : p->output ? pipe_xstrdup(p->output)
                                : pipe_strdup_printf("output/%s", p->name);
     if (pipe_mkdirs(run->out_dir) != 0) {

@@ -25,8 +25,8 @@ static const char *mapped(const pipe_port_map *maps, size_t n, const char *port)
 
 /* The tensor name of a port: its mapping, else its own name unless the
  * port is optional; NULL for an undeclared port. */
-static const char *port_name(const pipe_port_decl *decls, size_t n_decls,
-                             const pipe_port_map *maps, size_t n_maps, const char *port)
+static const char *port_name(const pipe_port_decl *decls, size_t n_decls, const pipe_port_map *maps,
+                             size_t n_maps, const char *port)
 {
     const pipe_port_decl *d = find_decl(decls, n_decls, port);
     const char *name = mapped(maps, n_maps, port);

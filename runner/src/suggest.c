@@ -49,8 +49,8 @@ const char *pipe_suggest(const char *word, const char *const *candidates, size_t
     return best && best_distance <= allowed ? best : NULL;
 }
 
-const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n,
-                              char *buf, size_t size)
+const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n, char *buf,
+                              size_t size)
 {
     const char *best = pipe_suggest(word, candidates, n);
     if (best)

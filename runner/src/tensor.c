@@ -11,11 +11,16 @@
 size_t pipe_dtype_size(pipe_dtype dtype)
 {
     switch (dtype) {
-    case PIPE_F32: return 4;
-    case PIPE_F64: return 8;
-    case PIPE_I32: return 4;
-    case PIPE_I64: return 8;
-    case PIPE_U8: return 1;
+    case PIPE_F32:
+        return 4;
+    case PIPE_F64:
+        return 8;
+    case PIPE_I32:
+        return 4;
+    case PIPE_I64:
+        return 8;
+    case PIPE_U8:
+        return 1;
     }
     return 0;
 }
@@ -125,11 +130,16 @@ int64_t pipe_tensor_cols(const pipe_tensor *t)
 double pipe_tensor_get(const pipe_tensor *t, int64_t i)
 {
     switch (t->dtype) {
-    case PIPE_F32: return ((const float *)t->data)[i];
-    case PIPE_F64: return ((const double *)t->data)[i];
-    case PIPE_I32: return ((const int32_t *)t->data)[i];
-    case PIPE_I64: return (double)((const int64_t *)t->data)[i];
-    case PIPE_U8: return ((const uint8_t *)t->data)[i];
+    case PIPE_F32:
+        return ((const float *)t->data)[i];
+    case PIPE_F64:
+        return ((const double *)t->data)[i];
+    case PIPE_I32:
+        return ((const int32_t *)t->data)[i];
+    case PIPE_I64:
+        return (double)((const int64_t *)t->data)[i];
+    case PIPE_U8:
+        return ((const uint8_t *)t->data)[i];
     }
     return 0.0;
 }
@@ -137,11 +147,21 @@ double pipe_tensor_get(const pipe_tensor *t, int64_t i)
 void pipe_tensor_set(pipe_tensor *t, int64_t i, double v)
 {
     switch (t->dtype) {
-    case PIPE_F32: ((float *)t->data)[i] = (float)v; break;
-    case PIPE_F64: ((double *)t->data)[i] = v; break;
-    case PIPE_I32: ((int32_t *)t->data)[i] = (int32_t)v; break;
-    case PIPE_I64: ((int64_t *)t->data)[i] = (int64_t)v; break;
-    case PIPE_U8: ((uint8_t *)t->data)[i] = (uint8_t)v; break;
+    case PIPE_F32:
+        ((float *)t->data)[i] = (float)v;
+        break;
+    case PIPE_F64:
+        ((double *)t->data)[i] = v;
+        break;
+    case PIPE_I32:
+        ((int32_t *)t->data)[i] = (int32_t)v;
+        break;
+    case PIPE_I64:
+        ((int64_t *)t->data)[i] = (int64_t)v;
+        break;
+    case PIPE_U8:
+        ((uint8_t *)t->data)[i] = (uint8_t)v;
+        break;
     }
 }
 

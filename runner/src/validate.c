@@ -31,8 +31,8 @@ static const produced *find_produced(const tensor_table *t, const char *name)
 }
 
 static int check_port_names(const pipe_pipeline *p, const pipe_stage_spec *s,
-                            const pipe_port_map *maps, size_t n_maps,
-                            const pipe_port_decl *decls, size_t n_decls, const char *what)
+                            const pipe_port_map *maps, size_t n_maps, const pipe_port_decl *decls,
+                            size_t n_decls, const char *what)
 {
     const char **names = pipe_xcalloc(n_decls, sizeof *names);
     for (size_t i = 0; i < n_decls; i++)
@@ -171,10 +171,10 @@ int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg)
         plan->plugins[i] = pl;
         plan->params[i] = pipe_params_resolve(p, s, pl, o->overrides, o->n_overrides);
         int stage_errors = plan->params[i] == NULL;
-        stage_errors += check_port_names(p, s, s->inputs, s->n_inputs, pl->inputs, pl->n_inputs,
-                                         "input");
-        stage_errors += check_port_names(p, s, s->outputs, s->n_outputs, pl->outputs,
-                                         pl->n_outputs, "output");
+        stage_errors +=
+            check_port_names(p, s, s->inputs, s->n_inputs, pl->inputs, pl->n_inputs, "input");
+        stage_errors +=
+            check_port_names(p, s, s->outputs, s->n_outputs, pl->outputs, pl->n_outputs, "output");
         stage_errors += check_inputs(p, s, pl, &table);
         if (!stage_errors)
             stage_errors += run_check(run, s, pl, plan->params[i]);

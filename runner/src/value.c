@@ -20,9 +20,12 @@ const pipe_value *pipe_value_get(const pipe_value *map, const char *key)
 const char *pipe_value_kind_name(pipe_value_kind kind)
 {
     switch (kind) {
-    case PIPE_VALUE_SCALAR: return "a scalar";
-    case PIPE_VALUE_LIST: return "a list";
-    case PIPE_VALUE_MAP: return "a mapping";
+    case PIPE_VALUE_SCALAR:
+        return "a scalar";
+    case PIPE_VALUE_LIST:
+        return "a list";
+    case PIPE_VALUE_MAP:
+        return "a mapping";
     }
     return "?";
 }

@@ -38,8 +38,8 @@ static int convert_map(convert *c, yaml_node_t *node, pipe_value *out)
         const char *name = (const char *)key->data.scalar.value;
         for (size_t j = 0; j < out->count; j++)
             if (strcmp(out->keys[j], name) == 0) {
-                pipe_diag(c->file, line, col, NULL, "duplicate key '%s' (first at line %d)",
-                          name, out->key_lines[j]);
+                pipe_diag(c->file, line, col, NULL, "duplicate key '%s' (first at line %d)", name,
+                          out->key_lines[j]);
                 return -1;
             }
         out->keys[i] = pipe_xstrdup(name);
@@ -71,8 +71,7 @@ static int convert_node(convert *c, yaml_node_t *node, pipe_value *out)
         out->items = pipe_xcalloc(n, sizeof *out->items);
         for (size_t i = 0; i < n && rc == 0; i++) {
             out->count = i + 1;
-            yaml_node_t *item =
-                yaml_document_get_node(c->ydoc, node->data.sequence.items.start[i]);
+            yaml_node_t *item = yaml_document_get_node(c->ydoc, node->data.sequence.items.start[i]);
             rc = convert_node(c, item, &out->items[i]);
         }
     } else {
@@ -87,8 +86,8 @@ static pipe_doc *load(yaml_parser_t *parser, const char *name)
     yaml_document_t ydoc;
     if (!yaml_parser_load(parser, &ydoc)) {
         pipe_diag(name, (int)parser->problem_mark.line + 1, (int)parser->problem_mark.column + 1,
-                  NULL, "invalid YAML: %s%s%s", parser->problem,
-                  parser->context ? " " : "", parser->context ? parser->context : "");
+                  NULL, "invalid YAML: %s%s%s", parser->problem, parser->context ? " " : "",
+                  parser->context ? parser->context : "");
         return NULL;
     }
     yaml_node_t *root = yaml_document_get_root_node(&ydoc);

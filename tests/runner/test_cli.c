@@ -6,11 +6,11 @@
 #include "test_support.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <dirent.h>
 
 typedef struct case_run {
     char *dir, *yaml, *out;
@@ -66,17 +66,16 @@ static void assert_err(const case_run *c, int status, const char *expected)
     cr_assert_str_eq(c->r.err, want);
 }
 
-static const char *const GOOD =
-    "pipeline: demo\n"
-    "seed: 7\n"
-    "stages:\n"
-    "  - id: gen\n"
-    "    plugin: tgen\n"
-    "    params: {n: 5, value: 2.0}\n"
-    "    outputs: {out: numbers}\n"
-    "  - id: sum\n"
-    "    plugin: tsum\n"
-    "    inputs: {in: numbers}\n";
+static const char *const GOOD = "pipeline: demo\n"
+                                "seed: 7\n"
+                                "stages:\n"
+                                "  - id: gen\n"
+                                "    plugin: tgen\n"
+                                "    params: {n: 5, value: 2.0}\n"
+                                "    outputs: {out: numbers}\n"
+                                "  - id: sum\n"
+                                "    plugin: tsum\n"
+                                "    inputs: {in: numbers}\n";
 
 Test(cli, version_and_help)
 {
@@ -103,7 +102,8 @@ Test(cli, bad_threads_is_usage_error)
     const char *const extra[] = {"--threads", "zero", NULL};
     case_run c = run_case("run", GOOD, extra);
     cr_assert_eq(c.r.status, 2);
-    cr_assert(strstr(c.r.err, "pipe: --threads expects a whole number from 1 to 256, found 'zero'"));
+    cr_assert(
+        strstr(c.r.err, "pipe: --threads expects a whole number from 1 to 256, found 'zero'"));
     free_case(&c);
 }
 
@@ -125,8 +125,9 @@ Test(cli, run_writes_results_atomically)
     char *metrics = pipe_test_read_file(path, NULL);
     cr_assert(metrics);
     /* 2+4+6+8+10 = 30 */
-    cr_assert(strstr(metrics, "\"gen\": {\n    \"sum\": 30,\n    \"names\": 1,\n    \"label\": \"none\""),
-              "%s", metrics);
+    cr_assert(
+        strstr(metrics, "\"gen\": {\n    \"sum\": 30,\n    \"names\": 1,\n    \"label\": \"none\""),
+        "%s", metrics);
     cr_assert(strstr(metrics, "\"sum\": {\n    \"total\": 30\n  }"), "%s", metrics);
     snprintf(path, sizeof path, "%s/sum.txt", c.out);
     char *sum = pipe_test_read_file(path, NULL);
@@ -200,8 +201,9 @@ Test(cli, set_bad_value_points_at_set)
 {
     const char *const extra[] = {"--set", "gen.n=many", NULL};
     case_run c = run_case("validate", GOOD, extra);
-    assert_err(&c, 2, "--set gen.n:1:1: stage 'gen': parameter 'n': expected an integer, "
-                      "found 'many'\n");
+    assert_err(&c, 2,
+               "--set gen.n:1:1: stage 'gen': parameter 'n': expected an integer, "
+               "found 'many'\n");
     free_case(&c);
 }
 
@@ -218,8 +220,10 @@ Test(cli, invalid_yaml_syntax)
     case_run c = run_case("validate", "pipeline: x\nstages: [a, b\n", NULL);
     cr_assert_eq(c.r.status, 2);
     char want[4096];
-    snprintf(want, sizeof want, "%s:3:1: invalid YAML: did not find expected ',' or ']' while "
-                                "parsing a flow sequence\n", c.yaml);
+    snprintf(want, sizeof want,
+             "%s:3:1: invalid YAML: did not find expected ',' or ']' while "
+             "parsing a flow sequence\n",
+             c.yaml);
     cr_assert_str_eq(c.r.err, want);
     free_case(&c);
 }
@@ -233,9 +237,10 @@ Test(cli, unknown_keys_with_suggestions)
                           "  - id: gen\n"
                           "    plugn: tgen\n",
                           NULL);
-    assert_err(&c, 2, "F:2:1: unknown top-level key 'sed' (did you mean 'seed'?)\n"
-                      "F:5:5: stage 'gen': unknown stage key 'plugn' (did you mean 'plugin'?)\n"
-                      "F:4:5: stage 'gen': missing required key 'plugin'\n");
+    assert_err(&c, 2,
+               "F:2:1: unknown top-level key 'sed' (did you mean 'seed'?)\n"
+               "F:5:5: stage 'gen': unknown stage key 'plugn' (did you mean 'plugin'?)\n"
+               "F:4:5: stage 'gen': missing required key 'plugin'\n");
     free_case(&c);
 }
 
@@ -246,8 +251,9 @@ Test(cli, duplicate_ids_and_bad_seed)
                           "  - {id: a, plugin: tgen}\n"
                           "  - {id: a, plugin: tgen}\n",
                           NULL);
-    assert_err(&c, 2, "F:2:7: 'seed' must be a non-negative integer, found '-1'\n"
-                      "F:5:5: duplicate stage id 'a' (first at line 4)\n");
+    assert_err(&c, 2,
+               "F:2:7: 'seed' must be a non-negative integer, found '-1'\n"
+               "F:5:5: duplicate stage id 'a' (first at line 4)\n");
     free_case(&c);
 }
 
@@ -306,8 +312,9 @@ Test(cli, plugin_check_errors_point_at_values)
                           "    plugin: tgen\n"
                           "    params: {mode: constant, n: 500}\n",
                           NULL);
-    assert_err(&d, 2, "F:5:33: stage 'gen': parameter 'n': at most 100 with mode constant, "
-                      "found 500\n");
+    assert_err(&d, 2,
+               "F:5:33: stage 'gen': parameter 'n': at most 100 with mode constant, "
+               "found 500\n");
     free_case(&d);
 }
 
@@ -330,9 +337,10 @@ Test(cli, environment_expansion)
                           "pipeline: x\nstages:\n  - id: gen\n    plugin: tgen\n"
                           "    params: {label: \"${PIPE_TEST_UNSET}\"}\n",
                           NULL);
-    assert_err(&d, 2, "F:5:21: stage 'gen': parameter 'label': environment variable "
-                      "'PIPE_TEST_UNSET' is not set (write ${PIPE_TEST_UNSET:-default} to give "
-                      "one)\n");
+    assert_err(&d, 2,
+               "F:5:21: stage 'gen': parameter 'label': environment variable "
+               "'PIPE_TEST_UNSET' is not set (write ${PIPE_TEST_UNSET:-default} to give "
+               "one)\n");
     free_case(&d);
 }
 
@@ -344,8 +352,9 @@ Test(cli, missing_input_tensor)
                           "    plugin: tsum\n"
                           "    inputs: {in: nowhere}\n",
                           NULL);
-    assert_err(&c, 2, "F:5:18: stage 'sum': input 'in': no earlier stage produces a tensor "
-                      "'nowhere'\n");
+    assert_err(&c, 2,
+               "F:5:18: stage 'sum': input 'in': no earlier stage produces a tensor "
+               "'nowhere'\n");
     free_case(&c);
 }
 
@@ -358,8 +367,9 @@ Test(cli, dtype_and_rank_mismatch)
                           "    plugin: tsum\n"
                           "    inputs: {in: grid}\n",
                           NULL);
-    assert_err(&c, 2, "F:6:18: stage 'sum': input 'in': tensor 'grid' from stage 'grid' is i32, "
-                      "expected f32 or f64\n");
+    assert_err(&c, 2,
+               "F:6:18: stage 'sum': input 'in': tensor 'grid' from stage 'grid' is i32, "
+               "expected f32 or f64\n");
     free_case(&c);
 }
 
@@ -377,12 +387,13 @@ Test(cli, unknown_port)
 
 Test(cli, unknown_plugin)
 {
-    case_run c = run_case("validate",
-                          "pipeline: x\nstages:\n  - id: a\n    plugin: nosuch\n", NULL);
+    case_run c =
+        run_case("validate", "pipeline: x\nstages:\n  - id: a\n    plugin: nosuch\n", NULL);
     cr_assert_eq(c.r.status, 2);
     char want[256];
-    snprintf(want, sizeof want, "%s:4:13: stage 'a': no plugin 'nosuch' in the search path (%s:",
-             c.yaml, TEST_PLUGIN_DIR);
+    snprintf(want, sizeof want,
+             "%s:4:13: stage 'a': no plugin 'nosuch' in the search path (%s:", c.yaml,
+             TEST_PLUGIN_DIR);
     cr_assert(strstr(c.r.err, want) == c.r.err, "%s", c.r.err);
     cr_assert(strstr(c.r.err, "); see 'pipe list'\n"));
     free_case(&c);
@@ -390,8 +401,8 @@ Test(cli, unknown_plugin)
 
 Test(cli, plugin_with_other_abi_is_refused)
 {
-    case_run c = run_case("validate",
-                          "pipeline: x\nstages:\n  - id: a\n    plugin: tbadabi\n", NULL);
+    case_run c =
+        run_case("validate", "pipeline: x\nstages:\n  - id: a\n    plugin: tbadabi\n", NULL);
     char want[1024];
     snprintf(want, sizeof want,
              "%s:4:13: stage 'a': %s/tbadabi.so: built for pipe ABI 2.3, but this runner "
@@ -404,8 +415,8 @@ Test(cli, plugin_with_other_abi_is_refused)
 
 Test(cli, shared_object_without_entry_is_refused)
 {
-    case_run c = run_case("validate",
-                          "pipeline: x\nstages:\n  - id: a\n    plugin: tnosym\n", NULL);
+    case_run c =
+        run_case("validate", "pipeline: x\nstages:\n  - id: a\n    plugin: tnosym\n", NULL);
     char want[1024];
     snprintf(want, sizeof want,
              "%s:4:13: stage 'a': %s/tnosym.so is not a pipe plugin: it does not export "
@@ -417,11 +428,11 @@ Test(cli, shared_object_without_entry_is_refused)
 
 Test(cli, file_that_is_not_a_shared_object)
 {
-    case_run c = run_case("validate",
-                          "pipeline: x\nstages:\n  - id: a\n    plugin: tgarbage\n", NULL);
+    case_run c =
+        run_case("validate", "pipeline: x\nstages:\n  - id: a\n    plugin: tgarbage\n", NULL);
     char want[1024];
-    snprintf(want, sizeof want, "%s:4:13: stage 'a': cannot load plugin: %s/tgarbage.so: ",
-             c.yaml, TEST_PLUGIN_DIR);
+    snprintf(want, sizeof want, "%s:4:13: stage 'a': cannot load plugin: %s/tgarbage.so: ", c.yaml,
+             TEST_PLUGIN_DIR);
     cr_assert_eq(c.r.status, 2);
     cr_assert(strstr(c.r.err, want) == c.r.err, "%s", c.r.err);
     free_case(&c);
@@ -484,9 +495,11 @@ Test(cli, list_and_inspect_come_from_declarations)
     r = pipe_test_run(i);
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "  n                int         default 4; range [1, 1000]\n"
-                            "      number of values\n"), "%s", r.out);
+                            "      number of values\n"),
+              "%s", r.out);
     cr_assert(strstr(r.out, "  mode             choice      default linear; one of "
-                            "linear|constant\n"), "%s", r.out);
+                            "linear|constant\n"),
+              "%s", r.out);
     cr_assert(strstr(r.out, "Outputs:\n  out              f64, rank 1\n"), "%s", r.out);
     pipe_test_result_free(&r);
 }

@@ -23,19 +23,18 @@ static void sh(const char *fmt, ...)
     cr_assert_eq(rc, 0, "command failed (%d): %s", rc, cmd);
 }
 
-static const char *const PIPELINE =
-    "pipeline: oot\n"
-    "stages:\n"
-    "  - {id: table, plugin: ttable}\n"
-    "  - id: mev\n"
-    "    plugin: multiply\n"
-    "    params: {column: E, factor: 1000}\n"
-    "    inputs: {table: table}\n"
-    "    outputs: {table: scaled}\n"
-    "  - id: sum\n"
-    "    plugin: tsumcol\n"
-    "    params: {column: E}\n"
-    "    inputs: {table: scaled}\n";
+static const char *const PIPELINE = "pipeline: oot\n"
+                                    "stages:\n"
+                                    "  - {id: table, plugin: ttable}\n"
+                                    "  - id: mev\n"
+                                    "    plugin: multiply\n"
+                                    "    params: {column: E, factor: 1000}\n"
+                                    "    inputs: {table: table}\n"
+                                    "    outputs: {table: scaled}\n"
+                                    "  - id: sum\n"
+                                    "    plugin: tsumcol\n"
+                                    "    params: {column: E}\n"
+                                    "    inputs: {table: scaled}\n";
 
 /* Run the installed pipe on PIPELINE with plugins from `plugin_dir`;
  * E = 1, 2, 3 GeV becomes 6000 MeV in total. */
@@ -73,4 +72,27 @@ Test(sdk, out_of_tree_plugin_with_cmake_and_pkg_config, .timeout = 300)
     run_installed(prefix, plugin_dir, dir);
     sh("rm -rf %s", dir);
     free(dir);
+}
+
+Test(sdk, readme_shows_the_tested_example)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/README.md", PIPE_SOURCE_DIR);
+    char *readme = pipe_test_read_file(path, NULL);
+    snprintf(path, sizeof path, "%s/examples/multiply/multiply.c", PIPE_SOURCE_DIR);
+    char *code = pipe_test_read_file(path, NULL);
+    cr_assert(readme && code);
+    const char *section = strstr(readme, "## Writing a stage plugin");
+    cr_assert(section);
+    const char *block = strstr(section, "```c\n");
+    cr_assert(block);
+    cr_assert(strncmp(block + 5, code, strlen(code)) == 0,
+              "README's plugin differs from examples/multiply/multiply.c "
+              "(run scripts/sync_readme_example.py)");
+    size_t lines = 0;
+    for (const char *c = code; *c; c++)
+        lines += *c == '\n';
+    cr_assert_leq(lines, 60, "the README's example plugin stays under 60 lines");
+    free(readme);
+    free(code);
 }

@@ -38,7 +38,8 @@ Test(tensor, dtype_names)
 {
     char buf[64];
     cr_assert_str_eq(pipe_dtype_mask_name(PIPE_DT_FLOAT, buf, sizeof buf), "f32 or f64");
-    cr_assert_str_eq(pipe_dtype_mask_name(PIPE_DT_ANY, buf, sizeof buf), "f32, f64, i32, i64 or u8");
+    cr_assert_str_eq(pipe_dtype_mask_name(PIPE_DT_ANY, buf, sizeof buf),
+                     "f32, f64, i32, i64 or u8");
     cr_assert_eq(pipe_dtype_size(PIPE_U8), 1);
 }
 

@@ -163,11 +163,11 @@ typedef enum pipe_value_kind {
 
 typedef struct pipe_value {
     pipe_value_kind kind;
-    const char *scalar;        /* SCALAR: the text */
-    size_t count;              /* LIST, MAP: number of items */
-    const char **keys;         /* MAP: the keys */
-    struct pipe_value *items;  /* LIST, MAP: the items */
-    int line, column;          /* where it starts in the pipeline file (1-based) */
+    const char *scalar;           /* SCALAR: the text */
+    size_t count;                 /* LIST, MAP: number of items */
+    const char **keys;            /* MAP: the keys */
+    struct pipe_value *items;     /* LIST, MAP: the items */
+    int line, column;             /* where it starts in the pipeline file (1-based) */
     int *key_lines, *key_columns; /* MAP: where each key starts */
 } pipe_value;
 
@@ -214,8 +214,8 @@ int pipe_param_given(const pipe_ctx *ctx, const char *name);
  * parameter. Returns -1 so that `return pipe_param_error(...)` reads well. */
 int pipe_param_error(pipe_ctx *ctx, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int pipe_value_error(pipe_ctx *ctx, const char *name, const pipe_value *value,
-                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int pipe_value_error(pipe_ctx *ctx, const char *name, const pipe_value *value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Report a run-time error of the stage (prefixed with the stage id).
  * Returns -1. */
 int pipe_error(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -295,12 +295,12 @@ void pipe_file_abort(pipe_file *f);
 /* ------------------------------------------------------------------ */
 
 typedef struct pipe_plugin {
-    uint32_t abi_major;  /* PIPE_ABI_MAJOR */
-    uint32_t abi_minor;  /* PIPE_ABI_MINOR */
-    uint32_t struct_size; /* sizeof(pipe_plugin) */
-    const char *name;    /* the stage name used in pipelines: "loader" */
-    const char *version; /* the plugin's own version */
-    const char *summary; /* one line for `pipe list` */
+    uint32_t abi_major;      /* PIPE_ABI_MAJOR */
+    uint32_t abi_minor;      /* PIPE_ABI_MINOR */
+    uint32_t struct_size;    /* sizeof(pipe_plugin) */
+    const char *name;        /* the stage name used in pipelines: "loader" */
+    const char *version;     /* the plugin's own version */
+    const char *summary;     /* one line for `pipe list` */
     const char *description; /* longer text for `pipe inspect`, or NULL */
     const pipe_param_decl *params;
     size_t n_params;
@@ -324,13 +324,16 @@ typedef const pipe_plugin *(*pipe_plugin_entry_fn)(void);
 
 /* The first fields of every descriptor:
  *   static const pipe_plugin plugin = {PIPE_PLUGIN_ABI, .name = "x", ...}; */
-#define PIPE_PLUGIN_ABI                                                                  \
+#define PIPE_PLUGIN_ABI                                                                            \
     .abi_major = PIPE_ABI_MAJOR, .abi_minor = PIPE_ABI_MINOR, .struct_size = sizeof(pipe_plugin)
 
 /* Declare the entry point of a plugin whose descriptor is `desc`. */
-#define PIPE_PLUGIN_DEFINE(desc)                                                         \
-    PIPE_EXPORT const pipe_plugin *pipe_plugin_entry(void);                              \
-    PIPE_EXPORT const pipe_plugin *pipe_plugin_entry(void) { return &(desc); }
+#define PIPE_PLUGIN_DEFINE(desc)                                                                   \
+    PIPE_EXPORT const pipe_plugin *pipe_plugin_entry(void);                                        \
+    PIPE_EXPORT const pipe_plugin *pipe_plugin_entry(void)                                         \
+    {                                                                                              \
+        return &(desc);                                                                            \
+    }
 
 /* Number of items of a static array, for n_params and friends. */
 #define PIPE_COUNT(a) (sizeof(a) / sizeof((a)[0]))

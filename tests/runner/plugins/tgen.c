@@ -60,15 +60,10 @@ static int run(pipe_ctx *ctx, void *state)
 }
 
 static const pipe_plugin plugin = {
-    PIPE_PLUGIN_ABI,
-    .name = "tgen",
-    .version = "1.0",
-    .summary = "test: generate a sequence",
-    .params = params,
-    .n_params = PIPE_COUNT(params),
-    .outputs = outputs,
-    .n_outputs = PIPE_COUNT(outputs),
-    .check = check,
-    .run = run,
+    PIPE_PLUGIN_ABI,    .name = "tgen",
+    .version = "1.0",   .summary = "test: generate a sequence",
+    .params = params,   .n_params = PIPE_COUNT(params),
+    .outputs = outputs, .n_outputs = PIPE_COUNT(outputs),
+    .check = check,     .run = run,
 };
 PIPE_PLUGIN_DEFINE(plugin)

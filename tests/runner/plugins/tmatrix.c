@@ -15,12 +15,9 @@ static int run(pipe_ctx *ctx, void *state)
 }
 
 static const pipe_plugin plugin = {
-    PIPE_PLUGIN_ABI,
-    .name = "tmatrix",
-    .version = "1.0",
-    .summary = "test: an integer grid",
-    .outputs = outputs,
-    .n_outputs = PIPE_COUNT(outputs),
+    PIPE_PLUGIN_ABI,    .name = "tmatrix",
+    .version = "1.0",   .summary = "test: an integer grid",
+    .outputs = outputs, .n_outputs = PIPE_COUNT(outputs),
     .run = run,
 };
 PIPE_PLUGIN_DEFINE(plugin)

@@ -40,16 +40,11 @@ static int run(pipe_ctx *ctx, void *state)
 }
 
 static const pipe_plugin plugin = {
-    PIPE_PLUGIN_ABI,
-    .name = "tsum",
-    .version = "1.0",
-    .summary = "test: sum a tensor",
-    .params = params,
-    .n_params = PIPE_COUNT(params),
-    .inputs = inputs,
-    .n_inputs = PIPE_COUNT(inputs),
-    .outputs = outputs,
-    .n_outputs = PIPE_COUNT(outputs),
+    PIPE_PLUGIN_ABI,    .name = "tsum",
+    .version = "1.0",   .summary = "test: sum a tensor",
+    .params = params,   .n_params = PIPE_COUNT(params),
+    .inputs = inputs,   .n_inputs = PIPE_COUNT(inputs),
+    .outputs = outputs, .n_outputs = PIPE_COUNT(outputs),
     .run = run,
 };
 PIPE_PLUGIN_DEFINE(plugin)

@@ -28,14 +28,10 @@ static int run(pipe_ctx *ctx, void *state)
 }
 
 static const pipe_plugin plugin = {
-    PIPE_PLUGIN_ABI,
-    .name = "tsumcol",
-    .version = "1.0",
-    .summary = "test: sum a column",
-    .params = params,
-    .n_params = PIPE_COUNT(params),
-    .inputs = inputs,
-    .n_inputs = PIPE_COUNT(inputs),
+    PIPE_PLUGIN_ABI,  .name = "tsumcol",
+    .version = "1.0", .summary = "test: sum a column",
+    .params = params, .n_params = PIPE_COUNT(params),
+    .inputs = inputs, .n_inputs = PIPE_COUNT(inputs),
     .run = run,
 };
 PIPE_PLUGIN_DEFINE(plugin)
