@@ -25,15 +25,6 @@ char *pipe_xstrdup(const char *s);
 void *pipe_xcalloc(size_t n, size_t size);
 void *pipe_xrealloc(void *p, size_t size);
 
-/* ---- "did you mean" (suggest.c) ---------------------------------------- */
-
-/* The candidate closest to `word` when close enough to be a likely typo,
- * else NULL. */
-const char *pipe_suggest(const char *word, const char *const *candidates, size_t n);
-/* " (did you mean 'x'?)" or "" — a static-free helper writing into buf. */
-const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n, char *buf,
-                              size_t size);
-
 /* ---- YAML documents as pipe_value trees (yaml_doc.c, value.c) ---------- */
 
 /* A parsed document: the root value and the storage behind it. */

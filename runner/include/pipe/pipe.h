@@ -291,6 +291,18 @@ int pipe_file_commit(pipe_ctx *ctx, pipe_file *f);
 void pipe_file_abort(pipe_file *f);
 
 /* ------------------------------------------------------------------ */
+/* "Did you mean"                                                       */
+/* ------------------------------------------------------------------ */
+
+/* The candidate closest to `word` (Levenshtein) when close enough to be a
+ * likely typo, else NULL. */
+const char *pipe_suggest(const char *word, const char *const *candidates, size_t n);
+/* Writes " (did you mean 'x'?)" into buf, or "" when nothing is close;
+ * returns buf. For messages: "no column '%s'%s". */
+const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n,
+                              char *buf, size_t size);
+
+/* ------------------------------------------------------------------ */
 /* The plugin descriptor                                                */
 /* ------------------------------------------------------------------ */
 
