@@ -44,8 +44,10 @@ const char *pipe_suggest(const char *word, const char *const *candidates, size_t
             best = candidates[i];
         }
     }
-    /* Close enough: at most a third of the word, and at least one edit. */
-    size_t allowed = strlen(word) / 3 + 1;
+    /* Close enough: about a third of the word, and never a whole word of
+     * one or two letters ('c' does not suggest 'a'). */
+    size_t len = strlen(word);
+    size_t allowed = len <= 2 ? len - (len > 0) : len / 3 + 1;
     return best && best_distance <= allowed ? best : NULL;
 }
 

@@ -94,6 +94,9 @@ Test(suggest, close_names_only)
     cr_assert_str_eq(pipe_suggest("methd", names, 3), "method");
     cr_assert_str_eq(pipe_suggest("colums", names, 3), "columns");
     cr_assert_null(pipe_suggest("zzzzzz", names, 3));
+    const char *letters[] = {"a", "b", "xy"};
+    cr_assert_null(pipe_suggest("c", letters, 3), "one letter never suggests another");
+    cr_assert_str_eq(pipe_suggest("xz", letters, 3), "xy");
 }
 
 Test(yaml, values_keep_locations)
