@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static size_t edit_distance(const char *a, const char *b)
 {
@@ -33,22 +34,32 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+/* Is `candidate` an acceptable suggestion for `word` at distance d? About
+ * a third of the word may differ; a word of one or two letters only
+ * suggests a name one letter longer ('Q' -> 'Q1', 'gn' -> 'gen'), never
+ * another short one ('c' -> 'a'). */
+static int close_enough(const char *word, const char *candidate, size_t d)
+{
+    size_t len = strlen(word);
+    if (len <= 2)
+        return d == 1 && strlen(candidate) == len + 1;
+    return d <= len / 3 + 1;
+}
+
 const char *pipe_suggest(const char *word, const char *const *candidates, size_t n)
 {
     const char *best = NULL;
     size_t best_distance = (size_t)-1;
     for (size_t i = 0; i < n; i++) {
+        if (strcasecmp(word, candidates[i]) == 0)
+            return candidates[i]; /* 'm' for 'M' */
         size_t d = edit_distance(word, candidates[i]);
-        if (d < best_distance) {
+        if (d < best_distance && close_enough(word, candidates[i], d)) {
             best_distance = d;
             best = candidates[i];
         }
     }
-    /* Close enough: about a third of the word, and never a whole word of
-     * one or two letters ('c' does not suggest 'a'). */
-    size_t len = strlen(word);
-    size_t allowed = len <= 2 ? len - (len > 0) : len / 3 + 1;
-    return best && best_distance <= allowed ? best : NULL;
+    return best;
 }
 
 const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n, char *buf,

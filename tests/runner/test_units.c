@@ -96,7 +96,8 @@ Test(suggest, close_names_only)
     cr_assert_null(pipe_suggest("zzzzzz", names, 3));
     const char *letters[] = {"a", "b", "xy"};
     cr_assert_null(pipe_suggest("c", letters, 3), "one letter never suggests another");
-    cr_assert_str_eq(pipe_suggest("xz", letters, 3), "xy");
+    cr_assert_str_eq(pipe_suggest("x", letters, 3), "xy");
+    cr_assert_str_eq(pipe_suggest("B", letters, 3), "b");
 }
 
 Test(yaml, values_keep_locations)

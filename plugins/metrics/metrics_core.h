@@ -1,0 +1,81 @@
+/*
+ * metrics_core.h — pipe_metrics: the logic of the `metrics` stage as pure
+ * functions on arrays of predictions and true values.
+ *
+ * Regression, with scikit-learn's definitions: MAE, MSE, RMSE, R^2 =
+ * 1 - SS_res / SS_tot (1 when both are 0, 0 when only SS_tot is), the
+ * median absolute error, and percentiles of the relative error
+ * |pred - true| / |true| over the rows with true != 0. Percentiles
+ * interpolate linearly between order statistics like numpy's default:
+ * at rank h = (n - 1) q / 100, s[floor h] + (h - floor h) (s[floor h + 1] -
+ * s[floor h]).
+ *
+ * Classification (true 0/1, pred a score): the class is score >=
+ * threshold; accuracy, precision, recall, F1 (0 when undefined, like
+ * scikit-learn's zero_division default), the confusion matrix and ROC AUC
+ * from ranks (tied scores get their average rank, which equals
+ * scikit-learn's trapezoidal area).
+ *
+ * Link the static library `pipe_metrics_core` and include "metrics_core.h".
+ */
+#ifndef PIPE_METRICS_CORE_H
+#define PIPE_METRICS_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pipe_metrics_regression {
+    int64_t count;
+    double mae, mse, rmse, r2, median_ae;
+    int64_t rel_count; /* rows with true != 0, over which the relative errors go */
+    double rel_p50, rel_p90, rel_p99;
+} pipe_metrics_regression;
+
+/* Regression metrics of n >= 1 pairs (no NaN). Returns 0, or -1 with the
+ * reason in err (no rows, out of memory). */
+int pipe_metrics_regress(const double *pred, const double *truth, int64_t n,
+                         pipe_metrics_regression *out, char *err, size_t err_size);
+
+/* Percentile q (0..100) of n >= 1 sorted values, interpolated linearly. */
+double pipe_metrics_percentile(const double *sorted, int64_t n, double q);
+
+/* One bin of the MAE per mass bin. */
+typedef struct pipe_metrics_bin {
+    double lo, hi;
+    int64_t count;
+    double mae; /* NaN when the bin is empty */
+} pipe_metrics_bin;
+
+/* Check bin edges: at least 2, strictly increasing, finite. 0, or -1 with
+ * the reason in err. */
+int pipe_metrics_check_edges(const double *edges, size_t n_edges, char *err, size_t err_size);
+
+/* The MAE in the n_edges - 1 bins [edges[i], edges[i+1]) of `mass` (the
+ * last bin includes its upper edge, like numpy.histogram); rows outside
+ * every bin or with a NaN mass count in none. */
+void pipe_metrics_bins(const double *pred, const double *truth, const double *mass, int64_t n,
+                       const double *edges, size_t n_edges, pipe_metrics_bin *bins);
+
+typedef struct pipe_metrics_classification {
+    int64_t count, tp, fp, tn, fn;
+    double accuracy, precision, recall, f1;
+    double roc_auc; /* NaN when only one class is present */
+} pipe_metrics_classification;
+
+/* Classification metrics of n >= 1 rows: truth must be 0 or 1. Returns 0,
+ * or -1 with the reason in err. */
+int pipe_metrics_classify(const double *score, const double *truth, int64_t n, double threshold,
+                          pipe_metrics_classification *out, char *err, size_t err_size);
+
+/* ROC AUC of n scores with 0/1 truth by average ranks; NaN when one class
+ * is missing. -1 on out of memory is reported as NaN too. */
+double pipe_metrics_roc_auc(const double *score, const double *truth, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PIPE_METRICS_CORE_H */

@@ -1,0 +1,134 @@
+/*
+ * rows.c — gathering the evaluated rows of the metrics stage from its
+ * inputs (pred, true, optional split and mass) and writing them as the
+ * predictions CSV. See rows.h.
+ */
+#include "rows.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The part code of the `part` parameter, or -1 for all. */
+static int chosen_part(const pipe_ctx *ctx)
+{
+    const char *part = pipe_param_string(ctx, "part");
+    return strcmp(part, "train") == 0  ? PIPE_PART_TRAIN
+           : strcmp(part, "val") == 0  ? PIPE_PART_VAL
+           : strcmp(part, "test") == 0 ? PIPE_PART_TEST
+                                       : -1;
+}
+
+/* Input `port` must be rank 1 or N x 1 with n rows. */
+static int check_vector(pipe_ctx *ctx, const char *port, const pipe_tensor *t, int64_t n)
+{
+    if (t->rank > 2 || (t->rank == 2 && t->shape[1] != 1))
+        return pipe_error(ctx,
+                          "input %s ('%s') must be rank 1 or N x 1, found rank %d with "
+                          "%lld columns",
+                          port, pipe_input_name(ctx, port), t->rank,
+                          (long long)pipe_tensor_cols(t));
+    if (t->shape[0] != n)
+        return pipe_error(ctx, "input %s ('%s') has %lld rows, pred has %lld", port,
+                          pipe_input_name(ctx, port), (long long)t->shape[0], (long long)n);
+    return 0;
+}
+
+/* The rows to keep: a malloc'd mask, or NULL for all rows (*failed set
+ * after a reported error). */
+static uint8_t *select_rows(pipe_ctx *ctx, int64_t n, int *failed)
+{
+    const pipe_tensor *split = pipe_input(ctx, "split");
+    int part = chosen_part(ctx);
+    *failed = 0;
+    if (!split) /* all rows (a part given without a split fails metrics_check) */
+        return NULL;
+    if (check_vector(ctx, "split", split, n) != 0) {
+        *failed = 1;
+        return NULL;
+    }
+    if (part < 0)
+        return NULL;
+    uint8_t *keep = malloc((size_t)n + 1);
+    for (int64_t i = 0; keep && i < n; i++)
+        keep[i] = pipe_tensor_get(split, i) == part;
+    if (!keep)
+        *failed = pipe_error(ctx, "out of memory");
+    return keep;
+}
+
+/* Copy the kept values of `t` into a new array; NaN is an error. */
+static double *gather(pipe_ctx *ctx, const char *port, const pipe_tensor *t, const uint8_t *keep,
+                      int64_t kept)
+{
+    double *values = malloc((size_t)(kept + 1) * sizeof *values);
+    if (!values) {
+        pipe_error(ctx, "out of memory");
+        return NULL;
+    }
+    for (int64_t i = 0, k = 0; i < t->shape[0]; i++) {
+        if (keep && !keep[i])
+            continue;
+        values[k] = pipe_tensor_get(t, i);
+        if (isnan(values[k]) && strcmp(port, "mass") != 0) {
+            pipe_error(ctx, "input %s ('%s') is NaN at row %lld", port, pipe_input_name(ctx, port),
+                       (long long)i);
+            free(values);
+            return NULL;
+        }
+        k++;
+    }
+    return values;
+}
+
+int metrics_rows_gather(pipe_ctx *ctx, metrics_rows *rows)
+{
+    *rows = (metrics_rows){0};
+    const pipe_tensor *pred = pipe_input(ctx, "pred"), *truth = pipe_input(ctx, "true");
+    const pipe_tensor *mass = pipe_input(ctx, "mass");
+    int64_t n = pred->shape[0];
+    if (check_vector(ctx, "pred", pred, n) || check_vector(ctx, "true", truth, n) ||
+        (mass && check_vector(ctx, "mass", mass, n)))
+        return -1;
+    int failed;
+    uint8_t *keep = select_rows(ctx, n, &failed);
+    if (failed)
+        return -1;
+    rows->n = n;
+    if (keep) {
+        rows->n = 0;
+        for (int64_t i = 0; i < n; i++)
+            rows->n += keep[i];
+    }
+    rows->pred = gather(ctx, "pred", pred, keep, rows->n);
+    rows->truth = rows->pred ? gather(ctx, "true", truth, keep, rows->n) : NULL;
+    rows->mass = mass && rows->truth ? gather(ctx, "mass", mass, keep, rows->n) : NULL;
+    free(keep);
+    if (!rows->pred || !rows->truth || (mass && !rows->mass)) {
+        metrics_rows_free(rows);
+        return -1;
+    }
+    return 0;
+}
+
+void metrics_rows_free(metrics_rows *rows)
+{
+    free(rows->pred);
+    free(rows->truth);
+    free(rows->mass);
+    *rows = (metrics_rows){0};
+}
+
+int metrics_rows_write(pipe_ctx *ctx, const metrics_rows *rows, const char *name)
+{
+    pipe_file *file = pipe_file_open(ctx, name);
+    if (!file)
+        return -1;
+    FILE *out = pipe_file_stream(file);
+    fprintf(out, "true,pred,abs_error\n");
+    for (int64_t i = 0; i < rows->n; i++)
+        fprintf(out, "%.10g,%.10g,%.10g\n", rows->truth[i], rows->pred[i],
+                fabs(rows->pred[i] - rows->truth[i]));
+    return pipe_file_commit(ctx, file);
+}
