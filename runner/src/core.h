@@ -58,6 +58,10 @@ typedef struct pipe_stage_spec {
     const pipe_value *params;    /* the params mapping, or NULL */
     pipe_port_map *inputs, *outputs;
     size_t n_inputs, n_outputs;
+    /* when: {exists: PATH} or {missing: PATH}: run only if PATH exists
+     * (or is missing). NULL path: always run. */
+    const pipe_value *when_path;
+    int when_exists;
 } pipe_stage_spec;
 
 typedef struct pipe_pipeline {
@@ -140,6 +144,9 @@ void pipe_params_free(pipe_param_val *vals, size_t n);
 /* Parse "stage.param=value" into an override; -1 (reported) on bad text. */
 int pipe_override_parse(const char *text, pipe_override *ov);
 void pipe_override_free(pipe_override *ov);
+/* Expand ${VAR} and ${VAR:-default}: a malloc'd string, or NULL with the
+ * unset variable's name in `missing`. */
+char *pipe_env_expand(const char *text, char *missing, size_t size);
 /* Write the value as JSON (for run.json). */
 void pipe_param_write_json(FILE *f, const pipe_param_val *v);
 

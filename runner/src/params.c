@@ -82,10 +82,11 @@ static int parse_bool(const resolver *r, const pipe_value *v, int *out)
                 v->kind == PIPE_VALUE_SCALAR ? "'" : "");
 }
 
-/* Expand ${VAR} and ${VAR:-default}. Returns a malloc'd string or NULL. */
-static char *expand_env(const resolver *r, const pipe_value *v)
+/* Expand ${VAR} and ${VAR:-default} in `text`. Returns a malloc'd string,
+ * or NULL with the name of the unset variable in `missing`. */
+char *pipe_env_expand(const char *text, char *missing, size_t size)
 {
-    const char *s = v->scalar;
+    const char *s = text;
     size_t cap = strlen(s) + 1, len = 0;
     char *out = pipe_xcalloc(cap, 1);
     while (*s) {
@@ -106,8 +107,7 @@ static char *expand_env(const resolver *r, const pipe_value *v)
         if (!val || !*val)
             val = dflt;
         if (!val) {
-            fail(r, v, "environment variable '%s' is not set (write ${%s:-default} to give one)",
-                 name, name);
+            snprintf(missing, size, "%s", name);
             free(out);
             return NULL;
         }
@@ -126,8 +126,12 @@ static int parse_string(const resolver *r, const pipe_value *v, char **out)
 {
     if (v->kind != PIPE_VALUE_SCALAR)
         return fail(r, v, "expected a string, found %s", pipe_value_kind_name(v->kind));
-    *out = expand_env(r, v);
-    return *out ? 0 : -1;
+    char name[256];
+    *out = pipe_env_expand(v->scalar, name, sizeof name);
+    if (!*out)
+        return fail(r, v, "environment variable '%s' is not set (write ${%s:-default} to give one)",
+                    name, name);
+    return 0;
 }
 
 static int parse_choice(const resolver *r, const pipe_value *v, char **out)

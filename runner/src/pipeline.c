@@ -13,8 +13,8 @@
 #include <string.h>
 
 static const char *const top_keys[] = {"pipeline", "description", "seed", "output", "stages"};
-static const char *const stage_keys[] = {"id",     "plugin",  "params",
-                                         "inputs", "outputs", "description"};
+static const char *const stage_keys[] = {"id",      "plugin",      "params", "inputs",
+                                         "outputs", "description", "when"};
 
 /* Report a key of `map` that is not one of `allowed`. Returns the count. */
 static int check_keys(const char *file, const pipe_value *map, const char *const *allowed, size_t n,
@@ -97,6 +97,24 @@ static int parse_ports(const char *file, const pipe_value *map, const char *key,
     return errors ? -1 : 0;
 }
 
+/* when: {exists: PATH} | {missing: PATH} */
+static int parse_when(const char *file, const pipe_value *item, pipe_stage_spec *st)
+{
+    const pipe_value *w = pipe_value_get(item, "when");
+    if (!w)
+        return 0;
+    const pipe_value *exists = pipe_value_get(w, "exists"), *missing = pipe_value_get(w, "missing");
+    const pipe_value *path = exists ? exists : missing;
+    if (w->kind != PIPE_VALUE_MAP || w->count != 1 || !path || path->kind != PIPE_VALUE_SCALAR) {
+        pipe_diag(file, w->line, w->column, st->id,
+                  "'when' must be {exists: PATH} or {missing: PATH}");
+        return -1;
+    }
+    st->when_path = path;
+    st->when_exists = exists != NULL;
+    return 0;
+}
+
 static int parse_stage(const char *file, const pipe_value *item, pipe_stage_spec *st)
 {
     st->line = item->line;
@@ -132,6 +150,7 @@ static int parse_stage(const char *file, const pipe_value *item, pipe_stage_spec
     }
     errors += parse_ports(file, item, "inputs", st->id, &st->inputs, &st->n_inputs) != 0;
     errors += parse_ports(file, item, "outputs", st->id, &st->outputs, &st->n_outputs) != 0;
+    errors += parse_when(file, item, st) != 0;
     return errors ? -1 : 0;
 }
 

@@ -22,7 +22,7 @@
 /* What one stage did, for run.json. */
 typedef struct stage_record {
     double seconds;
-    int status; /* 0 ok, -1 failed, 1 not run */
+    int status; /* 0 ok, -1 failed, 1 not run, 2 skipped by its 'when' */
 } stage_record;
 
 static int is_dir(const char *path)
@@ -43,6 +43,23 @@ static void default_shared_data(void)
             setenv("PIPE_SHARED_DATA", candidates[i], 1);
             return;
         }
+}
+
+/* Does the stage's `when` condition hold? Logs why a stage is skipped. */
+static int should_run(const pipe_run_state *run, const pipe_stage_spec *s)
+{
+    if (!s->when_path)
+        return 1;
+    char missing[256];
+    char *path = pipe_env_expand(s->when_path->scalar, missing, sizeof missing);
+    struct stat st;
+    int exists = path && stat(path, &st) == 0;
+    int go = exists == s->when_exists;
+    if (!go && !run->opts->quiet)
+        fprintf(stderr, "[%s] skipped: %s %s\n", s->id, path ? path : s->when_path->scalar,
+                exists ? "exists" : "does not exist");
+    free(path);
+    return go;
 }
 
 static int run_stage(pipe_run_state *run, const pipe_stage_spec *s, const pipe_plugin *pl,
@@ -88,7 +105,7 @@ static void write_stage(FILE *f, const pipe_run_state *run, const pipe_plan *pla
 {
     const pipe_stage_spec *s = &run->pipeline->stages[i];
     const pipe_plugin *pl = plan->plugins[i];
-    static const char *const status[] = {"failed", "ok", "not run"};
+    static const char *const status[] = {"failed", "ok", "not run", "skipped"};
     fprintf(f, "%s\n    {\"id\": ", i ? "," : "");
     pipe_json_string(f, s->id);
     fputs(", \"plugin\": ", f);
@@ -176,6 +193,10 @@ static size_t run_stages(pipe_run_state *run, const pipe_plan *plan, stage_recor
         recs[i].status = 1;
     for (size_t i = 0; i < plan->n; i++) {
         const pipe_stage_spec *s = &p->stages[i];
+        if (!should_run(run, s)) {
+            recs[i].status = 2;
+            continue;
+        }
         double t0 = pipe_now();
         int rc = run_stage(run, s, plan->plugins[i], plan->params[i]);
         recs[i].seconds = pipe_now() - t0;

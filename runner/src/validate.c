@@ -139,6 +139,22 @@ static int check_overrides(const pipe_pipeline *p, pipe_plan *plan, const pipe_r
     return errors;
 }
 
+/* The path of a `when` condition must expand. */
+static int check_when(const pipe_pipeline *p, const pipe_stage_spec *s)
+{
+    if (!s->when_path)
+        return 0;
+    char missing[256];
+    char *path = pipe_env_expand(s->when_path->scalar, missing, sizeof missing);
+    if (!path) {
+        pipe_diag(p->file, s->when_path->line, s->when_path->column, s->id,
+                  "'when': environment variable '%s' is not set", missing);
+        return 1;
+    }
+    free(path);
+    return 0;
+}
+
 static int run_check(pipe_run_state *run, const pipe_stage_spec *s, const pipe_plugin *pl,
                      pipe_param_val *params)
 {
@@ -176,6 +192,7 @@ int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg)
         stage_errors +=
             check_port_names(p, s, s->outputs, s->n_outputs, pl->outputs, pl->n_outputs, "output");
         stage_errors += check_inputs(p, s, pl, &table);
+        stage_errors += check_when(p, s);
         if (!stage_errors)
             stage_errors += run_check(run, s, pl, plan->params[i]);
         add_outputs(&table, s, pl);

@@ -503,3 +503,51 @@ Test(cli, list_and_inspect_come_from_declarations)
     cr_assert(strstr(r.out, "Outputs:\n  out              f64, rank 1\n"), "%s", r.out);
     pipe_test_result_free(&r);
 }
+
+Test(cli, when_runs_one_of_two_sources)
+{
+    char *dir = pipe_test_tmpdir();
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "pipeline: x\nstages:\n"
+             "  - id: real\n    plugin: tgen\n    when: {exists: %s/real.csv}\n"
+             "    params: {n: 2}\n    outputs: {out: numbers}\n"
+             "  - id: fake\n    plugin: tgen\n    when: {missing: %s/real.csv}\n"
+             "    params: {n: 3}\n    outputs: {out: numbers}\n"
+             "  - {id: sum, plugin: tsum, inputs: {in: numbers}}\n",
+             dir, dir);
+    const char *const verbose[] = {NULL};
+    case_run a = run_case("run", yaml, verbose);
+    cr_assert_eq(a.r.status, 0, "%s", a.r.err);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/metrics.json", a.out);
+    char *m = pipe_test_read_file(path, NULL);
+    cr_assert(strstr(m, "\"total\": 9"), "fake ran (1.5+3+4.5): %s", m);
+    cr_assert(!strstr(m, "\"real\""), "real was skipped: %s", m);
+    snprintf(path, sizeof path, "%s/run.json", a.out);
+    char *run = pipe_test_read_file(path, NULL);
+    cr_assert(strstr(run, "\"id\": \"real\", \"plugin\": \"tgen\", \"plugin_version\": \"1.0\", "
+                          "\"status\": \"skipped\""),
+              "%s", run);
+    free(m), free(run);
+    free(pipe_test_write_file(dir, "real.csv", "x\n"));
+    case_run b = run_case("run", yaml, NULL);
+    snprintf(path, sizeof path, "%s/metrics.json", b.out);
+    m = pipe_test_read_file(path, NULL);
+    cr_assert(strstr(m, "\"total\": 4.5"), "real ran (1.5+3): %s", m);
+    free(m);
+    free_case(&a), free_case(&b);
+    free(dir);
+}
+
+Test(cli, when_must_name_exists_or_missing)
+{
+    case_run c = run_case("validate",
+                          "pipeline: x\nstages:\n"
+                          "  - id: gen\n"
+                          "    plugin: tgen\n"
+                          "    when: {present: a.csv}\n",
+                          NULL);
+    assert_err(&c, 2, "F:5:11: stage 'gen': 'when' must be {exists: PATH} or {missing: PATH}\n");
+    free_case(&c);
+}
