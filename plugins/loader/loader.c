@@ -1,0 +1,167 @@
+/*
+ * loader.c — the `loader` stage: reads a numeric CSV file with a header
+ * (the CMS dielectron files as published) into an f64 table with column
+ * names, using pipe_csv. The first existing file of a list of candidate
+ * paths is read, so one pipeline works with the full file when a user has
+ * it and with the shared sample otherwise.
+ */
+#include "csv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const pipe_param_decl loader_params[] = {
+    {"path", PIPE_PARAM_STRING_LIST, NULL, 0, 0, NULL,
+     "candidate CSV files; the first that exists is read (the choice is logged)"},
+    {"columns", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,
+     "columns to load, by name (surrounding spaces ignored), in this order; [] loads all"},
+    {"on_bad_row", PIPE_PARAM_CHOICE, "error", 0, 0, "error|skip",
+     "a malformed row (wrong field count, text that is not a number) stops the run with "
+     "its line and column, or is skipped and counted"},
+    {"delimiter", PIPE_PARAM_STRING, "\",\"", 0, 0, NULL,
+     "the field separator: one character, or \"tab\""},
+    {"max_rows", PIPE_PARAM_INT, "0", 0, 1e15, NULL, "load at most this many rows; 0 loads all"},
+};
+
+static const pipe_port_decl loader_outputs[] = {
+    {"table", PIPE_DT(PIPE_F64), 2, 0,
+     "the rows of the file, one column per selected CSV column, named as in the header; "
+     "blank fields are NaN"},
+};
+
+static int loader_check(pipe_ctx *ctx)
+{
+    const char *delimiter = pipe_param_string(ctx, "delimiter");
+    if (!pipe_csv_delimiter(delimiter))
+        return pipe_param_error(ctx, "delimiter",
+                                "expected one character (not a quote or a line end) or \"tab\", "
+                                "found \"%s\"",
+                                delimiter);
+    if (pipe_param_count(ctx, "path") == 0)
+        return pipe_param_error(ctx, "path", "expected at least one file path, found none");
+    return 0;
+}
+
+/* The first candidate path that exists, or NULL with an error listing
+ * each candidate and why it cannot be used. */
+static const char *choose_path(pipe_ctx *ctx)
+{
+    size_t n = pipe_param_count(ctx, "path");
+    char reasons[2048];
+    size_t len = 0;
+    reasons[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *path = pipe_param_string_at(ctx, "path", i);
+        struct stat st;
+        if (stat(path, &st) == 0) {
+            pipe_log(ctx, "reading %s (candidate %zu of %zu)", path, i + 1, n);
+            return path;
+        }
+        if (len < sizeof reasons)
+            len += (size_t)snprintf(reasons + len, sizeof reasons - len, "%s%s (%s)", i ? "; " : "",
+                                    path, strerror(errno));
+    }
+    pipe_param_error(ctx, "path", "none of the %zu candidate files exists: %s", n, reasons);
+    return NULL;
+}
+
+/* The `columns` param as an array of names (malloc'd; NULL for all). */
+static const char **selected_columns(pipe_ctx *ctx, size_t *n)
+{
+    *n = pipe_param_count(ctx, "columns");
+    if (*n == 0)
+        return NULL;
+    const char **names = malloc(*n * sizeof *names);
+    for (size_t i = 0; names && i < *n; i++)
+        names[i] = pipe_param_string_at(ctx, "columns", i);
+    return names;
+}
+
+/* Report a failed read: a missing or repeated column points at the
+ * `columns` item in the pipeline file, anything else is the file's own
+ * error. */
+static int read_failed(pipe_ctx *ctx, const pipe_csv_report *report, const char *err)
+{
+    const pipe_value *columns = pipe_param_value(ctx, "columns");
+    if (report->bad_column >= 0 && columns && columns->kind == PIPE_VALUE_LIST &&
+        (size_t)report->bad_column < columns->count)
+        return pipe_value_error(ctx, "columns", &columns->items[report->bad_column], "%s", err);
+    if (report->bad_column >= 0)
+        return pipe_param_error(ctx, "columns", "%s", err);
+    return pipe_error(ctx, "%s", err);
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void report_rows(pipe_ctx *ctx, const char *path, const pipe_tensor *t,
+                        const pipe_csv_report *report, double seconds)
+{
+    pipe_metric(ctx, "rows", (double)report->rows);
+    pipe_metric(ctx, "columns", (double)t->shape[1]);
+    pipe_metric(ctx, "rows_skipped", (double)report->skipped_rows);
+    pipe_info(ctx, "load_ms", 1e3 * seconds);
+    pipe_log(ctx, "loaded %lld rows x %lld columns from %s in %.1f ms", (long long)report->rows,
+             (long long)t->shape[1], path, 1e3 * seconds);
+    if (report->skipped_rows > 0)
+        pipe_warn(ctx, "skipped %lld malformed row%s (on_bad_row: skip); the first: %s",
+                  (long long)report->skipped_rows, report->skipped_rows == 1 ? "" : "s",
+                  report->first_bad_error);
+}
+
+static int loader_run(pipe_ctx *ctx, void *state)
+{
+    (void)state;
+    const char *path = choose_path(ctx);
+    if (!path)
+        return -1;
+    pipe_csv_options opt = {0};
+    opt.columns = selected_columns(ctx, &opt.n_columns);
+    if (opt.n_columns > 0 && !opt.columns)
+        return pipe_error(ctx, "out of memory");
+    opt.skip_bad_rows = strcmp(pipe_param_string(ctx, "on_bad_row"), "skip") == 0;
+    opt.delimiter = pipe_csv_delimiter(pipe_param_string(ctx, "delimiter"));
+    opt.max_rows = pipe_param_int(ctx, "max_rows");
+    opt.threads = pipe_threads(ctx);
+    pipe_csv_report report;
+    char err[1536];
+    double start = seconds_now();
+    pipe_tensor *t = pipe_csv_read(path, &opt, &report, err, sizeof err);
+    double seconds = seconds_now() - start;
+    free((void *)opt.columns);
+    if (!t)
+        return read_failed(ctx, &report, err);
+    report_rows(ctx, path, t, &report, seconds);
+    return pipe_output(ctx, "table", t);
+}
+
+static const pipe_plugin loader_plugin = {
+    .abi_major = PIPE_ABI_MAJOR,
+    .abi_minor = PIPE_ABI_MINOR,
+    .struct_size = sizeof(pipe_plugin),
+    .name = "loader",
+    .version = "1.0.0",
+    .summary = "read a numeric CSV file with a header into an f64 table",
+    .description =
+        "Reads the first existing file of `path` (a list of candidates). The header names the "
+        "columns (surrounding spaces are trimmed: the CMS file's \"px1 \" is px1); blank fields "
+        "become NaN; CRLF line ends and quoted fields (\"\" escapes a quote) are accepted; blank "
+        "lines are ignored; a repeated header name gets a suffix (E1, E1.1). Errors name the "
+        "file, line and column.",
+    .params = loader_params,
+    .n_params = PIPE_COUNT(loader_params),
+    .outputs = loader_outputs,
+    .n_outputs = PIPE_COUNT(loader_outputs),
+    .check = loader_check,
+    .run = loader_run,
+};
+
+PIPE_PLUGIN_DEFINE(loader_plugin)

@@ -1,0 +1,193 @@
+/*
+ * test_loader_stage.c — the loader stage through `pipe run`: the first
+ * existing candidate path is read and the choice logged, errors name the
+ * pipeline file position (params) or the CSV's own line and column (rows),
+ * malformed rows are skipped and counted on request, metrics.json counts.
+ */
+#include "stage_run.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What one loader pipeline did. */
+typedef struct loader_run {
+    stage_run s;
+    char *metrics; /* metrics.json, or NULL when not written */
+} loader_run;
+
+/* Run (or validate) in `dir` a pipeline of one loader stage whose params
+ * are the `params` lines (each indented by 6 spaces, each "%s" replaced
+ * by dir). */
+static loader_run run_loader(const char *command, const char *params, const char *dir)
+{
+    char yaml[4096], expanded[2048];
+    snprintf(expanded, sizeof expanded, params, dir, dir, dir);
+    snprintf(yaml, sizeof yaml,
+             "pipeline: t\n"
+             "stages:\n"
+             "  - id: load\n"
+             "    plugin: loader\n"
+             "    params:\n"
+             "%s",
+             expanded);
+    loader_run run;
+    run.s = stage_run_yaml(command, yaml, dir, 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/metrics.json", run.s.out);
+    run.metrics = pipe_test_read_file(path, NULL);
+    return run;
+}
+
+static void free_run(loader_run *run)
+{
+    stage_run_free(&run->s);
+    free(run->metrics);
+}
+
+static void expect_metric(const loader_run *run, const char *key_value)
+{
+    cr_assert_not_null(run->metrics, "no metrics.json; stderr:\n%s", run->s.r.err);
+    cr_assert_not_null(strstr(run->metrics, key_value), "metrics.json lacks %s:\n%s", key_value,
+                       run->metrics);
+}
+
+/* stderr holds the line `text` (printf format with one %s: `arg`). */
+static void expect_in_stderr(const loader_run *run, const char *text, const char *arg)
+{
+    char line[2048];
+    snprintf(line, sizeof line, text, arg);
+    cr_assert_not_null(strstr(run->s.r.err, line), "stderr lacks '%s':\n%s", line, run->s.r.err);
+}
+
+/* The loader on <dir>/bad.csv, whose line 3 has 'x' in column b, with
+ * the extra params lines `extra`. */
+static loader_run run_bad_csv(const char *extra, char **dir)
+{
+    *dir = pipe_test_tmpdir();
+    free(pipe_test_write_file(*dir, "bad.csv", "a,b\n1,2\n3,x\n5,6\n"));
+    char params[1024];
+    snprintf(params, sizeof params, "      path: %%s/bad.csv\n%s", extra);
+    return run_loader("run", params, *dir);
+}
+
+/* The sample as the loader's path, with the extra params lines. */
+static loader_run run_sample(const char *path_line, const char *extra, char **sample)
+{
+    *sample = pipe_test_shared_file("dielectron_sample.csv");
+    char params[1024];
+    snprintf(params, sizeof params, path_line, *sample);
+    strncat(params, extra, sizeof params - strlen(params) - 1);
+    char *dir = pipe_test_tmpdir();
+    loader_run run = run_loader("run", params, dir);
+    free(dir);
+    return run;
+}
+
+Test(loader_stage, first_existing_candidate_is_read_and_logged)
+{
+    char *sample;
+    loader_run run = run_sample("      path: [%%s/none.csv, %s]\n", "", &sample);
+    cr_assert_eq(run.s.r.status, 0, "stderr:\n%s", run.s.r.err);
+    expect_in_stderr(&run, "[load] reading %s (candidate 2 of 2)\n", sample);
+    expect_metric(&run, "\"rows\": 1288");
+    expect_metric(&run, "\"columns\": 19");
+    expect_metric(&run, "\"rows_skipped\": 0");
+    free_run(&run);
+    free(sample);
+}
+
+Test(loader_stage, no_candidate_exists)
+{
+    char *dir = pipe_test_tmpdir();
+    loader_run run = run_loader("run", "      path: [%s/a.csv, \"%s/b.csv\"]\n", dir);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "%s:6:13: stage 'load': parameter 'path': none of the 2 candidate files exists: "
+             "%s/a.csv (No such file or directory); %s/b.csv (No such file or directory)\n"
+             "pipe: stage 'load' (loader) failed; the run stops here\n",
+             run.s.yaml, dir, dir);
+    cr_assert_eq(run.s.r.status, 1);
+    cr_assert_str_eq(run.s.r.err, want);
+    free_run(&run);
+    free(dir);
+}
+
+Test(loader_stage, missing_column_points_at_the_pipeline_item)
+{
+    char *sample;
+    loader_run run = run_sample("      path: %s\n", "      columns: [E1, pz3, M]\n", &sample);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "[load] reading %s (candidate 1 of 1)\n"
+             "%s:7:21: stage 'load': parameter 'columns': %s:1:1: no column 'pz3' in the header "
+             "(did you mean 'pz1'?); the columns are: Run, Event, E1, px1, py1, pz1, pt1, eta1, "
+             "phi1, Q1, E2, px2, py2, pz2, pt2, eta2, phi2, Q2, M\n"
+             "pipe: stage 'load' (loader) failed; the run stops here\n",
+             sample, run.s.yaml, sample);
+    cr_assert_eq(run.s.r.status, 1);
+    cr_assert_str_eq(run.s.r.err, want);
+    free_run(&run);
+    free(sample);
+}
+
+Test(loader_stage, malformed_row_names_the_csv_line_and_column)
+{
+    char *dir;
+    loader_run run = run_bad_csv("", &dir);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "[load] reading %s/bad.csv (candidate 1 of 1)\n"
+             "stage 'load': %s/bad.csv:3:3: column 'b': expected a number, found 'x'\n"
+             "pipe: stage 'load' (loader) failed; the run stops here\n",
+             dir, dir);
+    cr_assert_eq(run.s.r.status, 1);
+    cr_assert_str_eq(run.s.r.err, want);
+    free_run(&run);
+    free(dir);
+}
+
+Test(loader_stage, skipped_rows_are_counted_and_reported)
+{
+    char *dir;
+    loader_run run = run_bad_csv("      on_bad_row: skip\n", &dir);
+    cr_assert_eq(run.s.r.status, 0, "stderr:\n%s", run.s.r.err);
+    expect_in_stderr(&run,
+                     "[load] warning: skipped 1 malformed row (on_bad_row: skip); the first: "
+                     "%s/bad.csv:3:3: column 'b': expected a number, found 'x'\n",
+                     dir);
+    expect_metric(&run, "\"rows\": 2");
+    expect_metric(&run, "\"rows_skipped\": 1");
+    free_run(&run);
+    free(dir);
+}
+
+Test(loader_stage, bad_delimiter_fails_validation)
+{
+    char *dir = pipe_test_tmpdir();
+    loader_run run = run_loader("validate", "      path: x.csv\n      delimiter: \";;\"\n", dir);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s:7:18: stage 'load': parameter 'delimiter': expected one character (not a quote "
+             "or a line end) or \"tab\", found \";;\"\n",
+             run.s.yaml);
+    cr_assert_eq(run.s.r.status, 2);
+    cr_assert_str_eq(run.s.r.err, want);
+    free_run(&run);
+    free(dir);
+}
+
+Test(loader_stage, max_rows_and_columns)
+{
+    char *sample;
+    loader_run run = run_sample("      path: %s\n",
+                                "      max_rows: 10\n      columns: [\"px1 \", M]\n"
+                                "      delimiter: \",\"\n",
+                                &sample);
+    cr_assert_eq(run.s.r.status, 0, "stderr:\n%s", run.s.r.err);
+    expect_metric(&run, "\"rows\": 10");
+    expect_metric(&run, "\"columns\": 2");
+    free_run(&run);
+    free(sample);
+}
