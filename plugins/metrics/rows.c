@@ -13,11 +13,7 @@
 /* The part code of the `part` parameter, or -1 for all. */
 static int chosen_part(const pipe_ctx *ctx)
 {
-    const char *part = pipe_param_string(ctx, "part");
-    return strcmp(part, "train") == 0  ? PIPE_PART_TRAIN
-           : strcmp(part, "val") == 0  ? PIPE_PART_VAL
-           : strcmp(part, "test") == 0 ? PIPE_PART_TEST
-                                       : -1;
+    return pipe_part_parse(pipe_param_string(ctx, "part"));
 }
 
 /* Input `port` must be rank 1 or N x 1 with n rows. */

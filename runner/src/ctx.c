@@ -46,6 +46,20 @@ const char *pipe_pipeline_name(const pipe_ctx *ctx)
 {
     return ctx->run->pipeline->name;
 }
+uint64_t pipe_pipeline_seed(const pipe_ctx *ctx)
+{
+    return ctx->run->pipeline->seed;
+}
+
+int pipe_part_parse(const char *name)
+{
+    static const char *const parts[] = {"train", "val", "test"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, parts[i]) == 0)
+            return i;
+    return -1;
+}
+
 int pipe_threads(const pipe_ctx *ctx)
 {
     return ctx->run->opts->threads;

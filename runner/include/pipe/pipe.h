@@ -57,6 +57,10 @@ typedef enum pipe_dtype {
 
 /* Values of a row-split tensor (u8, rank 1, one entry per row). */
 enum { PIPE_PART_TRAIN = 0, PIPE_PART_VAL = 1, PIPE_PART_TEST = 2 };
+/* Choices of a `part` parameter, and their codes: PIPE_PART_TRAIN, _VAL,
+ * _TEST, or -1 for "all" (and for anything else). */
+#define PIPE_PART_CHOICES "train|val|test|all"
+int pipe_part_parse(const char *name);
 
 /*
  * A contiguous row-major tensor. Tensors are reference counted: a new
@@ -183,6 +187,8 @@ typedef struct pipe_ctx pipe_ctx;
 /* Identity of the running stage. */
 const char *pipe_stage_id(const pipe_ctx *ctx);
 const char *pipe_pipeline_name(const pipe_ctx *ctx);
+/* The pipeline's seed (each stage's RNG is already derived from it). */
+uint64_t pipe_pipeline_seed(const pipe_ctx *ctx);
 /* Thread count of the run (--threads); BLAS is already set to it. */
 int pipe_threads(const pipe_ctx *ctx);
 /* Rank and size of the run (1 process today; MPI later). */

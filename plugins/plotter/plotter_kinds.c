@@ -1,0 +1,408 @@
+/*
+ * plotter_kinds.c — how each plot kind gets its data: the table of kinds
+ * with the ports they need, and the readers that turn the mapped tensors
+ * into the arrays pipe_plot draws (history columns, pairs of vectors,
+ * table columns, score series, model metrics, images).
+ */
+#include "plotter_kinds.h"
+#include "plotter_inputs.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Report an error of the plotting library, naming the kind. */
+static int plot_failed(pipe_ctx *ctx, const plotter_kind *kind, const plot_err *err)
+{
+    return pipe_error(ctx, "kind '%s': %s", kind->name, err->text);
+}
+
+const char *plotter_score_port(size_t i)
+{
+    static const char *const ports[PLOTTER_MAX_SCORES] = {"score", "score2", "score3", "score4"};
+    return i < PLOTTER_MAX_SCORES ? ports[i] : NULL;
+}
+
+/* ---- loss_curve ---- */
+
+/* Read one history column into *out (NULL when absent); -1 on error. */
+static int history_column(pipe_ctx *ctx, const pipe_tensor *t, const char *name, plot_vec *out)
+{
+    int status;
+    out->v = plotter_optional_column(ctx, "history", t, name, &status);
+    out->n = out->v ? (size_t)t->shape[0] : 0;
+    out->name = name;
+    return status;
+}
+
+static int render_history(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                          const plot_options *o)
+{
+    const pipe_tensor *t = pipe_input(ctx, "history");
+    if (!t)
+        return -1;
+    if (t->shape[0] == 0)
+        return pipe_error(ctx,
+                          "input 'history' (tensor '%s') has no epochs: there is nothing "
+                          "to plot",
+                          pipe_input_name(ctx, "history"));
+    plot_history h = {0};
+    int rc = history_column(ctx, t, "epoch", &h.epoch) | history_column(ctx, t, "loss", &h.loss) |
+             history_column(ctx, t, "val_loss", &h.val_loss) |
+             history_column(ctx, t, "mae", &h.mae) | history_column(ctx, t, "val_mae", &h.val_mae);
+    if (rc == 0 && !h.loss.v) {
+        char names[1024];
+        plotter_column_list(t, names, sizeof names);
+        rc = pipe_error(ctx,
+                        "input 'history' (tensor '%s') has no column 'loss' with values; "
+                        "its columns are: %s",
+                        pipe_input_name(ctx, "history"), names);
+    }
+    plot_err err;
+    if (rc == 0 && plot_loss_curve(cv, o, &h, &err) != 0)
+        rc = plot_failed(ctx, kind, &err);
+    free((void *)h.epoch.v), free((void *)h.loss.v), free((void *)h.val_loss.v);
+    free((void *)h.mae.v), free((void *)h.val_mae.v);
+    return rc;
+}
+
+/* ---- kinds drawn from two vectors ---- */
+
+/* The values of a port of a pair kind: "table" stands for the `column`
+ * of the table. */
+static double *pair_values(pipe_ctx *ctx, const char *port, plotter_rows *rows)
+{
+    if (strcmp(port, "table") == 0)
+        return plotter_column(ctx, "table", pipe_param_string(ctx, "column"), "column", rows);
+    return plotter_vector(ctx, port, rows);
+}
+
+static int render_pair(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                       const plot_options *o)
+{
+    plotter_rows rows;
+    if (plotter_rows_init(ctx, &rows))
+        return -1;
+    double *a = pair_values(ctx, kind->first, &rows);
+    double *b = a ? pair_values(ctx, kind->second, &rows) : NULL;
+    int rc = a && b ? 0 : -1;
+    plot_err err;
+    if (rc == 0 && kind->pair(cv, o, a, b, (size_t)rows.kept, &err) != 0)
+        rc = plot_failed(ctx, kind, &err);
+    free(a);
+    free(b);
+    plotter_rows_free(&rows);
+    return rc;
+}
+
+/* ---- kinds drawn from table columns ---- */
+
+/* Check that each name of list parameter `param` is a column of the
+ * table; the error points at the list item. */
+static int check_columns(pipe_ctx *ctx, const char *param, const pipe_tensor *t)
+{
+    const pipe_value *list = pipe_param_value(ctx, param);
+    for (size_t i = 0; i < pipe_param_count(ctx, param); i++) {
+        const char *name = pipe_param_string_at(ctx, param, i);
+        if (pipe_tensor_column(t, name) >= 0)
+            continue;
+        char names[1024], msg[1400];
+        plotter_column_list(t, names, sizeof names);
+        snprintf(msg, sizeof msg,
+                 "table input 'table' (tensor '%s') has no column '%s'; its "
+                 "columns are: %s",
+                 pipe_input_name(ctx, "table"), name, names);
+        if (list && list->kind == PIPE_VALUE_LIST && i < list->count)
+            return pipe_value_error(ctx, param, &list->items[i], "%s", msg);
+        return pipe_param_error(ctx, param, "%s", msg);
+    }
+    return 0;
+}
+
+/* The names of the chosen columns of a named table (the `columns`
+ * parameter, or every column when it is empty); malloc'd, *n set. */
+static const char **chosen_columns(pipe_ctx *ctx, const pipe_tensor *t, size_t *n)
+{
+    size_t given = pipe_param_count(ctx, "columns");
+    *n = given ? given : (size_t)pipe_tensor_cols(t);
+    const char **names = malloc((*n ? *n : 1) * sizeof *names);
+    for (size_t i = 0; names && i < *n; i++)
+        names[i] = given ? pipe_param_string_at(ctx, "columns", i) : t->columns[i];
+    return names;
+}
+
+/* Read the chosen columns (kept rows) into vectors; -1 on error. */
+static int read_columns(pipe_ctx *ctx, const char **names, size_t n, plotter_rows *rows,
+                        plot_vec *cols)
+{
+    for (size_t i = 0; i < n; i++) {
+        cols[i] = (plot_vec){plotter_column(ctx, "table", names[i], "columns", rows), 0, names[i]};
+        if (!cols[i].v)
+            return -1;
+        cols[i].n = (size_t)rows->kept;
+    }
+    return 0;
+}
+
+/* The `table` input with column names holding the `columns`, or NULL
+ * with the error reported. */
+static const pipe_tensor *named_table(pipe_ctx *ctx)
+{
+    const pipe_tensor *t = pipe_input(ctx, "table");
+    if (t && !t->columns) {
+        pipe_error(ctx, "input 'table' (tensor '%s') has no column names",
+                   pipe_input_name(ctx, "table"));
+        return NULL;
+    }
+    return t && check_columns(ctx, "columns", t) == 0 ? t : NULL;
+}
+
+static int render_correlation(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                              const plot_options *o)
+{
+    const pipe_tensor *t = named_table(ctx);
+    if (!t)
+        return -1;
+    plotter_rows rows;
+    if (plotter_rows_init(ctx, &rows))
+        return -1;
+    size_t n;
+    const char **names = chosen_columns(ctx, t, &n);
+    plot_vec *cols = calloc(n ? n : 1, sizeof *cols);
+    int rc =
+        names && cols ? read_columns(ctx, names, n, &rows, cols) : pipe_error(ctx, "out of memory");
+    plot_err err;
+    if (rc == 0 && plot_correlation(cv, o, cols, n, &err) != 0)
+        rc = plot_failed(ctx, kind, &err);
+    for (size_t i = 0; cols && i < n; i++)
+        free((void *)cols[i].v);
+    free(cols);
+    free(names);
+    plotter_rows_free(&rows);
+    return rc;
+}
+
+static int render_spectrum(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                           const plot_options *o)
+{
+    plotter_rows rows;
+    if (plotter_rows_init(ctx, &rows))
+        return -1;
+    double *mass = plotter_column(ctx, "table", pipe_param_string(ctx, "column"), "column", &rows);
+    int rc = mass ? 0 : -1;
+    plot_err err;
+    if (rc == 0 && plot_mass_spectrum(cv, o, mass, (size_t)rows.kept, &err) != 0)
+        rc = plot_failed(ctx, kind, &err);
+    free(mass);
+    plotter_rows_free(&rows);
+    return rc;
+}
+
+/* ---- roc ---- */
+
+/* The legend name of score series i: the `names` item, else the tensor
+ * name. */
+static const char *series_name(pipe_ctx *ctx, size_t i)
+{
+    if (i < pipe_param_count(ctx, "names"))
+        return pipe_param_string_at(ctx, "names", i);
+    return pipe_input_name(ctx, plotter_score_port(i));
+}
+
+static int render_roc(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                      const plot_options *o)
+{
+    plotter_rows rows;
+    if (plotter_rows_init(ctx, &rows))
+        return -1;
+    plot_vec scores[PLOTTER_MAX_SCORES] = {{0}};
+    size_t n_scores = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < PLOTTER_MAX_SCORES; i++) {
+        if (!pipe_input_name(ctx, plotter_score_port(i)))
+            continue;
+        double *v = plotter_vector(ctx, plotter_score_port(i), &rows);
+        scores[n_scores++] = (plot_vec){v, (size_t)rows.kept, series_name(ctx, i)};
+        rc = v ? 0 : -1;
+    }
+    double *label = rc == 0 ? plotter_vector(ctx, "label", &rows) : NULL;
+    plot_err err;
+    if (label && plot_roc(cv, o, scores, n_scores, label, (size_t)rows.kept, &err) != 0)
+        rc = plot_failed(ctx, kind, &err);
+    for (size_t i = 0; i < n_scores; i++)
+        free((void *)scores[i].v);
+    free(label);
+    plotter_rows_free(&rows);
+    return label ? rc : -1;
+}
+
+/* ---- bars ---- */
+
+/* Model names: the `names` parameter, or "model 1", "model 2", ...
+ * (written into buf). */
+static int model_names(pipe_ctx *ctx, size_t n, const char **names, char (*buf)[32])
+{
+    size_t given = pipe_param_count(ctx, "names");
+    if (given != 0 && given != n)
+        return pipe_param_error(ctx, "names",
+                                "gives %zu model names but the table input "
+                                "'table' (tensor '%s') has %zu rows, one per model",
+                                given, pipe_input_name(ctx, "table"), n);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf[i], sizeof buf[i], "model %zu", i + 1);
+        names[i] = given ? pipe_param_string_at(ctx, "names", i) : buf[i];
+    }
+    return 0;
+}
+
+static int render_bars(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                       const plot_options *o)
+{
+    const pipe_tensor *t = named_table(ctx);
+    if (!t)
+        return -1;
+    size_t n_models = (size_t)t->shape[0], n_metrics;
+    if (n_models == 0 || n_models > PLOT_MAX_SERIES)
+        return pipe_error(ctx,
+                          "input 'table' (tensor '%s') has %zu rows; bars compares 1 to %d "
+                          "models, one per row",
+                          pipe_input_name(ctx, "table"), n_models, PLOT_MAX_SERIES);
+    const char *models[PLOT_MAX_SERIES];
+    char fallback[PLOT_MAX_SERIES][32];
+    if (model_names(ctx, n_models, models, fallback))
+        return -1;
+    const char **names = chosen_columns(ctx, t, &n_metrics);
+    plot_vec *metrics = calloc(n_metrics ? n_metrics : 1, sizeof *metrics);
+    plotter_rows rows = {.n = -1};
+    int rc = names && metrics ? read_columns(ctx, names, n_metrics, &rows, metrics)
+                              : pipe_error(ctx, "out of memory");
+    plot_err err;
+    if (rc == 0 && plot_bars(cv, o, metrics, n_metrics, models, n_models, &err) != 0)
+        rc = plot_failed(ctx, kind, &err);
+    for (size_t j = 0; metrics && j < n_metrics; j++)
+        free((void *)metrics[j].v);
+    free(metrics);
+    free(names);
+    return rc;
+}
+
+/* ---- image_grid ---- */
+
+/* Copy the first `k` kept images into a new f32 array; NaN is an error. */
+static float *shown_images(pipe_ctx *ctx, const pipe_tensor *t, const plotter_rows *rows, size_t k)
+{
+    size_t size = (size_t)(t->shape[1] * t->shape[2] * t->shape[3]);
+    float *out = malloc(k * size * sizeof *out);
+    if (!out) {
+        pipe_error(ctx, "out of memory");
+        return NULL;
+    }
+    const float *data = t->data;
+    size_t j = 0;
+    for (int64_t i = 0; i < rows->n && j < k; i++) {
+        if (rows->keep && !rows->keep[i])
+            continue;
+        for (size_t p = 0; p < size; p++)
+            if (!isfinite(data[i * size + p])) {
+                pipe_error(ctx,
+                           "input 'images' (tensor '%s') holds a NaN or infinite pixel in "
+                           "image %lld (counting from 0)",
+                           pipe_input_name(ctx, "images"), (long long)i);
+                free(out);
+                return NULL;
+            }
+        memcpy(out + j++ * size, data + i * size, size * sizeof *out);
+    }
+    return out;
+}
+
+/* The labels of the kept rows, or NULL (*failed set on error). */
+static double *image_labels(pipe_ctx *ctx, plotter_rows *rows, int *failed)
+{
+    *failed = 0;
+    if (!pipe_input_name(ctx, "label"))
+        return NULL;
+    double *labels = plotter_vector(ctx, "label", rows);
+    *failed = labels == NULL;
+    return labels;
+}
+
+static int render_images(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                         const plot_options *o)
+{
+    plotter_rows rows;
+    const pipe_tensor *t = pipe_input(ctx, "images");
+    if (!t || plotter_rows_init(ctx, &rows))
+        return -1;
+    int failed = 0;
+    double *labels = image_labels(ctx, &rows, &failed);
+    if (!failed && rows.n >= 0 && t->shape[0] != rows.n)
+        failed = pipe_error(ctx,
+                            "input 'images' (tensor '%s') has %lld images but input '%s' "
+                            "(tensor '%s') has %lld rows",
+                            pipe_input_name(ctx, "images"), (long long)t->shape[0], rows.first_port,
+                            pipe_input_name(ctx, rows.first_port), (long long)rows.n);
+    if (rows.n < 0)
+        rows.n = rows.kept = t->shape[0];
+    size_t k = (size_t)rows.kept < o->max_images ? (size_t)rows.kept : o->max_images;
+    float *pixels = failed || k == 0 ? NULL : shown_images(ctx, t, &rows, k);
+    int rc = pixels || (!failed && k == 0) ? 0 : -1;
+    plot_images im = {pixels, (size_t)rows.kept, (size_t)t->shape[1], (size_t)t->shape[2],
+                      (size_t)t->shape[3]};
+    plot_err err;
+    if (rc == 0 && plot_image_grid(cv, o, &im, labels, &err) != 0)
+        rc = plot_failed(ctx, kind, &err);
+    free(pixels);
+    free(labels);
+    plotter_rows_free(&rows);
+    return rc;
+}
+
+/* ---- the table of kinds ---- */
+
+static const plotter_kind kinds[] = {
+    {"loss_curve", {"history"}, {NULL}, render_history, NULL, NULL, NULL},
+    {"pred_vs_true", {"pred", "true"}, {"split"}, render_pair, plot_pred_vs_true, "pred", "true"},
+    {"error_hist", {"pred", "true"}, {"split"}, render_pair, plot_error_hist, "pred", "true"},
+    {"error_vs_true", {"pred", "true"}, {"split"}, render_pair, plot_error_vs_true, "pred", "true"},
+    {"correlation", {"table"}, {"split"}, render_correlation, NULL, NULL, NULL},
+    {"mass_spectrum", {"table"}, {"split"}, render_spectrum, NULL, NULL, NULL},
+    {"roc",
+     {"score", "label"},
+     {"score2", "score3", "score4", "split"},
+     render_roc,
+     NULL,
+     NULL,
+     NULL},
+    {"confusion", {"score", "label"}, {"split"}, render_pair, plot_confusion, "score", "label"},
+    {"score_vs_mass",
+     {"score", "table"},
+     {"split"},
+     render_pair,
+     plot_score_vs_mass,
+     "score",
+     "table"},
+    {"score_hist", {"score", "label"}, {"split"}, render_pair, plot_score_hist, "score", "label"},
+    {"bars", {"table"}, {NULL}, render_bars, NULL, NULL, NULL},
+    {"image_grid", {"images"}, {"label", "split"}, render_images, NULL, NULL, NULL},
+};
+
+const plotter_kind *plotter_kind_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i].name, name) == 0)
+            return &kinds[i];
+    return NULL;
+}
+
+int plotter_kind_uses(const plotter_kind *kind, const char *port)
+{
+    for (size_t i = 0; i < 3 && kind->needs[i]; i++)
+        if (strcmp(kind->needs[i], port) == 0)
+            return 1;
+    for (size_t i = 0; i < 6 && kind->uses[i]; i++)
+        if (strcmp(kind->uses[i], port) == 0)
+            return 1;
+    return 0;
+}

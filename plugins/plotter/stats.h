@@ -1,0 +1,48 @@
+/*
+ * stats.h — the numbers behind the plots (internal to pipe_plot):
+ * ranges, quantiles, histograms, per-bin profiles, Pearson correlation,
+ * ROC curves with their area. Pure arithmetic on finite doubles.
+ */
+#ifndef PIPE_PLOT_STATS_H
+#define PIPE_PLOT_STATS_H
+
+#include <stddef.h>
+
+/* Smallest and largest value (n > 0). */
+void plot_min_max(const double *v, size_t n, double *lo, double *hi);
+/* Smallest value > 0, or 0 when there is none. */
+double plot_min_positive(const double *v, size_t n);
+double plot_mean(const double *v, size_t n);
+
+/* The q-quantile (0 ≤ q ≤ 1) with linear interpolation between order
+ * statistics (numpy's default). Returns NAN when out of memory. */
+double plot_quantile(const double *v, size_t n, double q);
+
+/* bins + 1 edges, evenly spaced on [lo, hi], linearly or in log10. */
+void plot_edges_linear(double lo, double hi, size_t bins, double *edges);
+void plot_edges_log(double lo, double hi, size_t bins, double *edges);
+
+/* Count the values into bins with increasing edges ([e_i, e_i+1), the
+ * last bin closed). Values outside are counted in *under and *over
+ * (either may be NULL). */
+void plot_histogram(const double *v, size_t n, const double *edges, size_t bins, double *counts,
+                    size_t *under, size_t *over);
+
+/* Mean and standard deviation (population) of y per bin of x; bins with
+ * no entry get NAN. count may be NULL. */
+void plot_profile(const double *x, const double *y, size_t n, const double *edges, size_t bins,
+                  double *mean, double *sd, size_t *count);
+
+/* Pearson correlation of a and b; NAN when either is constant. */
+double plot_pearson(const double *a, const double *b, size_t n);
+
+/* A ROC curve: false positive rate (x) and true positive rate (y) at
+ * every distinct score threshold, from (0, 0) to (1, 1), and the area
+ * under it by the trapezoidal rule (tied scores form one step, as in
+ * scikit-learn). label is 0 or 1. Returns the number of points, written
+ * to malloc'd *fpr and *tpr (the caller frees them), or 0 when out of
+ * memory. */
+size_t plot_roc_curve(const double *score, const double *label, size_t n, double **fpr,
+                      double **tpr, double *auc);
+
+#endif
