@@ -144,9 +144,7 @@ static int loader_run(pipe_ctx *ctx, void *state)
 }
 
 static const pipe_plugin loader_plugin = {
-    .abi_major = PIPE_ABI_MAJOR,
-    .abi_minor = PIPE_ABI_MINOR,
-    .struct_size = sizeof(pipe_plugin),
+    PIPE_PLUGIN_ABI,
     .name = "loader",
     .version = "1.0.0",
     .summary = "read a numeric CSV file with a header into an f64 table",

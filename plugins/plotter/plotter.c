@@ -256,9 +256,7 @@ __attribute__((destructor)) static void plotter_unload(void)
 }
 
 static const pipe_plugin plotter_plugin = {
-    .abi_major = PIPE_ABI_MAJOR,
-    .abi_minor = PIPE_ABI_MINOR,
-    .struct_size = sizeof(pipe_plugin),
+    PIPE_PLUGIN_ABI,
     .name = "plotter",
     .version = "1.0.0",
     .summary = "draw one plot of the run (12 kinds) as a PNG file",

@@ -102,9 +102,7 @@ static int simulate_run(pipe_ctx *ctx, void *state)
 }
 
 static const pipe_plugin simulate_plugin = {
-    .abi_major = PIPE_ABI_MAJOR,
-    .abi_minor = PIPE_ABI_MINOR,
-    .struct_size = sizeof(pipe_plugin),
+    PIPE_PLUGIN_ABI,
     .name = "simulate",
     .version = "1.0.0",
     .summary = "generate CMS-like dielectron events (the 19 columns of CMS record 304)",

@@ -180,9 +180,7 @@ static int writer_run(pipe_ctx *ctx, void *state)
 }
 
 static const pipe_plugin writer_plugin = {
-    .abi_major = PIPE_ABI_MAJOR,
-    .abi_minor = PIPE_ABI_MINOR,
-    .struct_size = sizeof(pipe_plugin),
+    PIPE_PLUGIN_ABI,
     .name = "writer",
     .version = "1.0.0",
     .summary = "write a tensor as CSV or NumPy .npy into the run's output folder",
