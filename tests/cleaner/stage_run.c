@@ -13,26 +13,25 @@ pipe_test_result stage_run(const char *text, const char *expect, const char *con
                            char *out_dir, size_t out_size)
 {
     char *dir = pipe_test_tmpdir();
-    char *file = pipe_test_write_file(dir, "pipeline.yaml", text);
     char *expect_file = expect ? pipe_test_write_file(dir, "expect.json", expect) : NULL;
-    char out[4096];
-    snprintf(out, sizeof out, "%s/out", dir);
-    if (out_dir)
-        snprintf(out_dir, out_size, "%s", out);
-    const char *args[32] = {"run", file, "--out", out};
-    int n = 4;
+    const char *extra[32];
+    int n = 0;
     if (expect_file) {
-        args[n++] = "--expect";
-        args[n++] = expect_file;
+        extra[n++] = "--expect";
+        extra[n++] = expect_file;
     }
     for (size_t i = 0; sets && sets[i] && n < 30; i++) {
-        args[n++] = "--set";
-        args[n++] = sets[i];
+        extra[n++] = "--set";
+        extra[n++] = sets[i];
     }
-    args[n] = NULL;
-    pipe_test_result r = pipe_test_run(args);
+    extra[n] = NULL;
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", text, dir, extra);
+    if (out_dir)
+        snprintf(out_dir, out_size, "%s", p.out);
+    pipe_test_result r = p.r;
+    p.r.out = p.r.err = NULL; /* handed to the caller */
+    pipe_test_pipeline_free(&p);
     free(expect_file);
-    free(file);
     free(dir);
     return r;
 }

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-/* Write `text` to a fresh folder as pipeline.yaml and run it with its
+/* Write `text` to a fresh folder as p.yaml and run it with its
  * results in <folder>/out (copied into out_dir when not NULL), checked
  * against the JSON `expect` (or NULL), with the NULL-terminated --set
  * overrides `sets` (or NULL). Free the result with pipe_test_result_free. */

@@ -88,7 +88,7 @@ Test(cleaner_run, range_error_points_at_the_bad_bound)
                     "    params:\n"
                     "      ranges: {M: [2, abc]}\n",
                     NULL, 2,
-                    "pipeline.yaml:9:23: stage 'clean': parameter 'ranges': range of 'M': "
+                    "/p.yaml:9:23: stage 'clean': parameter 'ranges': range of 'M': "
                     "expected a number for max, found 'abc'");
 }
 
@@ -98,7 +98,7 @@ Test(cleaner_run, dropna_all_must_stand_alone)
                     "    plugin: cleaner\n"
                     "    params: {dropna: [all, E1]}\n",
                     NULL, 2,
-                    "pipeline.yaml:8:22: stage 'clean': parameter 'dropna': 'all' must stand "
+                    "/p.yaml:8:22: stage 'clean': parameter 'dropna': 'all' must stand "
                     "alone (dropna: all), found it in a list of 2 names");
 }
 

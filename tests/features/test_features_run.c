@@ -56,7 +56,7 @@ Test(features_run, unknown_feature_points_at_the_list_item)
                     "    params:\n"
                     "      add: [m_calc, delta_phl]\n",
                     NULL, 2,
-                    "pipeline.yaml:9:21: stage 'f': parameter 'add': unknown feature "
+                    "/p.yaml:9:21: stage 'f': parameter 'add': unknown feature "
                     "'delta_phl' (did you mean 'delta_phi'?); known: m_calc,");
 }
 
@@ -66,7 +66,7 @@ Test(features_run, target_needs_its_output_mapped)
                     "    plugin: features\n"
                     "    params: {target: M}\n",
                     NULL, 2,
-                    "pipeline.yaml:8:22: stage 'f': parameter 'target': is 'M' but the target "
+                    "/p.yaml:8:22: stage 'f': parameter 'target': is 'M' but the target "
                     "output is not mapped: add outputs: {target: <tensor name>} to the stage");
 }
 
@@ -77,6 +77,6 @@ Test(features_run, label_errors_point_inside_the_mapping)
                     "    params:\n"
                     "      label: {column: M, window: [80, hundred]}\n",
                     NULL, 2,
-                    "pipeline.yaml:9:39: stage 'f': parameter 'label': window: expected a number "
+                    "/p.yaml:9:39: stage 'f': parameter 'label': window: expected a number "
                     "for max");
 }

@@ -7,19 +7,13 @@
 
 #include "test_support.h"
 
-/* One run: its temp dir, pipeline file, output dir and result. */
-typedef struct stage_run {
-    char *dir, *yaml, *out;
-    pipe_test_result r;
-} stage_run;
+typedef pipe_test_pipeline stage_run;
 
 /* Write `yaml` to <dir>/p.yaml (dir: a new temp dir when NULL) and run
  * `pipe run p.yaml --out <dir>/out` (with --quiet when `quiet`), or
  * `pipe validate p.yaml` when command is "validate". */
 stage_run stage_run_yaml(const char *command, const char *yaml, const char *dir, int quiet);
-void stage_run_free(stage_run *s);
-/* The text of a file of the output dir (malloc'd); fails the test when
- * it is missing. */
-char *stage_run_output(const stage_run *s, const char *name);
+#define stage_run_free pipe_test_pipeline_free
+#define stage_run_output pipe_test_pipeline_output
 
 #endif

@@ -111,7 +111,7 @@ Test(metrics_run, without_the_physics_check_the_damage_shows)
 Test(metrics_run, a_part_needs_a_split)
 {
     stage_run_fails(EVAL_STAGES "    params: {part: val}\n", NULL, 2,
-                    "pipeline.yaml:13:20: stage 'eval': parameter 'part': is 'val' but there is "
+                    "/p.yaml:13:20: stage 'eval': parameter 'part': is 'val' but there is "
                     "no split input (map inputs: {split: ...}, or write part: all)");
 }
 

@@ -12,42 +12,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct case_run {
-    char *dir, *yaml, *out;
-    pipe_test_result r;
-} case_run;
+typedef pipe_test_pipeline case_run;
 
-/* Write `yaml` to a temp dir and run `pipe COMMAND file --plugin-path T
- * --out DIR extra...`. */
+/* Run `pipe COMMAND p.yaml --plugin-path T [--quiet] extra...` on `yaml`
+ * written to a new temporary folder. */
 static case_run run_case(const char *command, const char *yaml, const char *const *extra)
 {
-    case_run c;
-    c.dir = pipe_test_tmpdir();
-    c.yaml = pipe_test_write_file(c.dir, "p.yaml", yaml);
-    size_t len = strlen(c.dir) + 8;
-    c.out = malloc(len);
-    snprintf(c.out, len, "%s/out", c.dir);
-    const char *args[32] = {command, c.yaml, "--plugin-path", TEST_PLUGIN_DIR};
-    size_t n = 4;
-    if (strcmp(command, "run") == 0) {
-        args[n++] = "--out";
-        args[n++] = c.out;
+    const char *args[32] = {"--plugin-path", TEST_PLUGIN_DIR};
+    size_t n = 2;
+    if (strcmp(command, "run") == 0)
         args[n++] = "--quiet";
-    }
     for (size_t i = 0; extra && extra[i]; i++)
         args[n++] = extra[i];
     args[n] = NULL;
-    c.r = pipe_test_run(args);
-    return c;
+    return pipe_test_pipeline_run(command, yaml, NULL, args);
 }
 
-static void free_case(case_run *c)
-{
-    pipe_test_result_free(&c->r);
-    free(c->dir);
-    free(c->yaml);
-    free(c->out);
-}
+#define free_case pipe_test_pipeline_free
 
 /* Assert that stderr is exactly `expected` with "F" replaced by the file. */
 static void assert_err(const case_run *c, int status, const char *expected)

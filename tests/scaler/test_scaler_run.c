@@ -64,7 +64,7 @@ Test(scaler_run, fit_on_train_needs_a_split)
                     "    plugin: scaler\n"
                     "    params: {columns: [E1, Mass]}\n",
                     NULL, 2,
-                    "pipeline.yaml:6:5: stage 'scale': parameter 'fit_on' (default): train needs "
+                    "/p.yaml:6:5: stage 'scale': parameter 'fit_on' (default): train needs "
                     "the split input (map inputs: {split: ...}), or write fit_on: all");
 }
 
@@ -75,6 +75,6 @@ Test(scaler_run, unknown_column)
                     "    plugin: scaler\n"
                     "    params: {columns: [E1, Mass], fit_on: all}\n",
                     NULL, 1,
-                    "pipeline.yaml:8:23: stage 'scale': parameter 'columns': no column 'Mass' in "
+                    "/p.yaml:8:23: stage 'scale': parameter 'columns': no column 'Mass' in "
                     "the table");
 }

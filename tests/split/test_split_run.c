@@ -55,7 +55,7 @@ Test(split_run, fractions_must_sum_to_one)
                     "    plugin: split\n"
                     "    params: {fractions: [0.7, 0.2, 0.2]}\n",
                     NULL, 2,
-                    "pipeline.yaml:8:25: stage 'split': parameter 'fractions': fractions [0.7, "
+                    "/p.yaml:8:25: stage 'split': parameter 'fractions': fractions [0.7, "
                     "0.2, 0.2] sum to 1.1, expected 1 (within 1e-09)");
 }
 
@@ -66,6 +66,6 @@ Test(split_run, unknown_stratify_column)
                     "    plugin: split\n"
                     "    params: {stratify: Q}\n",
                     NULL, 1,
-                    "pipeline.yaml:8:24: stage 'split': parameter 'stratify': no column 'Q' in "
+                    "/p.yaml:8:24: stage 'split': parameter 'stratify': no column 'Q' in "
                     "the table (did you mean 'Q1'?); its columns are Run, Event, E1");
 }

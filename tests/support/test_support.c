@@ -143,3 +143,44 @@ char *pipe_test_read_file(const char *path, size_t *size)
     close(fd);
     return buf;
 }
+
+pipe_test_pipeline pipe_test_pipeline_run(const char *command, const char *yaml, const char *dir,
+                                          const char *const *extra)
+{
+    pipe_test_pipeline p;
+    p.dir = dir ? strdup(dir) : pipe_test_tmpdir();
+    p.yaml = pipe_test_write_file(p.dir, "p.yaml", yaml);
+    size_t len = strlen(p.dir) + 8;
+    p.out = malloc(len);
+    snprintf(p.out, len, "%s/out", p.dir);
+    const char *args[64] = {command, p.yaml};
+    size_t n = 2;
+    if (strcmp(command, "run") == 0) {
+        args[n++] = "--out";
+        args[n++] = p.out;
+    }
+    for (size_t i = 0; extra && extra[i] && n < 63; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    p.r = pipe_test_run(args);
+    return p;
+}
+
+void pipe_test_pipeline_free(pipe_test_pipeline *p)
+{
+    pipe_test_result_free(&p->r);
+    free(p->dir);
+    free(p->yaml);
+    free(p->out);
+}
+
+char *pipe_test_pipeline_output(const pipe_test_pipeline *p, const char *name)
+{
+    size_t len = strlen(p->out) + strlen(name) + 2;
+    char *path = malloc(len);
+    snprintf(path, len, "%s/%s", p->out, name);
+    char *text = pipe_test_read_file(path, NULL);
+    cr_assert_not_null(text, "%s was not written; stderr:\n%s", path, p->r.err);
+    free(path);
+    return text;
+}

@@ -21,6 +21,23 @@ typedef struct pipe_test_result {
 pipe_test_result pipe_test_run(const char *const *args);
 void pipe_test_result_free(pipe_test_result *r);
 
+/* One pipeline run from a test: its temporary folder, the pipeline file
+ * written there, the output folder and what pipe printed. */
+typedef struct pipe_test_pipeline {
+    char *dir, *yaml, *out;
+    pipe_test_result r;
+} pipe_test_pipeline;
+
+/* Write `yaml` to <dir>/p.yaml (dir: a new temporary folder when NULL) and
+ * run `pipe COMMAND p.yaml [--out <dir>/out] extra...`: --out is added for
+ * "run" only; `extra` is a NULL-terminated list or NULL. */
+pipe_test_pipeline pipe_test_pipeline_run(const char *command, const char *yaml, const char *dir,
+                                          const char *const *extra);
+void pipe_test_pipeline_free(pipe_test_pipeline *p);
+/* The text of a file in the output folder (malloc'd); fails the test, with
+ * pipe's stderr, when it is missing. */
+char *pipe_test_pipeline_output(const pipe_test_pipeline *p, const char *name);
+
 /* The folder with the real CMS files (PIPE_SHARED_DATA, else
  * <source>/../shared/data, else /work/shared/data), or NULL. */
 const char *pipe_test_shared_data(void);

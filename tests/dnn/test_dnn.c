@@ -1,0 +1,242 @@
+/*
+ * test_dnn.c — the `dnn` stage through `pipe run` on the real sample:
+ * fast variants of the canonical pipelines, train → predict giving the
+ * same predictions, repeatable metrics, and the errors a user meets
+ * (parameters that do not apply, NaN inputs, a diverging loss, a scaler
+ * of another method).
+ */
+#include "test_support.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Run `pipe run FILE --quiet --out DIR` plus extra arguments. */
+static pipe_test_result run(const char *file, const char *out, const char *const *extra)
+{
+    const char *args[32] = {"run", file, "--quiet", "--out", out};
+    int n = 5;
+    for (int i = 0; extra && extra[i]; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    return pipe_test_run(args);
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return pipe_test_read_file(path, NULL);
+}
+
+static const char *const fast[] = {"--set", "dnn.epochs=3", NULL};
+
+Test(dnn_run, regression_fast_variant)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    char *out = pipe_test_tmpdir();
+    pipe_test_result r = run("pipelines/dnn_regression.yaml", out, fast);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *metrics = read_in(out, "metrics.json");
+    cr_assert(metrics);
+    /* 14·128+128 + 128·64+64 + 64·32+32 + 32+1 = 12289 */
+    cr_assert(strstr(metrics, "\"params\": 12289"), "%s", metrics);
+    cr_assert(strstr(metrics, "\"epochs\": 3,"), "%s", metrics);
+    cr_assert(strstr(metrics, "\"rows_train\": 1095"), "%s", metrics);
+    char *model = read_in(out, "model.safetensors");
+    cr_assert(model, "no model.safetensors written");
+    char *run_json = read_in(out, "run.json");
+    cr_assert(strstr(run_json, "train_seconds"), "training time belongs in run.json");
+    cr_assert_null(strstr(metrics, "train_seconds"), "metrics.json must repeat byte for byte");
+    free(run_json);
+    free(model);
+    free(metrics);
+    pipe_test_result_free(&r);
+    free(out);
+}
+
+Test(dnn_run, same_seed_same_metrics)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    char *a = pipe_test_tmpdir(), *b = pipe_test_tmpdir();
+    pipe_test_result ra = run("pipelines/dnn_regression.yaml", a, fast);
+    pipe_test_result rb = run("pipelines/dnn_regression.yaml", b, fast);
+    cr_assert(ra.status == 0 && rb.status == 0, "%s%s", ra.err, rb.err);
+    char *ma = read_in(a, "metrics.json"), *mb = read_in(b, "metrics.json");
+    cr_assert_str_eq(ma, mb);
+    char *pa = read_in(a, "model.safetensors"), *pb = read_in(b, "model.safetensors");
+    cr_assert(pa && pb);
+    free(ma);
+    free(mb);
+    free(pa);
+    free(pb);
+    pipe_test_result_free(&ra);
+    pipe_test_result_free(&rb);
+    free(a);
+    free(b);
+}
+
+Test(dnn_run, predict_reproduces_the_training_predictions)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    char *train_out = pipe_test_tmpdir(), *pred_out = pipe_test_tmpdir(), model[1024];
+    /* The train run writes every row's prediction. */
+    const char *const train_args[] = {"--set", "dnn.epochs=2", "--set", "val.part=all", NULL};
+    pipe_test_result r = run("pipelines/dnn_regression.yaml", train_out, train_args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    pipe_test_result_free(&r);
+    snprintf(model, sizeof model, "predict.model=%s/model.safetensors", train_out);
+    const char *const pred_args[] = {"--set", model, NULL};
+    r = run("pipelines/predict_mass.yaml", pred_out, pred_args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *trained = read_in(train_out, "predictions_val.csv");
+    char *predicted = read_in(pred_out, "predictions.csv");
+    cr_assert(trained && predicted);
+    cr_assert_str_eq(trained, predicted, "predict mode gives other predictions than training");
+    free(trained);
+    free(predicted);
+    pipe_test_result_free(&r);
+    free(train_out);
+    free(pred_out);
+}
+
+Test(dnn_run, physics_fast_variant)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    char *out = pipe_test_tmpdir();
+    pipe_test_result r = run("pipelines/dnn_regression_physics.yaml", out, fast);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *metrics = read_in(out, "metrics.json");
+    /* 15 inputs: 15·128+128 + 8256 + 2080 + 33 */
+    cr_assert(strstr(metrics, "\"params\": 12417"), "%s", metrics);
+    free(metrics);
+    pipe_test_result_free(&r);
+    free(out);
+}
+
+/* Run `file` with the extra arguments; expect `status` and `message` on
+ * stderr. */
+static void expect_run(const char *file, const char *const *extra, int status, const char *message)
+{
+    char *out = pipe_test_tmpdir();
+    pipe_test_result r = run(file, out, extra);
+    cr_assert_eq(r.status, status, "%s", r.err);
+    cr_assert(strstr(r.err, message), "expected\n%s\nin\n%s", message, r.err);
+    pipe_test_result_free(&r);
+    free(out);
+}
+
+static void expect_failure(const char *const *sets, int status, const char *message)
+{
+    expect_run("pipelines/dnn_regression.yaml", sets, status, message);
+}
+
+/* Write `yaml` as a pipeline in a new folder, then as expect_run. */
+static void expect_yaml(const char *yaml, int status, const char *message)
+{
+    char *dir = pipe_test_tmpdir();
+    char *file = pipe_test_write_file(dir, "pipeline.yaml", yaml);
+    expect_run(file, NULL, status, message);
+    free(file);
+    free(dir);
+}
+
+Test(dnn_run, parameters_that_would_be_ignored_are_errors)
+{
+    const char *const momentum[] = {"--set", "dnn.momentum=0.5", NULL};
+    expect_failure(momentum, 2,
+                   "--set dnn.momentum:1:1: stage 'dnn': parameter 'momentum': is only used with "
+                   "optimizer: sgd (optimizer is adam)\n");
+    const char *const bce[] = {"--set", "dnn.loss=bce", NULL};
+    expect_failure(bce, 2,
+                   "--set dnn.loss:1:1: stage 'dnn': parameter 'loss': bce needs probabilities: "
+                   "set output_activation: sigmoid (it is linear)\n");
+    const char *const step[] = {"--set", "dnn.lr_step=5", NULL};
+    expect_failure(step, 2,
+                   "--set dnn.lr_step:1:1: stage 'dnn': parameter 'lr_step': is only used with "
+                   "schedule: step (schedule is cosine)\n");
+}
+
+Test(dnn_run, scaler_of_another_method_is_refused)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    const char *const sets[] = {"--set", "scale.method=minmax", NULL};
+    expect_failure(sets, 1,
+                   "pipelines/dnn_regression.yaml:40:5: stage 'dnn': parameter 'scaler_method' "
+                   "(default): is standard, but column 'E1' of x 'scaled' has mean ");
+}
+
+Test(dnn_run, diverging_loss_names_epoch_and_step)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    const char *const sets[] = {"--set", "dnn.optimizer=sgd", "--set", "dnn.lr=100", NULL};
+    expect_failure(sets, 1,
+                   "stage 'dnn': loss is NaN at epoch 1, step 3 of 35 (learning rate 100): "
+                   "training diverged; lower the learning rate or check the inputs\n");
+}
+
+Test(dnn_run, nan_in_a_training_row_is_named)
+{
+    char *dir = pipe_test_tmpdir();
+    free(pipe_test_write_file(dir, "rows.csv", "a,b,y\n1,2,3\n2,3,5\n3,,7\n4,5,9\n"));
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "pipeline: nan_rows\n"
+             "stages:\n"
+             "  - id: load\n"
+             "    plugin: loader\n"
+             "    params: {path: %s/rows.csv}\n"
+             "  - id: features\n"
+             "    plugin: features\n"
+             "    params: {target: y}\n"
+             "    outputs: {table: inputs, target: y}\n"
+             "  - id: dnn\n"
+             "    plugin: dnn\n"
+             "    inputs: {x: inputs, y: y}\n"
+             "    params: {layers: [4], epochs: 2, batch: 2}\n",
+             dir);
+    expect_yaml(yaml, 1,
+                "stage 'dnn': x 'inputs' has a non-finite value (nan) in row 2, column 'b': drop "
+                "or fill such rows first (cleaner)\n");
+    free(dir);
+}
+
+Test(dnn_run, predict_refuses_training_inputs)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    const char *yaml = "pipeline: bad_predict\n"
+                       "stages:\n"
+                       "  - id: load\n"
+                       "    plugin: loader\n"
+                       "    params: {path: \"${PIPE_SHARED_DATA}/dielectron_sample.csv\"}\n"
+                       "  - id: features\n"
+                       "    plugin: features\n"
+                       "    params: {target: M}\n"
+                       "    outputs: {table: inputs, target: mass}\n"
+                       "  - id: dnn\n"
+                       "    plugin: dnn\n"
+                       "    inputs: {x: inputs, y: mass}\n"
+                       "    params: {mode: predict, model: nowhere.safetensors, epochs: 4}\n";
+    expect_yaml(yaml, 2,
+                "pipeline.yaml:13:65: stage 'dnn': parameter 'epochs': is only used with mode: "
+                "train (mode is predict)\n");
+}
+
+Test(dnn_run, target_among_all_features_is_refused)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    const char *yaml = "pipeline: leak\n"
+                       "stages:\n"
+                       "  - id: load\n"
+                       "    plugin: loader\n"
+                       "    params: {path: \"${PIPE_SHARED_DATA}/dielectron_sample.csv\"}\n"
+                       "    outputs: {table: events}\n"
+                       "  - id: dnn\n"
+                       "    plugin: dnn\n"
+                       "    inputs: {x: events, y: events}\n"
+                       "    params: {target: M, epochs: 1}\n";
+    expect_yaml(yaml, 1,
+                "stage 'dnn': parameter 'features' (default): is all, and x 'events' holds the "
+                "target column 'M': the network would see the answer; list the features to use\n");
+}
