@@ -1,0 +1,111 @@
+/*
+ * dnn.c — the `dnn` stage: a fully connected network trained on a table
+ * (regression by default), or a saved one applied to new rows. This file
+ * declares the parameters and ports (what `pipe inspect dnn` prints) and
+ * dispatches to the train and predict modes; the network itself is the
+ * shared core in plugins/nn.
+ */
+#include "dnn.h"
+
+#include <pipe/pipe.h>
+#include <string.h>
+
+static const pipe_param_decl dnn_params[] = {
+    {"mode", PIPE_PARAM_CHOICE, "train", 0, 0, "train|predict",
+     "train: fit a network on the training rows and predict every row; predict: load a saved "
+     "model (parameter model) and predict every row of x"},
+    {"model", PIPE_PARAM_STRING, "", 0, 0, NULL,
+     "predict: path of a model.safetensors written by a train run"},
+    {"save", PIPE_PARAM_STRING, "model.safetensors", 0, 0, NULL,
+     "train: file written in the run's output folder with the weights, the architecture and "
+     "the scaler input (\"\": do not save)"},
+    {"features", PIPE_PARAM_STRING_LIST, "all", 0, 0, NULL,
+     "columns of x fed to the network (all: every column; predict: the model's own features)"},
+    {"target", PIPE_PARAM_STRING, "", 0, 0, NULL,
+     "column of y to predict (\"\": y is rank 1 or N x 1)"},
+    {"layers", PIPE_PARAM_INT_LIST, "[128, 64, 32]", 1, 65536, NULL,
+     "units of each hidden dense layer; the output layer has one unit per target column"},
+    {"activation", PIPE_PARAM_CHOICE, "relu", 0, 0, PIPE_NN_ACT_CHOICES,
+     "activation of the hidden layers"},
+    {"output_activation", PIPE_PARAM_CHOICE, "linear", 0, 0, PIPE_NN_ACT_CHOICES,
+     "activation of the output layer (sigmoid for probabilities with loss bce)"},
+    {"leaky_alpha", PIPE_PARAM_FLOAT, "0.01", 1e-6, 1, NULL,
+     "slope of leaky_relu for negative inputs"},
+    {"init", PIPE_PARAM_CHOICE, "glorot", 0, 0, "glorot|he",
+     "kernel initialisation: glorot (uniform, Keras' default) or he (normal, for relu)"},
+    {"l2", PIPE_PARAM_FLOAT, "0", 0, 10, NULL,
+     "L2 penalty l2 * sum(w^2) on every layer's kernel, added to the loss (as Keras)"},
+    {"dropout", PIPE_PARAM_FLOAT, "0", 0, 0.99, NULL,
+     "fraction of units dropped after each hidden layer while training"},
+    {"batchnorm", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
+     "batch normalisation after each hidden layer's activation (Keras' defaults: momentum "
+     "0.99, eps 0.001)"},
+    {"loss", PIPE_PARAM_CHOICE, "mse", 0, 0, PIPE_NN_LOSS_CHOICES,
+     "mse, mae, huber (see huber_delta) or bce (binary cross-entropy, sigmoid output)"},
+    {"huber_delta", PIPE_PARAM_FLOAT, "1", 1e-12, 1e12, NULL,
+     "huber: the loss is quadratic within +-huber_delta, linear outside"},
+    {"scaler_method", PIPE_PARAM_CHOICE, "standard", 0, 0, "standard|minmax",
+     "the method of the scaler stage whose params are given as the scaler input (saved with "
+     "the model; predict re-applies it)"},
+    {"apply_scaler", PIPE_PARAM_BOOL, "true", 0, 0, NULL,
+     "predict: scale x with the scaling saved in the model (false: x is already scaled)"},
+    PIPE_NN_STAGE_TRAIN_PARAMS("300"),
+};
+
+static const pipe_port_decl dnn_inputs[] = {
+    {"x", PIPE_DT_FLOAT, 2, 0, "the rows: a table (features chosen by name) or a matrix"},
+    {"y", PIPE_DT_FLOAT, 0, 1, "train: the target, rank 1, N x 1, or a table (see target)"},
+    {"split", PIPE_DT(PIPE_U8), 1, 1,
+     "train: the row split; trains on its train rows, validates on its val rows (without it: "
+     "every row trains, none validates)"},
+    {"scaler", PIPE_DT(PIPE_F64), 2, 1,
+     "train: the scaler stage's params output, saved in the model for predict"},
+};
+
+static const pipe_port_decl dnn_outputs[] = {
+    {"pred", PIPE_DT(PIPE_F64), 0, 0,
+     "predictions for every row of x: rank 1 (one output) or N x outputs"},
+    {"history", PIPE_DT(PIPE_F64), 2, 1,
+     "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (val_* NaN "
+     "without validation rows)"},
+};
+
+static int dnn_check(pipe_ctx *ctx)
+{
+    return dnn_check_params(ctx);
+}
+
+static int dnn_run(pipe_ctx *ctx, void *state)
+{
+    (void)state;
+    if (strcmp(pipe_param_string(ctx, "mode"), "predict") == 0)
+        return dnn_predict(ctx);
+    return dnn_train(ctx);
+}
+
+static const pipe_plugin dnn_plugin = {
+    PIPE_PLUGIN_ABI,
+    .name = "dnn",
+    .version = "1.0.0",
+    .summary = "fully connected network: train on a table and predict, or apply a saved model",
+    .description =
+        "Trains a dense network (hidden layers with the chosen activation, optional batch "
+        "normalisation and dropout, a linear or sigmoid output) on the train rows of the split, "
+        "validating on its val rows each epoch, with SGD, Adam or AdamW, an L2 penalty, a "
+        "learning-rate schedule and early stopping; then predicts every row. Writes the model "
+        "as safetensors (weights, architecture, feature names, the scaler's parameters) so "
+        "`mode: predict` can apply it to new rows, and NumPy or PyTorch can read it. A NaN or "
+        "infinite loss stops training with the epoch and step. Metrics: final loss, val_loss, "
+        "mae, val_mae, epochs run, best epoch, parameter count; run.json gets the training "
+        "time.",
+    .params = dnn_params,
+    .n_params = PIPE_COUNT(dnn_params),
+    .inputs = dnn_inputs,
+    .n_inputs = PIPE_COUNT(dnn_inputs),
+    .outputs = dnn_outputs,
+    .n_outputs = PIPE_COUNT(dnn_outputs),
+    .check = dnn_check,
+    .run = dnn_run,
+};
+
+PIPE_PLUGIN_DEFINE(dnn_plugin)

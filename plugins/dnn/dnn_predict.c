@@ -1,0 +1,55 @@
+/*
+ * dnn_predict.c — the `dnn` stage's predict mode: load a model file
+ * written by a train run, turn the raw rows of x into the model's
+ * features (scaled with the scaling saved in the file; nn_stage.h) and
+ * predict every row.
+ */
+#include "dnn.h"
+
+#include <time.h>
+
+/* Inputs that only train mode reads must not be mapped here. */
+static int check_inputs(pipe_ctx *ctx)
+{
+    static const char *const train_only[] = {"y", "split", "scaler"};
+    int status = 0;
+    for (size_t i = 0; i < PIPE_COUNT(train_only); i++)
+        if (pipe_input(ctx, train_only[i]))
+            status = pipe_error(ctx,
+                                "input '%s' is only used in mode: train (it is mapped to "
+                                "'%s')",
+                                train_only[i], pipe_input_name(ctx, train_only[i]));
+    if (pipe_output_wanted(ctx, "history"))
+        status = pipe_error(ctx, "output 'history' is only made in mode: train");
+    return status;
+}
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
+}
+
+int dnn_predict(pipe_ctx *ctx)
+{
+    if (check_inputs(ctx) != 0)
+        return -1;
+    pipe_nn_saved s;
+    pipe_nn_rows d = {0};
+    int rc =
+        pipe_nn_stage_load(ctx, pipe_param_string(ctx, "model"), "model", DNN_PREDICT_BATCH, &s);
+    if (rc == 0)
+        rc = pipe_nn_stage_predict_rows(ctx, pipe_input(ctx, "x"), &s, &d);
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (rc == 0)
+        rc = dnn_publish_predictions(ctx, s.model, &d);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    if (rc == 0) {
+        pipe_metric(ctx, "rows", (double)d.rows);
+        pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(s.model));
+        pipe_info(ctx, "predict_seconds", seconds_between(&start, &end));
+    }
+    pipe_nn_rows_free(&d);
+    pipe_nn_saved_free(&s);
+    return rc;
+}

@@ -1,0 +1,232 @@
+/*
+ * nn.h — the shared neural-network core of pipe: layers, models, losses.
+ *
+ * One small library (in the spirit of KANN) used by the `dnn`, `classifier`
+ * and `cnn` stages. A model is a stack of layers over one flat parameter
+ * buffer and one flat gradient buffer (so optimizers are a single loop),
+ * with every work buffer allocated when the model is built: a training
+ * step allocates nothing. Matrix work goes through OpenBLAS (cblas).
+ *
+ * Data layout: a batch is row-major, one sample per row, `n` rows of
+ * pipe_nn_model_inputs() reals. A dense kernel is stored (in, out)
+ * row-major, as Keras stores it: y = x·W + b.
+ *
+ * The real type is float. Compiled with PIPE_NN_DOUBLE defined (the
+ * library target pipe_nn_f64, used by the gradient-check tests) the same
+ * code computes in double.
+ *
+ * Training (optimizers, schedules, early stopping, the epoch loop) is in
+ * nn_train.h; model files (safetensors) in nn_io.h.
+ */
+#ifndef PIPE_NN_H
+#define PIPE_NN_H
+
+#include <pipe/pipe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef PIPE_NN_DOUBLE
+typedef double pipe_nn_real;
+#else
+typedef float pipe_nn_real;
+#endif
+
+/* Activation functions. */
+typedef enum pipe_nn_act {
+    PIPE_NN_LINEAR,
+    PIPE_NN_RELU,
+    PIPE_NN_LEAKY_RELU, /* x for x > 0, alpha·x otherwise */
+    PIPE_NN_TANH,
+    PIPE_NN_SIGMOID,
+} pipe_nn_act;
+
+/* "linear|relu|leaky_relu|tanh|sigmoid": the names, in enum order. */
+#define PIPE_NN_ACT_CHOICES "linear|relu|leaky_relu|tanh|sigmoid"
+const char *pipe_nn_act_name(pipe_nn_act act);
+/* The activation called `name`, or -1. */
+int pipe_nn_act_parse(const char *name);
+
+/* Layer kinds. */
+typedef enum pipe_nn_layer_kind {
+    PIPE_NN_DENSE,      /* y = act(x·W + b) */
+    PIPE_NN_ACTIVATION, /* y = act(x) */
+    PIPE_NN_DROPOUT,    /* inverted dropout: training zeroes a fraction `rate` */
+    PIPE_NN_BATCHNORM,  /* batch normalisation per feature (per channel) */
+    /* Image layers (nn_conv.c, nn_pool.c, nn_residual.c): */
+    PIPE_NN_CONV2D,         /* y = act(conv(x, W) + b): channels, kernel, stride, pad */
+    PIPE_NN_MAXPOOL,        /* maximum over kernel windows (stride, pad) */
+    PIPE_NN_AVGPOOL,        /* mean over kernel windows, padding counted as zeros */
+    PIPE_NN_GLOBAL_AVGPOOL, /* mean of each channel: C x H x W -> C x 1 x 1 */
+    PIPE_NN_FLATTEN,        /* C x H x W -> (C·H·W) x 1 x 1, values unchanged */
+    PIPE_NN_RESIDUAL,       /* ResNet basic block: act(bn(conv(act(bn(conv x)))) + skip) */
+} pipe_nn_layer_kind;
+
+/* What a layer is asked to be. Fields not used by its kind are ignored;
+ * pipe_nn_layer_spec_default() gives sensible values for all of them. */
+typedef struct pipe_nn_layer_spec {
+    pipe_nn_layer_kind kind;
+    int units;       /* dense: output features */
+    pipe_nn_act act; /* dense, activation */
+    double alpha;    /* leaky relu: slope for x < 0 (default 0.01) */
+    double l2;       /* dense: λ of the penalty λ·Σw² on the kernel (Keras) */
+    double rate;     /* dropout: fraction of units dropped, in [0, 1) */
+    double momentum; /* batchnorm: running averages keep this much (0.99) */
+    double eps;      /* batchnorm: added to the variance (0.001, as Keras) */
+    /* Image layers; pairs are (height, width). */
+    int channels;  /* conv2d, residual: output channels */
+    int kernel[2]; /* conv2d, residual (odd), pooling: window (default 3x3; pooling 2x2) */
+    int stride[2]; /* conv2d, residual, pooling: step (default 1x1; pooling 2x2) */
+    int pad[2];    /* conv2d, pooling: zeros added on each side (default 0) */
+    int norm;      /* residual: batchnorm after each conv (default 1; momentum, eps) */
+} pipe_nn_layer_spec;
+
+pipe_nn_layer_spec pipe_nn_layer_spec_default(pipe_nn_layer_kind kind);
+/* "dense", "activation", "dropout" or "batchnorm"; "conv2d", "maxpool",
+ * "avgpool", "global_avgpool", "flatten" or "residual". */
+const char *pipe_nn_layer_kind_name(pipe_nn_layer_kind kind);
+
+/*
+ * The shape pass: the output shape (channels, height, width) of each of
+ * `n_layers` layers for samples shaped `input_chw`, checked as building
+ * the model would, without allocating. Returns 0 (out_chw, when not
+ * NULL, gets n_layers shapes), or -1 with *failed the index of the layer
+ * that does not fit its input and the reason, naming the shapes, in err.
+ */
+int pipe_nn_layer_shapes(const int input_chw[3], const pipe_nn_layer_spec *layers, int n_layers,
+                         int (*out_chw)[3], int *failed, char *err, size_t err_size);
+
+/* Losses. Each is the mean over all outputs of the batch (weighted by
+ * per-sample weights when given: Σ wᵢ·lossᵢ / rows, as Keras). */
+typedef enum pipe_nn_loss_kind {
+    PIPE_NN_MSE,
+    PIPE_NN_MAE,
+    PIPE_NN_HUBER, /* quadratic within ±delta, linear outside */
+    PIPE_NN_BCE,   /* binary cross-entropy on probabilities in (0, 1) */
+} pipe_nn_loss_kind;
+
+#define PIPE_NN_LOSS_CHOICES "mse|mae|huber|bce"
+const char *pipe_nn_loss_name(pipe_nn_loss_kind kind);
+int pipe_nn_loss_parse(const char *name);
+
+typedef struct pipe_nn_loss {
+    pipe_nn_loss_kind kind;
+    double delta; /* huber threshold (default 1) */
+} pipe_nn_loss;
+
+/*
+ * The loss of predictions `pred` against targets `y` (n rows of `dim`
+ * values each), with optional per-row weights `w` (NULL: all 1). When
+ * `grad` is not NULL it receives dLoss/dpred (n·dim values). BCE clips
+ * predictions to [1e-7, 1 − 1e-7] as Keras does (zero gradient outside).
+ */
+double pipe_nn_loss_eval(const pipe_nn_loss *loss, const pipe_nn_real *pred, const pipe_nn_real *y,
+                         const pipe_nn_real *w, int n, int dim, pipe_nn_real *grad);
+
+/* Weight initialisation of dense kernels (biases start at zero). */
+typedef enum pipe_nn_init {
+    PIPE_NN_INIT_GLOROT, /* uniform ±sqrt(6 / (fan_in + fan_out)), Keras' default */
+    PIPE_NN_INIT_HE,     /* normal, standard deviation sqrt(2 / fan_in) */
+} pipe_nn_init;
+
+/* ------------------------------------------------------------------ */
+/* Models                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct pipe_nn_model pipe_nn_model;
+
+/* A run of parameters that an optimizer treats alike: `l2` is the L2
+ * penalty coefficient of those parameters (0 for biases and norms) and
+ * `decay` is nonzero when decoupled weight decay (AdamW) applies. */
+typedef struct pipe_nn_segment {
+    size_t offset, count;
+    double l2;
+    int decay;
+} pipe_nn_segment;
+
+/*
+ * Build a model taking `n_inputs` features per sample through `n_layers`
+ * layers, trained with `loss`, for batches of up to `max_batch` rows.
+ * All buffers are allocated here. Returns NULL with a message in `err`
+ * when the specification is invalid (a dense layer without units, a
+ * dropout rate outside [0, 1), ...) or memory runs out. The parameters
+ * are zero until pipe_nn_model_init().
+ */
+pipe_nn_model *pipe_nn_model_new(int n_inputs, const pipe_nn_layer_spec *layers, int n_layers,
+                                 const pipe_nn_loss *loss, int max_batch, char *err,
+                                 size_t err_size);
+/* The same for samples shaped channels × height × width (images, stored
+ * per sample channel after channel); a dense input is (n, 1, 1). */
+pipe_nn_model *pipe_nn_model_new_chw(const int input_chw[3], const pipe_nn_layer_spec *layers,
+                                     int n_layers, const pipe_nn_loss *loss, int max_batch,
+                                     char *err, size_t err_size);
+void pipe_nn_model_free(pipe_nn_model *m);
+
+/* Draw initial weights from `rng` (biases 0, batchnorm γ = 1, β = 0). */
+void pipe_nn_model_init(pipe_nn_model *m, pipe_rng *rng, pipe_nn_init init);
+
+int pipe_nn_model_inputs(const pipe_nn_model *m);
+int pipe_nn_model_outputs(const pipe_nn_model *m);
+int pipe_nn_model_max_batch(const pipe_nn_model *m);
+int pipe_nn_model_layer_count(const pipe_nn_model *m);
+const pipe_nn_layer_spec *pipe_nn_model_layer_spec(const pipe_nn_model *m, int i);
+const pipe_nn_loss *pipe_nn_model_loss(const pipe_nn_model *m);
+
+/* The flat trainable parameters and their gradients (same layout), and
+ * the non-trainable state (batchnorm running mean and variance). */
+pipe_nn_real *pipe_nn_model_params(pipe_nn_model *m, size_t *count);
+pipe_nn_real *pipe_nn_model_grads(pipe_nn_model *m, size_t *count);
+pipe_nn_real *pipe_nn_model_state(pipe_nn_model *m, size_t *count);
+const pipe_nn_segment *pipe_nn_model_segments(const pipe_nn_model *m, int *count);
+
+/* One named tensor of a layer, as it lies in the model's flat buffers. */
+typedef struct pipe_nn_tensor_info {
+    const char *name; /* "kernel", "bias", "gamma", "beta", "moving_mean", ... */
+    int rank;         /* 1 or 2 */
+    int64_t shape[2];
+    size_t offset; /* into the parameters, or the state when is_state */
+    int is_state;
+} pipe_nn_tensor_info;
+
+#define PIPE_NN_MAX_LAYER_TENSORS 16
+
+/* The tensors of layer i (at most PIPE_NN_MAX_LAYER_TENSORS, state after
+ * parameters) into `out`; returns their number. */
+int pipe_nn_model_layer_tensors(const pipe_nn_model *m, int i, pipe_nn_tensor_info *out);
+
+/*
+ * Forward pass over a batch of n ≤ max_batch rows. `training` enables
+ * dropout and batch statistics (and updates batchnorm running averages);
+ * `rng` is used only by dropout in training. Returns the output (n rows
+ * of pipe_nn_model_outputs() reals), valid until the next forward pass.
+ */
+const pipe_nn_real *pipe_nn_model_forward(pipe_nn_model *m, const pipe_nn_real *x, int n,
+                                          int training, pipe_rng *rng);
+
+/*
+ * After a training forward pass over the same x: compute the loss against
+ * `y` (optional row weights `w`) and back-propagate, overwriting the
+ * gradient buffer with dLoss/dparams. Returns the data loss (without the
+ * L2 penalty, which optimizers add; see pipe_nn_model_penalty()).
+ * With BCE after a sigmoid dense output the two are fused: the gradient
+ * at the pre-activation is (p − y)·w / rows, exact and stable.
+ */
+double pipe_nn_model_backward(pipe_nn_model *m, const pipe_nn_real *x, const pipe_nn_real *y,
+                              const pipe_nn_real *w, int n);
+
+/* The L2 penalty Σ λ·Σw² of the current parameters. */
+double pipe_nn_model_penalty(const pipe_nn_model *m);
+
+/* Predict n rows (any n) in inference mode, in chunks of max_batch;
+ * `out` receives n × outputs doubles. */
+void pipe_nn_model_predict(pipe_nn_model *m, const pipe_nn_real *x, int64_t n, double *out);
+
+/* Number of trainable parameters. */
+size_t pipe_nn_model_param_count(const pipe_nn_model *m);
+
+/* Set flush-to-zero and denormals-are-zero for the calling thread (tiny
+ * values become 0 instead of taking the slow path); returns the previous
+ * state for pipe_nn_fpu_restore(). pipe_nn_fit() does this itself. */
+unsigned pipe_nn_fpu_flush_denormals(void);
+void pipe_nn_fpu_restore(unsigned saved);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * nn_act.c — activation functions (their names, their forward and
+ * backward loops) and the two element-wise layers: the standalone
+ * activation layer and dropout.
+ *
+ * Every derivative is computed from the activation's output y, so layers
+ * keep only their outputs for back-propagation: relu' = [y > 0],
+ * tanh' = 1 − y², sigmoid' = y·(1 − y); leaky relu keeps the sign of x.
+ * The switch on the kind sits outside the loops so that they vectorise.
+ */
+#include "nn_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const act_names[] = {"linear", "relu", "leaky_relu", "tanh", "sigmoid"};
+
+const char *pipe_nn_act_name(pipe_nn_act act)
+{
+    return nn_name_of(act_names, PIPE_COUNT(act_names), (unsigned)act);
+}
+
+int pipe_nn_act_parse(const char *name)
+{
+    return nn_name_find(act_names, PIPE_COUNT(act_names), name);
+}
+
+static nn_real sigmoid(nn_real x)
+{
+    /* Stable on both sides: never exp of a large positive number. */
+    if (x >= 0)
+        return 1 / (1 + NN_EXP(-x));
+    nn_real e = NN_EXP(x);
+    return e / (1 + e);
+}
+
+NN_HOT void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t count)
+{
+    nn_real a = (nn_real)alpha;
+    switch (act) {
+    case PIPE_NN_LINEAR:
+        break;
+    case PIPE_NN_RELU:
+        for (size_t i = 0; i < count; i++)
+            v[i] = v[i] > 0 ? v[i] : 0;
+        break;
+    case PIPE_NN_LEAKY_RELU:
+        for (size_t i = 0; i < count; i++)
+            v[i] = v[i] > 0 ? v[i] : a * v[i];
+        break;
+    case PIPE_NN_TANH:
+        for (size_t i = 0; i < count; i++)
+            v[i] = NN_TANH(v[i]);
+        break;
+    case PIPE_NN_SIGMOID:
+        for (size_t i = 0; i < count; i++)
+            v[i] = sigmoid(v[i]);
+        break;
+    }
+}
+
+NN_HOT void nn_act_backward(pipe_nn_act act, double alpha, const nn_real *y, nn_real *d,
+                            size_t count)
+{
+    nn_real a = (nn_real)alpha;
+    switch (act) {
+    case PIPE_NN_LINEAR:
+        break;
+    case PIPE_NN_RELU:
+        for (size_t i = 0; i < count; i++)
+            d[i] = y[i] > 0 ? d[i] : 0;
+        break;
+    case PIPE_NN_LEAKY_RELU:
+        /* y > 0 exactly when x > 0 (alpha > 0 keeps the sign). */
+        for (size_t i = 0; i < count; i++)
+            d[i] = y[i] > 0 ? d[i] : a * d[i];
+        break;
+    case PIPE_NN_TANH:
+        for (size_t i = 0; i < count; i++)
+            d[i] *= 1 - y[i] * y[i];
+        break;
+    case PIPE_NN_SIGMOID:
+        for (size_t i = 0; i < count; i++)
+            d[i] *= y[i] * (1 - y[i]);
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The activation layer                                                 */
+/* ------------------------------------------------------------------ */
+
+static int act_setup(pipe_nn_layer *l, char *err, size_t err_size)
+{
+    if ((unsigned)l->spec.act >= PIPE_COUNT(act_names))
+        return nn_fail(err, err_size, "unknown activation %d", (int)l->spec.act);
+    if (l->spec.act == PIPE_NN_LEAKY_RELU && !(l->spec.alpha > 0))
+        return nn_fail(err, err_size, "leaky relu needs a slope alpha > 0, found %g",
+                       l->spec.alpha);
+    l->out_size = l->in_size;
+    memcpy(l->out_chw, l->in_chw, sizeof l->out_chw);
+    return 0;
+}
+
+static void act_forward(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng)
+{
+    (void)training, (void)rng;
+    size_t count = (size_t)n * l->out_size;
+    memcpy(l->out, in, count * sizeof *in);
+    nn_act_forward(l->spec.act, l->spec.alpha, l->out, count);
+}
+
+static void act_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n)
+{
+    (void)in;
+    if (!din)
+        return;
+    size_t count = (size_t)n * l->out_size;
+    nn_act_backward(l->spec.act, l->spec.alpha, l->out, dout, count);
+    memcpy(din, dout, count * sizeof *din);
+}
+
+static int no_tensors(const pipe_nn_layer *l, pipe_nn_tensor_info *out)
+{
+    (void)l, (void)out;
+    return 0;
+}
+
+static void no_init(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init)
+{
+    (void)l, (void)rng, (void)init;
+}
+
+const pipe_nn_layer_ops nn_activation_ops = {
+    .setup = act_setup,
+    .init = no_init,
+    .forward = act_forward,
+    .backward = act_backward,
+    .tensors = no_tensors,
+};
+
+/* ------------------------------------------------------------------ */
+/* The dropout layer (kept here: it too is an element-wise layer)       */
+/* ------------------------------------------------------------------ */
+
+static int dropout_setup(pipe_nn_layer *l, char *err, size_t err_size)
+{
+    if (!(l->spec.rate >= 0 && l->spec.rate < 1))
+        return nn_fail(err, err_size, "dropout rate must be in [0, 1), found %g", l->spec.rate);
+    l->out_size = l->in_size;
+    memcpy(l->out_chw, l->in_chw, sizeof l->out_chw);
+    l->scratch_per_row = (size_t)l->in_size; /* the mask, 0 or 1/(1 − rate) */
+    return 0;
+}
+
+static void dropout_forward(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng)
+{
+    size_t count = (size_t)n * l->out_size;
+    if (!training || l->spec.rate == 0) {
+        memcpy(l->out, in, count * sizeof *in);
+        return;
+    }
+    nn_real keep = (nn_real)(1 / (1 - l->spec.rate));
+    for (size_t i = 0; i < count; i++)
+        l->scratch[i] = pipe_rng_uniform(rng) < l->spec.rate ? 0 : keep;
+    for (size_t i = 0; i < count; i++)
+        l->out[i] = in[i] * l->scratch[i];
+}
+
+static void dropout_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din,
+                             int n)
+{
+    (void)in;
+    if (!din)
+        return;
+    size_t count = (size_t)n * l->out_size;
+    if (l->spec.rate == 0) {
+        memcpy(din, dout, count * sizeof *din);
+        return;
+    }
+    for (size_t i = 0; i < count; i++)
+        din[i] = dout[i] * l->scratch[i];
+}
+
+const pipe_nn_layer_ops nn_dropout_ops = {
+    .setup = dropout_setup,
+    .init = no_init,
+    .forward = dropout_forward,
+    .backward = dropout_backward,
+    .tensors = no_tensors,
+};

@@ -1,0 +1,378 @@
+/*
+ * nn_conv.c — the 2-D convolution kernel (see nn_conv.h): geometry, the
+ * im2col + GEMM path for images, the unrolled path for tiny images.
+ *
+ * Both paths run over the whole mini-batch at once, so each pass is one
+ * large GEMM rather than one small GEMM per sample.
+ */
+#include "nn_conv.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Unrolled when the input plane has at most this many kernel windows of
+ * pixels, and the unrolled matrix at most this many reals. */
+#define UNROLL_MAX_WINDOWS 2
+#define UNROLL_MAX_REALS (1u << 22)
+
+int nn_conv_out_len(int in, int kernel, int stride, int pad)
+{
+    int span = in + 2 * pad - kernel;
+    return span < 0 || stride < 1 ? 0 : span / stride + 1;
+}
+
+int nn_conv_shape(nn_conv *c, int out_channels, char *err, size_t err_size)
+{
+    int oh = nn_conv_out_len(c->in_chw[1], c->kernel[0], c->stride[0], c->pad[0]);
+    int ow = nn_conv_out_len(c->in_chw[2], c->kernel[1], c->stride[1], c->pad[1]);
+    if (oh < 1 || ow < 1)
+        return nn_fail(err, err_size,
+                       "the %dx%d window (stride %dx%d, padding %dx%d) does not fit the input "
+                       "%dx%dx%d",
+                       c->kernel[0], c->kernel[1], c->stride[0], c->stride[1], c->pad[0], c->pad[1],
+                       c->in_chw[0], c->in_chw[1], c->in_chw[2]);
+    c->out_chw[0] = out_channels;
+    c->out_chw[1] = oh;
+    c->out_chw[2] = ow;
+    return 0;
+}
+
+/* Reals in one patch (in · kh · kw), output pixels per channel, input
+ * pixels per channel. */
+static size_t patch_len(const nn_conv *c)
+{
+    return (size_t)c->in_chw[0] * c->kernel[0] * c->kernel[1];
+}
+
+static size_t out_pixels(const nn_conv *c)
+{
+    return (size_t)c->out_chw[1] * c->out_chw[2];
+}
+
+static size_t in_pixels(const nn_conv *c)
+{
+    return (size_t)c->in_chw[1] * c->in_chw[2];
+}
+
+/* Reals of the unrolled matrix: (out · out pixels) × (in · in pixels). */
+static size_t unrolled_count(const nn_conv *c)
+{
+    return (size_t)c->out_chw[0] * out_pixels(c) * c->in_chw[0] * in_pixels(c);
+}
+
+int nn_conv_unrolled(const nn_conv *c)
+{
+    size_t window = (size_t)c->kernel[0] * c->kernel[1];
+    return in_pixels(c) <= UNROLL_MAX_WINDOWS * window && unrolled_count(c) <= UNROLL_MAX_REALS;
+}
+
+size_t nn_conv_kernel_count(const nn_conv *c)
+{
+    return (size_t)c->out_chw[0] * patch_len(c);
+}
+
+size_t nn_conv_scratch_fixed(const nn_conv *c)
+{
+    /* the matrix, its gradient and the tap index (int32 in real-sized slots) */
+    return nn_conv_unrolled(c) ? 2 * unrolled_count(c) + out_pixels(c) * c->in_chw[0] * in_pixels(c)
+                               : 0;
+}
+
+size_t nn_conv_scratch_per_row(const nn_conv *c)
+{
+    return nn_conv_unrolled(c) ? 0 : (patch_len(c) + (size_t)c->out_chw[0]) * out_pixels(c);
+}
+
+void nn_conv_init_kernel(const nn_conv *c, nn_real *w, pipe_rng *rng, pipe_nn_init init)
+{
+    size_t count = nn_conv_kernel_count(c);
+    double area = (double)c->kernel[0] * c->kernel[1];
+    double fan_in = c->in_chw[0] * area, fan_out = c->out_chw[0] * area;
+    double sd = sqrt(2 / fan_in), limit = sqrt(6 / (fan_in + fan_out));
+    for (size_t i = 0; i < count; i++)
+        w[i] = (nn_real)(init == PIPE_NN_INIT_HE ? sd * pipe_rng_normal(rng)
+                                                 : limit * (2 * pipe_rng_uniform(rng) - 1));
+}
+
+/* The outputs o in [*lo, *hi) whose input index o·stride − pad + k lies in
+ * [0, len): the part of a row (or column) that reads real input. */
+static void inside(int len, int out_len, int stride, int pad, int k, int *lo, int *hi)
+{
+    int first = pad - k, last = len - 1 + pad - k;
+    *lo = first <= 0 ? 0 : (first + stride - 1) / stride;
+    *hi = last < 0 ? 0 : last / stride + 1;
+    if (*hi > out_len)
+        *hi = out_len;
+    if (*lo > *hi)
+        *lo = *hi;
+}
+
+/* ------------------------------------------------------------------ */
+/* im2col                                                               */
+/* ------------------------------------------------------------------ */
+
+/* The work area of a batch of n: patches (patch_len × n·P), then the
+ * GEMM result or its gradient (out × n·P). */
+static nn_real *cols_of(const nn_conv *c)
+{
+    return c->work;
+}
+
+static nn_real *gemm_of(const nn_conv *c, int n)
+{
+    return c->work + patch_len(c) * out_pixels(c) * (size_t)n;
+}
+
+/* One patch row (c, i, j) of one sample: dst[oy·OW + ox] = plane[y][x]. */
+static void im2col_plane(const nn_conv *c, const nn_real *plane, int i, int j, nn_real *dst)
+{
+    int w = c->in_chw[2], oh = c->out_chw[1], ow = c->out_chw[2];
+    int sh = c->stride[0], sw = c->stride[1], ylo, yhi, xlo, xhi;
+    inside(c->in_chw[1], oh, sh, c->pad[0], i, &ylo, &yhi);
+    inside(w, ow, sw, c->pad[1], j, &xlo, &xhi);
+    memset(dst, 0, (size_t)oh * ow * sizeof *dst);
+    for (int oy = ylo; oy < yhi; oy++) {
+        const nn_real *src = plane + (size_t)(oy * sh - c->pad[0] + i) * w;
+        nn_real *d = dst + (size_t)oy * ow;
+        int x0 = xlo * sw - c->pad[1] + j;
+        if (sw == 1) {
+            memcpy(d + xlo, src + x0, (size_t)(xhi - xlo) * sizeof *d);
+            continue;
+        }
+        for (int ox = xlo; ox < xhi; ox++)
+            d[ox] = src[x0 + (ox - xlo) * sw];
+    }
+}
+
+/* cols[(ch·kh + i)·kw + j][s·P + p] = the input under tap (i, j) of output
+ * pixel p of sample s (0 in the padding). */
+static void im2col(const nn_conv *c, const nn_real *in, int n, nn_real *cols)
+{
+    int ch = c->in_chw[0], kh = c->kernel[0], kw = c->kernel[1];
+    size_t plane = in_pixels(c), p = out_pixels(c), np = (size_t)n * p;
+    for (int k = 0; k < ch; k++)
+        for (int i = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++) {
+                nn_real *row = cols + ((size_t)(k * kh + i) * kw + j) * np;
+                for (int s = 0; s < n; s++)
+                    im2col_plane(c, in + ((size_t)s * ch + k) * plane, i, j, row + (size_t)s * p);
+            }
+}
+
+/* The reverse of im2col_plane: plane[y][x] += src[oy·OW + ox]. */
+NN_HOT static void col2im_plane(const nn_conv *c, const nn_real *src, int i, int j, nn_real *plane)
+{
+    int w = c->in_chw[2], oh = c->out_chw[1], ow = c->out_chw[2];
+    int sh = c->stride[0], sw = c->stride[1], ylo, yhi, xlo, xhi;
+    inside(c->in_chw[1], oh, sh, c->pad[0], i, &ylo, &yhi);
+    inside(w, ow, sw, c->pad[1], j, &xlo, &xhi);
+    for (int oy = ylo; oy < yhi; oy++) {
+        nn_real *dst = plane + (size_t)(oy * sh - c->pad[0] + i) * w + (xlo * sw - c->pad[1] + j);
+        const nn_real *s = src + (size_t)oy * ow + xlo;
+        int len = xhi - xlo;
+        if (sw == 1) {
+            for (int k = 0; k < len; k++)
+                dst[k] += s[k];
+            continue;
+        }
+        for (int k = 0; k < len; k++)
+            dst[k * sw] += s[k];
+    }
+}
+
+static void col2im(const nn_conv *c, const nn_real *cols, int n, nn_real *din, int accumulate)
+{
+    int ch = c->in_chw[0], kh = c->kernel[0], kw = c->kernel[1];
+    size_t plane = in_pixels(c), p = out_pixels(c), np = (size_t)n * p;
+    if (!accumulate)
+        memset(din, 0, (size_t)n * ch * plane * sizeof *din);
+    for (int k = 0; k < ch; k++)
+        for (int i = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++) {
+                const nn_real *row = cols + ((size_t)(k * kh + i) * kw + j) * np;
+                for (int s = 0; s < n; s++)
+                    col2im_plane(c, row + (size_t)s * p, i, j, din + ((size_t)s * ch + k) * plane);
+            }
+}
+
+static void im2col_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
+{
+    int oc = c->out_chw[0];
+    size_t p = out_pixels(c), np = (size_t)n * p, k = patch_len(c);
+    nn_real *cols = cols_of(c), *y = gemm_of(c, n);
+    im2col(c, in, n, cols);
+    /* The GEMM accumulates onto the bias (beta = 1; see nn_dense.c). */
+    for (int o = 0; o < oc; o++) {
+        nn_real *row = y + (size_t)o * np;
+        for (size_t q = 0; q < np; q++)
+            row[q] = c->b[o];
+    }
+    NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, (int)np, (int)k, 1, c->w, (int)k, cols,
+            (int)np, 1, y, (int)np);
+    for (int s = 0; s < n; s++)
+        for (int o = 0; o < oc; o++)
+            memcpy(out + ((size_t)s * oc + o) * p, y + (size_t)o * np + (size_t)s * p,
+                   p * sizeof *out);
+}
+
+static void im2col_backward(const nn_conv *c, const nn_real *dz, nn_real *din, int accumulate,
+                            int n)
+{
+    int oc = c->out_chw[0];
+    size_t p = out_pixels(c), np = (size_t)n * p, k = patch_len(c);
+    nn_real *cols = cols_of(c), *y = gemm_of(c, n);
+    for (int o = 0; o < oc; o++)
+        for (int s = 0; s < n; s++)
+            memcpy(y + (size_t)o * np + (size_t)s * p, dz + ((size_t)s * oc + o) * p,
+                   p * sizeof *y);
+    memset(c->gw, 0, (size_t)oc * k * sizeof *c->gw);
+    NN_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, oc, (int)k, (int)np, 1, y, (int)np, cols,
+            (int)np, 1, c->gw, (int)k);
+    if (!din)
+        return;
+    /* The patches are no longer needed: their gradient takes their place. */
+    NN_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)np, oc, 1, c->w, (int)k, y,
+            (int)np, 0, cols, (int)np);
+    col2im(c, cols, n, din, accumulate);
+}
+
+/* ------------------------------------------------------------------ */
+/* Unrolled                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The work area of the unrolled path: the matrix, its gradient, then the
+ * tap index of each output pixel p: at[p][ch·Q + q] is the position
+ * (ch·kh·kw + tap) in an output channel's kernel of the weight joining
+ * input pixel q of channel ch to p, or -1 when they are not joined. */
+static int32_t *tap_index(const nn_conv *c)
+{
+    int32_t *at = (int32_t *)(c->work + 2 * unrolled_count(c));
+    int ow = c->out_chw[2], w = c->in_chw[2], in_ch = c->in_chw[0];
+    size_t p_count = out_pixels(c), q_count = in_pixels(c), cols = (size_t)in_ch * q_count;
+    int taps = c->kernel[0] * c->kernel[1];
+    for (size_t i = 0; i < p_count * cols; i++)
+        at[i] = -1;
+    for (size_t p = 0; p < p_count; p++) {
+        int y0 = (int)p / ow * c->stride[0] - c->pad[0];
+        int x0 = (int)p % ow * c->stride[1] - c->pad[1];
+        for (int i = 0; i < c->kernel[0]; i++)
+            for (int j = 0; j < c->kernel[1]; j++) {
+                int y = y0 + i, x = x0 + j;
+                if (y < 0 || y >= c->in_chw[1] || x < 0 || x >= w)
+                    continue;
+                for (int ch = 0; ch < in_ch; ch++)
+                    at[p * cols + ch * q_count + (size_t)y * w + x] =
+                        ch * taps + i * c->kernel[1] + j;
+            }
+    }
+    return at;
+}
+
+/* Write the unrolled matrix: row o·P + p is output channel o's kernel
+ * spread along pixel p's tap index (0 where there is no weight). */
+NN_HOT static void unroll_kernel(const nn_conv *c, const int32_t *restrict at,
+                                 nn_real *restrict matrix)
+{
+    size_t p_count = out_pixels(c), cols = (size_t)c->in_chw[0] * in_pixels(c);
+    size_t kernel_len = patch_len(c);
+    for (int o = 0; o < c->out_chw[0]; o++) {
+        const nn_real *restrict k = c->w + (size_t)o * kernel_len;
+        for (size_t p = 0; p < p_count; p++, matrix += cols) {
+            const int32_t *restrict ix = at + p * cols;
+            for (size_t i = 0; i < cols; i++)
+                matrix[i] = ix[i] < 0 ? 0 : k[ix[i]];
+        }
+    }
+}
+
+/* The reverse: add each entry of the matrix's gradient to its weight's,
+ * tap by tap of each output pixel (no test per entry). */
+static void fold_gradient(const nn_conv *c, const nn_real *restrict gmatrix)
+{
+    int in_ch = c->in_chw[0], ow = c->out_chw[2], w = c->in_chw[2], kw = c->kernel[1];
+    size_t p_count = out_pixels(c), q_count = in_pixels(c), cols = (size_t)in_ch * q_count;
+    size_t kernel_len = patch_len(c), taps = (size_t)c->kernel[0] * kw;
+    memset(c->gw, 0, nn_conv_kernel_count(c) * sizeof *c->gw);
+    for (int o = 0; o < c->out_chw[0]; o++) {
+        nn_real *restrict g = c->gw + (size_t)o * kernel_len;
+        for (size_t p = 0; p < p_count; p++, gmatrix += cols) {
+            int y0 = (int)p / ow * c->stride[0] - c->pad[0];
+            int x0 = (int)p % ow * c->stride[1] - c->pad[1];
+            for (int i = 0; i < c->kernel[0]; i++)
+                for (int j = 0; j < kw; j++) {
+                    int y = y0 + i, x = x0 + j;
+                    if (y < 0 || y >= c->in_chw[1] || x < 0 || x >= w)
+                        continue;
+                    const nn_real *src = gmatrix + (size_t)y * w + x;
+                    nn_real *dst = g + (size_t)i * kw + j;
+                    for (int ch = 0; ch < in_ch; ch++)
+                        dst[ch * taps] += src[ch * q_count];
+                }
+        }
+    }
+}
+
+static void unrolled_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
+{
+    int oc = c->out_chw[0];
+    size_t p = out_pixels(c), rows = (size_t)oc * p, cols = (size_t)c->in_chw[0] * in_pixels(c);
+    nn_real *matrix = c->work;
+    unroll_kernel(c, tap_index(c), matrix);
+    for (int s = 0; s < n; s++)
+        for (int o = 0; o < oc; o++)
+            for (size_t q = 0; q < p; q++)
+                out[((size_t)s * oc + o) * p + q] = c->b[o];
+    NN_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, n, (int)rows, (int)cols, 1, in, (int)cols,
+            matrix, (int)cols, 1, out, (int)rows);
+}
+
+static void unrolled_backward(const nn_conv *c, const nn_real *in, const nn_real *dz, nn_real *din,
+                              int accumulate, int n)
+{
+    size_t rows = (size_t)c->out_chw[0] * out_pixels(c);
+    size_t cols = (size_t)c->in_chw[0] * in_pixels(c);
+    nn_real *matrix = c->work, *gmatrix = c->work + rows * cols;
+    /* beta = 1 on a cleared matrix: cheaper than OpenBLAS' own clearing. */
+    memset(gmatrix, 0, rows * cols * sizeof *gmatrix);
+    NN_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)cols, n, 1, dz, (int)rows, in,
+            (int)cols, 1, gmatrix, (int)cols);
+    fold_gradient(c, gmatrix);
+    if (din)
+        NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, (int)cols, (int)rows, 1, dz,
+                (int)rows, matrix, (int)cols, accumulate ? 1 : 0, din, (int)cols);
+}
+
+/* ------------------------------------------------------------------ */
+/* Both                                                                 */
+/* ------------------------------------------------------------------ */
+
+void nn_conv_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
+{
+    if (nn_conv_unrolled(c))
+        unrolled_forward(c, in, n, out);
+    else
+        im2col_forward(c, in, n, out);
+    nn_act_forward(c->act, c->alpha, out, (size_t)n * c->out_chw[0] * out_pixels(c));
+}
+
+void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, nn_real *dout,
+                      nn_real *din, int accumulate, int n)
+{
+    int oc = c->out_chw[0];
+    size_t p = out_pixels(c);
+    nn_act_backward(c->act, c->alpha, out, dout, (size_t)n * oc * p);
+    for (int o = 0; o < oc; o++) {
+        nn_real sum = 0;
+        for (int s = 0; s < n; s++) {
+            const nn_real *row = dout + ((size_t)s * oc + o) * p;
+            for (size_t q = 0; q < p; q++)
+                sum += row[q];
+        }
+        c->gb[o] = sum;
+    }
+    if (nn_conv_unrolled(c))
+        unrolled_backward(c, in, dout, din, accumulate, n);
+    else
+        im2col_backward(c, dout, din, accumulate, n);
+}

@@ -1,0 +1,78 @@
+/*
+ * nn_conv.h — the 2-D convolution kernel that the conv2d layer and the
+ * residual block share (internal to the neural-network core).
+ *
+ * A convolution is described by an nn_conv: its geometry, its weights and
+ * a work area. Samples are channels × height × width, one after the
+ * other. The kernel tensor is (out channels, in channels · kh · kw)
+ * row-major: PyTorch's (out, in, kh, kw) layout, flattened.
+ *
+ * Two ways of computing, chosen from the geometry (nn_conv_unrolled):
+ *
+ * - im2col, for images larger than a few kernel windows: the input
+ *   patches of the whole mini-batch are copied into one matrix (row
+ *   (c, i, j), column (sample, output pixel)) and multiplied with the
+ *   kernel in one GEMM; backward makes two GEMMs (kernel gradient, patch
+ *   gradient) and folds the patch gradient back onto the input (col2im).
+ *
+ * - unrolled, for tiny images (the 2 × 3 pixels of the tabular encoding,
+ *   where most taps fall in the padding): the convolution is written out
+ *   as the dense matrix it is, (out · pixels) × (in · H · W), rebuilt from
+ *   the kernel at every pass, so forward and input gradient are one GEMM
+ *   each on the samples as they lie, and the kernel gradient is one GEMM
+ *   folded back onto the taps. No copies, and no products with padding.
+ */
+#ifndef PIPE_NN_CONV_H
+#define PIPE_NN_CONV_H
+
+#include "nn_internal.h"
+
+typedef struct nn_conv {
+    int in_chw[3], out_chw[3];
+    int kernel[2], stride[2], pad[2]; /* height, width */
+    pipe_nn_act act;
+    double alpha;
+    const nn_real *w, *b; /* kernel (out, in·kh·kw) and bias (out) */
+    nn_real *gw, *gb;     /* their gradients */
+    /* nn_conv_scratch_fixed() + n · nn_conv_scratch_per_row() reals for a
+     * batch of n: what forward keeps for backward, and work space. */
+    nn_real *work;
+} nn_conv;
+
+/* Check a spec's window: kernel >= 1, stride >= 1, padding >= 0 in both
+ * dimensions (conv2d, residual and pooling layers). 0, or -1 with err. */
+int nn_window_check(const pipe_nn_layer_spec *s, char *err, size_t err_size);
+
+/* Output length of a window sliding over `in` cells (with `pad` zeros on
+ * each side), or 0 when the window does not fit. */
+int nn_conv_out_len(int in, int kernel, int stride, int pad);
+
+/* Fill c->out_chw from the geometry for `out_channels` channels; returns
+ * 0, or -1 with a message naming the shapes when the window does not fit. */
+int nn_conv_shape(nn_conv *c, int out_channels, char *err, size_t err_size);
+
+/* Nonzero when c computes unrolled (see above). */
+int nn_conv_unrolled(const nn_conv *c);
+
+/* Kernel reals (out · in·kh·kw), and the work area's size. */
+size_t nn_conv_kernel_count(const nn_conv *c);
+size_t nn_conv_scratch_fixed(const nn_conv *c);
+size_t nn_conv_scratch_per_row(const nn_conv *c);
+
+/* Draw a kernel: He (normal) or Glorot (uniform) with Keras' fans
+ * (in·kh·kw and out·kh·kw). */
+void nn_conv_init_kernel(const nn_conv *c, nn_real *w, pipe_rng *rng, pipe_nn_init init);
+
+/* out = act(conv(in) + b) over n samples. */
+void nn_conv_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out);
+
+/*
+ * After nn_conv_forward(c, in, n, out): given dout = dLoss/dout
+ * (overwritten unless the activation is linear), set c->gw and c->gb, and
+ * when din is not NULL write dLoss/din there — or add it to what din
+ * holds when `accumulate` is nonzero.
+ */
+void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, nn_real *dout,
+                      nn_real *din, int accumulate, int n);
+
+#endif

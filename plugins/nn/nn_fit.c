@@ -1,0 +1,229 @@
+/*
+ * nn_fit.c — the epoch loop shared by every training stage: seeded
+ * shuffling (the training rows are copied out in a new order each epoch,
+ * so batches are contiguous slices), one forward / backward / optimizer
+ * step per batch, validation in inference mode, the learning-rate
+ * schedule, early stopping with restore-best, and a clear error when the
+ * loss stops being finite. Buffers are allocated once, before the first
+ * epoch.
+ */
+#include "nn_internal.h"
+#include "nn_train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rows of the dataset copied out in a chosen order, contiguous, so that
+ * every batch is a plain slice (no per-step gathering). */
+typedef struct row_set {
+    nn_real *x, *y, *w; /* w NULL when the dataset has no weights */
+    int64_t n;
+} row_set;
+
+/* The work buffers of one fit. */
+typedef struct fit_work {
+    row_set train, val;       /* train is refilled in a new order every epoch */
+    int64_t *order;           /* the training rows, reshuffled each epoch */
+    nn_real *best_p, *best_s; /* parameters and state of the best epoch */
+} fit_work;
+
+static int row_set_alloc(row_set *s, int64_t n, int n_in, int n_out, int weighted)
+{
+    size_t rows = (size_t)(n ? n : 1);
+    s->n = n;
+    s->x = malloc(rows * (size_t)n_in * sizeof *s->x);
+    s->y = malloc(rows * (size_t)n_out * sizeof *s->y);
+    s->w = weighted ? malloc(rows * sizeof *s->w) : NULL;
+    return s->x && s->y && (!weighted || s->w) ? 0 : -1;
+}
+
+static void row_set_free(row_set *s)
+{
+    free(s->x);
+    free(s->y);
+    free(s->w);
+}
+
+/* Copy rows idx[0..s->n) of the dataset into the set. */
+static void row_set_fill(row_set *s, const pipe_nn_dataset *d, int n_in, int n_out,
+                         const int64_t *idx)
+{
+    for (int64_t r = 0; r < s->n; r++) {
+        int64_t row = idx[r];
+        memcpy(s->x + r * n_in, d->x + row * n_in, (size_t)n_in * sizeof *s->x);
+        memcpy(s->y + r * n_out, d->y + row * n_out, (size_t)n_out * sizeof *s->y);
+        if (s->w)
+            s->w[r] = d->w[row];
+    }
+}
+
+static void work_free(fit_work *w)
+{
+    row_set_free(&w->train);
+    row_set_free(&w->val);
+    free(w->order);
+    free(w->best_p);
+    free(w->best_s);
+}
+
+static int work_alloc(fit_work *w, pipe_nn_model *m, const pipe_nn_dataset *d, int keep_best)
+{
+    int n_in = pipe_nn_model_inputs(m), n_out = pipe_nn_model_outputs(m);
+    size_t n_p, n_s;
+    pipe_nn_model_params(m, &n_p);
+    pipe_nn_model_state(m, &n_s);
+    memset(w, 0, sizeof *w);
+    int rc = row_set_alloc(&w->train, d->n_train, n_in, n_out, d->w != NULL);
+    rc |= row_set_alloc(&w->val, d->n_val, n_in, n_out, d->w != NULL);
+    w->order = malloc((size_t)d->n_train * sizeof *w->order);
+    if (keep_best) {
+        w->best_p = malloc((n_p ? n_p : 1) * sizeof *w->best_p);
+        w->best_s = malloc((n_s ? n_s : 1) * sizeof *w->best_s);
+    }
+    if (rc || !w->order || (keep_best && (!w->best_p || !w->best_s)))
+        return -1;
+    memcpy(w->order, d->train, (size_t)d->n_train * sizeof *w->order);
+    row_set_fill(&w->val, d, n_in, n_out, d->val);
+    return 0;
+}
+
+/* Σ over the batch of the tracked metric's per-output value. */
+static double metric_sum(pipe_nn_metric metric, const nn_real *p, const nn_real *y, size_t count)
+{
+    double s = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (metric == PIPE_NN_METRIC_MAE)
+            s += fabs((double)p[i] - y[i]);
+        else
+            s += (p[i] >= (nn_real)0.5) == (y[i] >= (nn_real)0.5);
+    }
+    return s;
+}
+
+/* Loss (with the L2 penalty) and metric over a row set, inference mode. */
+static void evaluate(pipe_nn_model *m, const row_set *s, pipe_nn_metric metric, double *loss,
+                     double *metric_value)
+{
+    int n_in = pipe_nn_model_inputs(m), n_out = pipe_nn_model_outputs(m);
+    int chunk = pipe_nn_model_max_batch(m);
+    double loss_sum = 0, metric_total = 0;
+    for (int64_t start = 0; start < s->n; start += chunk) {
+        int rows = (int)(s->n - start < chunk ? s->n - start : chunk);
+        const nn_real *y = s->y + start * n_out;
+        const nn_real *p = pipe_nn_model_forward(m, s->x + start * n_in, rows, 0, NULL);
+        loss_sum += rows * pipe_nn_loss_eval(pipe_nn_model_loss(m), p, y,
+                                             s->w ? s->w + start : NULL, rows, n_out, NULL);
+        metric_total += metric_sum(metric, p, y, (size_t)rows * n_out);
+    }
+    *loss = loss_sum / (double)s->n + pipe_nn_model_penalty(m);
+    *metric_value = metric_total / ((double)s->n * n_out);
+}
+
+/* One epoch of mini-batch steps; fills stats->loss and stats->metric. */
+static int train_epoch(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_dataset *d,
+                       const pipe_nn_fit_config *cfg, pipe_rng *rng, fit_work *w,
+                       pipe_nn_epoch_stats *stats, int64_t *steps, char *err, size_t err_size)
+{
+    int n_in = pipe_nn_model_inputs(m), n_out = pipe_nn_model_outputs(m);
+    int64_t n_steps = (d->n_train + cfg->batch - 1) / cfg->batch;
+    double loss_sum = 0, metric_total = 0;
+    if (cfg->shuffle)
+        pipe_rng_shuffle(rng, w->order, d->n_train);
+    row_set_fill(&w->train, d, n_in, n_out, w->order);
+    for (int64_t step = 0; step < n_steps; step++) {
+        int64_t start = step * cfg->batch;
+        int rows = (int)(d->n_train - start < cfg->batch ? d->n_train - start : cfg->batch);
+        const nn_real *x = w->train.x + start * n_in, *y = w->train.y + start * n_out;
+        const nn_real *wt = w->train.w ? w->train.w + start : NULL;
+        const nn_real *p = pipe_nn_model_forward(m, x, rows, 1, rng);
+        double loss = pipe_nn_model_backward(m, x, y, wt, rows);
+        loss += pipe_nn_optim_step(opt, m, stats->lr);
+        if (!isfinite(loss))
+            return nn_fail(err, err_size,
+                           "loss is %s at epoch %d, step %lld of %lld (learning rate %g): "
+                           "training diverged; lower the learning rate or check the inputs",
+                           isnan(loss) ? "NaN" : "infinite", stats->epoch, (long long)step + 1,
+                           (long long)n_steps, stats->lr);
+        loss_sum += loss * rows;
+        metric_total += metric_sum(cfg->metric, p, y, (size_t)rows * n_out);
+        ++*steps;
+    }
+    stats->loss = loss_sum / (double)d->n_train;
+    stats->metric = metric_total / ((double)d->n_train * n_out);
+    return 0;
+}
+
+static void copy_weights(pipe_nn_model *m, nn_real *p_dst, nn_real *s_dst, int to_model)
+{
+    size_t n_p, n_s;
+    nn_real *p = pipe_nn_model_params(m, &n_p), *s = pipe_nn_model_state(m, &n_s);
+    memcpy(to_model ? p : p_dst, to_model ? p_dst : p, n_p * sizeof *p);
+    memcpy(to_model ? s : s_dst, to_model ? s_dst : s, n_s * sizeof *s);
+}
+
+static int check_config(const pipe_nn_model *m, const pipe_nn_dataset *d,
+                        const pipe_nn_fit_config *cfg, char *err, size_t err_size)
+{
+    if (cfg->epochs < 1)
+        return nn_fail(err, err_size, "epochs must be >= 1, found %d", cfg->epochs);
+    if (cfg->batch < 1 || cfg->batch > pipe_nn_model_max_batch(m))
+        return nn_fail(err, err_size, "batch must be in [1, %d], found %d",
+                       pipe_nn_model_max_batch(m), cfg->batch);
+    if (d->n_train < 1)
+        return nn_fail(err, err_size, "there are no training rows");
+    return 0;
+}
+
+int pipe_nn_fit(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_dataset *data,
+                const pipe_nn_fit_config *cfg, pipe_rng *rng, pipe_nn_epoch_fn on_epoch, void *user,
+                pipe_nn_fit_result *result, char *err, size_t err_size)
+{
+    memset(result, 0, sizeof *result);
+    if (check_config(m, data, cfg, err, err_size) != 0)
+        return -1;
+    int keep_best = cfg->restore_best && cfg->early.patience > 0;
+    fit_work w;
+    if (work_alloc(&w, m, data, keep_best) != 0) {
+        work_free(&w);
+        return nn_fail(err, err_size, "out of memory");
+    }
+    unsigned fpu = pipe_nn_fpu_flush_denormals();
+    pipe_nn_schedule sched = cfg->schedule;
+    pipe_nn_early_stop early = cfg->early;
+    pipe_nn_schedule_start(&sched);
+    pipe_nn_early_stop_start(&early);
+    int rc = 0;
+    for (int e = 0; e < cfg->epochs && rc == 0; e++) {
+        pipe_nn_epoch_stats st = {.epoch = e + 1,
+                                  .epochs = cfg->epochs,
+                                  .lr = pipe_nn_schedule_lr(&sched, e),
+                                  .has_val = data->n_val > 0};
+        rc = train_epoch(m, opt, data, cfg, rng, &w, &st, &result->steps, err, err_size);
+        if (rc != 0)
+            break;
+        if (st.has_val)
+            evaluate(m, &w.val, cfg->metric, &st.val_loss, &st.val_metric);
+        double monitored = st.has_val ? st.val_loss : st.loss;
+        int stop;
+        pipe_nn_schedule_observe(&sched, monitored);
+        if (pipe_nn_early_stop_observe(&early, st.epoch, monitored, &stop) && keep_best)
+            copy_weights(m, w.best_p, w.best_s, 0);
+        result->epochs_run = st.epoch;
+        if (on_epoch && on_epoch(user, &st) != 0)
+            rc = nn_fail(err, err_size, "stopped at epoch %d", st.epoch);
+        else if (stop)
+            result->stopped_early = 1;
+        if (stop)
+            break;
+    }
+    result->best_epoch = early.best_epoch;
+    result->best_loss = early.best;
+    if (rc == 0 && keep_best && early.best_epoch > 0 && early.best_epoch != result->epochs_run) {
+        copy_weights(m, w.best_p, w.best_s, 1);
+        result->restored = 1;
+    }
+    work_free(&w);
+    pipe_nn_fpu_restore(fpu);
+    return rc;
+}

@@ -1,0 +1,130 @@
+/*
+ * nn_internal.h — what the files of the neural-network core share and
+ * users of nn.h do not see: the layer structure, the table of operations
+ * each layer kind implements, the model structure, BLAS spelled for the
+ * real type.
+ *
+ * Adding a layer kind (a convolution, say) means one file with a
+ * pipe_nn_layer_ops table and one line in nn_layer_ops_of().
+ */
+#ifndef PIPE_NN_INTERNAL_H
+#define PIPE_NN_INTERNAL_H
+
+#include "nn.h"
+
+#include <cblas.h>
+
+#ifdef PIPE_NN_DOUBLE
+#define NN_GEMM cblas_dgemm
+#define NN_GEMV cblas_dgemv
+#define NN_GER cblas_dger
+#define NN_ST_DTYPE "F64"
+#define NN_EXP exp
+#define NN_TANH tanh
+#define NN_SQRT sqrt
+#else
+#define NN_GEMM cblas_sgemm
+#define NN_GEMV cblas_sgemv
+#define NN_GER cblas_sger
+#define NN_ST_DTYPE "F32"
+#define NN_EXP expf
+#define NN_TANH tanhf
+#define NN_SQRT sqrtf
+#endif
+
+typedef pipe_nn_real nn_real;
+
+/* Hot element-wise loops are compiled twice, for AVX2 and for the base
+ * instruction set, and the loader picks the one the CPU runs (GCC's
+ * function multi-versioning): twice the speed without -march=native. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NN_HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define NN_HOT
+#endif
+typedef struct pipe_nn_layer pipe_nn_layer;
+
+/* The operations of one layer kind. */
+typedef struct pipe_nn_layer_ops {
+    /* Check the spec against the input shape (in_size, in_chw) and fill
+     * out_size, out_chw, n_param, n_kernel, n_state, scratch_per_row and
+     * scratch_fixed.
+     * Returns 0, or -1 with a message in err. */
+    int (*setup)(pipe_nn_layer *l, char *err, size_t err_size);
+    /* Initial parameters and state. */
+    void (*init)(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init);
+    /* l->out = f(in) over n rows. */
+    void (*forward)(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng);
+    /* Given dout = dLoss/dout (may be overwritten), fill l->grad and, when
+     * din is not NULL, din = dLoss/din. */
+    void (*backward)(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n);
+    /* Named tensors of the layer (see pipe_nn_model_layer_tensors), with
+     * offsets within the layer's own parameters or state. */
+    int (*tensors)(const pipe_nn_layer *l, pipe_nn_tensor_info *out);
+} pipe_nn_layer_ops;
+
+struct pipe_nn_layer {
+    const pipe_nn_layer_ops *ops;
+    pipe_nn_layer_spec spec;
+    int in_size, out_size;     /* reals per sample */
+    int in_chw[3], out_chw[3]; /* samples as channels × height × width */
+    size_t n_param;            /* trainable reals */
+    size_t n_kernel;           /* of which the first n_kernel carry the L2 penalty */
+    size_t n_state;            /* non-trainable reals (saved with the model) */
+    size_t scratch_per_row, scratch_fixed;
+    nn_real *param, *grad, *state; /* views into the model's flat buffers */
+    nn_real *out;                  /* max_batch × out_size */
+    nn_real *scratch;              /* scratch_fixed, then max_batch × scratch_per_row */
+    int dz_given; /* dense: backward gets dLoss/dz directly (fused sigmoid + BCE) */
+};
+
+struct pipe_nn_model {
+    int n_inputs, n_layers, max_batch;
+    int input_chw[3]; /* the input sample as channels × height × width */
+    pipe_nn_layer *layers;
+    pipe_nn_loss loss;
+    int fused_bce;
+    nn_real *params, *grads, *state;
+    size_t n_params, n_state;
+    pipe_nn_segment *segments;
+    int n_segments;
+    nn_real *acts;            /* every layer's output, one block */
+    nn_real *scratch;         /* every layer's scratch, one block */
+    nn_real *grad_a, *grad_b; /* back-propagation ping-pong, max_batch × widest */
+};
+
+const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind);
+
+extern const pipe_nn_layer_ops nn_dense_ops;
+extern const pipe_nn_layer_ops nn_activation_ops;
+extern const pipe_nn_layer_ops nn_dropout_ops;
+extern const pipe_nn_layer_ops nn_batchnorm_ops;
+extern const pipe_nn_layer_ops nn_conv2d_ops;         /* nn_conv.c */
+extern const pipe_nn_layer_ops nn_pool_ops;           /* nn_pool.c: max and average */
+extern const pipe_nn_layer_ops nn_global_avgpool_ops; /* nn_pool.c */
+extern const pipe_nn_layer_ops nn_flatten_ops;        /* nn_pool.c */
+extern const pipe_nn_layer_ops nn_residual_ops;       /* nn_residual.c */
+
+/* The image layers' specs (nn_spatial.c): nonzero for their kinds; their
+ * defaults (called by pipe_nn_layer_spec_default), text form, and one
+ * "key=value" field of it (0, or -1 with err). */
+int nn_spatial_kind(pipe_nn_layer_kind kind);
+void nn_spatial_spec_default(pipe_nn_layer_spec *s);
+void nn_spatial_spec_format(const pipe_nn_layer_spec *s, char *buf, size_t size);
+int nn_spatial_spec_field(pipe_nn_layer_spec *s, const char *key, const char *value, char *err,
+                          size_t err_size);
+
+/* Activations in place over `count` values (nn_act.c). */
+void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t count);
+/* d[i] *= act'(y[i]), where y = act(x) is the activation's output. */
+void nn_act_backward(pipe_nn_act act, double alpha, const nn_real *y, nn_real *d, size_t count);
+
+/* names[i], or "?" when i is out of range. */
+const char *nn_name_of(const char *const *names, size_t n, unsigned i);
+/* The index of `name` in names[0..n), or -1. */
+int nn_name_find(const char *const *names, size_t n, const char *name);
+
+/* Format into err (snprintf) and return -1. */
+int nn_fail(char *err, size_t err_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * nn_model.c — a model: a stack of layers over one flat parameter buffer,
+ * one flat gradient buffer and one state buffer, with every activation,
+ * scratch and back-propagation buffer allocated once, at build time.
+ * Forward, backward (loss included), the L2 penalty, batched prediction.
+ */
+#include "nn_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Buffers are carved in blocks of 16 reals (64 bytes), cache-line aligned. */
+#define NN_ALIGN 64
+
+int nn_fail(char *err, size_t err_size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && err_size)
+        vsnprintf(err, err_size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *nn_name_of(const char *const *names, size_t n, unsigned i)
+{
+    return i < n ? names[i] : "?";
+}
+
+int nn_name_find(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const char *const kind_names[] = {"dense",   "activation", "dropout", "batchnorm",
+                                         "conv2d",  "maxpool",    "avgpool", "global_avgpool",
+                                         "flatten", "residual"};
+
+const char *pipe_nn_layer_kind_name(pipe_nn_layer_kind kind)
+{
+    return nn_name_of(kind_names, PIPE_COUNT(kind_names), (unsigned)kind);
+}
+
+const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind)
+{
+    switch (kind) {
+    case PIPE_NN_DENSE:
+        return &nn_dense_ops;
+    case PIPE_NN_ACTIVATION:
+        return &nn_activation_ops;
+    case PIPE_NN_DROPOUT:
+        return &nn_dropout_ops;
+    case PIPE_NN_BATCHNORM:
+        return &nn_batchnorm_ops;
+    case PIPE_NN_CONV2D:
+        return &nn_conv2d_ops;
+    case PIPE_NN_MAXPOOL:
+    case PIPE_NN_AVGPOOL:
+        return &nn_pool_ops;
+    case PIPE_NN_GLOBAL_AVGPOOL:
+        return &nn_global_avgpool_ops;
+    case PIPE_NN_FLATTEN:
+        return &nn_flatten_ops;
+    case PIPE_NN_RESIDUAL:
+        return &nn_residual_ops;
+    }
+    return NULL;
+}
+
+pipe_nn_layer_spec pipe_nn_layer_spec_default(pipe_nn_layer_kind kind)
+{
+    pipe_nn_layer_spec s = {
+        .kind = kind, .act = PIPE_NN_LINEAR, .alpha = 0.01, .momentum = 0.99, .eps = 1e-3};
+    nn_spatial_spec_default(&s);
+    return s;
+}
+
+/* Round a count of reals up to whole 64-byte blocks. */
+static size_t padded(size_t count)
+{
+    size_t per = NN_ALIGN / sizeof(nn_real);
+    return (count + per - 1) / per * per;
+}
+
+static nn_real *alloc_reals(size_t count)
+{
+    size_t bytes = padded(count ? count : 1) * sizeof(nn_real);
+    nn_real *p = aligned_alloc(NN_ALIGN, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
+/* Set up every layer in turn; fills the sizes of the model's buffers. */
+static int setup_layers(pipe_nn_model *m, size_t *acts, size_t *scratch, size_t *widest, char *err,
+                        size_t err_size)
+{
+    int chw[3] = {m->input_chw[0], m->input_chw[1], m->input_chw[2]};
+    *widest = (size_t)m->n_inputs;
+    for (int i = 0; i < m->n_layers; i++) {
+        pipe_nn_layer *l = &m->layers[i];
+        l->ops = nn_layer_ops_of(l->spec.kind);
+        if (!l->ops)
+            return nn_fail(err, err_size, "layer %d: unknown kind %d", i + 1, (int)l->spec.kind);
+        memcpy(l->in_chw, chw, sizeof chw);
+        l->in_size = chw[0] * chw[1] * chw[2];
+        char why[160];
+        if (l->ops->setup(l, why, sizeof why) != 0)
+            return nn_fail(err, err_size, "layer %d (%s): %s", i + 1,
+                           pipe_nn_layer_kind_name(l->spec.kind), why);
+        memcpy(chw, l->out_chw, sizeof chw);
+        m->n_params += l->n_param;
+        m->n_state += l->n_state;
+        *acts += padded((size_t)m->max_batch * l->out_size);
+        *scratch += padded(l->scratch_fixed + (size_t)m->max_batch * l->scratch_per_row);
+        if ((size_t)l->out_size > *widest)
+            *widest = (size_t)l->out_size;
+    }
+    return 0;
+}
+
+/* Point every layer at its share of the flat buffers. */
+static void assign_buffers(pipe_nn_model *m)
+{
+    size_t p = 0, s = 0, a = 0, k = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        pipe_nn_layer *l = &m->layers[i];
+        l->param = m->params + p;
+        l->grad = m->grads + p;
+        l->state = m->state + s;
+        l->out = m->acts + a;
+        l->scratch = m->scratch + k;
+        p += l->n_param;
+        s += l->n_state;
+        a += padded((size_t)m->max_batch * l->out_size);
+        k += padded(l->scratch_fixed + (size_t)m->max_batch * l->scratch_per_row);
+    }
+}
+
+/* Add a run of parameters to the segment list, merging with the last
+ * segment when it continues it with the same treatment. */
+static void add_segment(pipe_nn_model *m, size_t offset, size_t count, double l2, int decay)
+{
+    if (count == 0)
+        return;
+    pipe_nn_segment *last = m->n_segments ? &m->segments[m->n_segments - 1] : NULL;
+    if (last && last->offset + last->count == offset && last->l2 == l2 && last->decay == decay) {
+        last->count += count;
+        return;
+    }
+    m->segments[m->n_segments++] = (pipe_nn_segment){offset, count, l2, decay};
+}
+
+static void build_segments(pipe_nn_model *m)
+{
+    size_t offset = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        const pipe_nn_layer *l = &m->layers[i];
+        add_segment(m, offset, l->n_kernel, l->spec.l2, 1);
+        add_segment(m, offset + l->n_kernel, l->n_param - l->n_kernel, 0, 0);
+        offset += l->n_param;
+    }
+}
+
+/* BCE after a sigmoid dense output: back-propagate from the logits. */
+static int wants_fused_bce(const pipe_nn_model *m)
+{
+    const pipe_nn_layer *last = &m->layers[m->n_layers - 1];
+    return m->loss.kind == PIPE_NN_BCE && last->spec.kind == PIPE_NN_DENSE &&
+           last->spec.act == PIPE_NN_SIGMOID;
+}
+
+static int allocate(pipe_nn_model *m, size_t acts, size_t scratch, size_t widest)
+{
+    size_t grad_size = (size_t)m->max_batch * widest;
+    m->params = alloc_reals(m->n_params);
+    m->grads = alloc_reals(m->n_params);
+    m->state = alloc_reals(m->n_state);
+    m->acts = alloc_reals(acts);
+    m->scratch = alloc_reals(scratch);
+    m->grad_a = alloc_reals(grad_size);
+    m->grad_b = alloc_reals(grad_size);
+    m->segments = calloc(2 * (size_t)m->n_layers, sizeof *m->segments);
+    return m->params && m->grads && m->state && m->acts && m->scratch && m->grad_a && m->grad_b &&
+                   m->segments
+               ? 0
+               : -1;
+}
+
+pipe_nn_model *pipe_nn_model_new(int n_inputs, const pipe_nn_layer_spec *layers, int n_layers,
+                                 const pipe_nn_loss *loss, int max_batch, char *err,
+                                 size_t err_size)
+{
+    const int chw[3] = {n_inputs, 1, 1};
+    return pipe_nn_model_new_chw(chw, layers, n_layers, loss, max_batch, err, err_size);
+}
+
+pipe_nn_model *pipe_nn_model_new_chw(const int input_chw[3], const pipe_nn_layer_spec *layers,
+                                     int n_layers, const pipe_nn_loss *loss, int max_batch,
+                                     char *err, size_t err_size)
+{
+    int n_inputs = input_chw[0] * input_chw[1] * input_chw[2];
+    if (input_chw[0] < 1 || input_chw[1] < 1 || input_chw[2] < 1 || n_layers < 1 || max_batch < 1) {
+        nn_fail(err, err_size, "a model needs at least 1 input, 1 layer and a batch of 1 row");
+        return NULL;
+    }
+    pipe_nn_model *m = calloc(1, sizeof *m);
+    if (!m || !(m->layers = calloc((size_t)n_layers, sizeof *m->layers))) {
+        free(m);
+        nn_fail(err, err_size, "out of memory");
+        return NULL;
+    }
+    m->n_inputs = n_inputs;
+    memcpy(m->input_chw, input_chw, sizeof m->input_chw);
+    m->n_layers = n_layers;
+    m->max_batch = max_batch;
+    m->loss = *loss;
+    for (int i = 0; i < n_layers; i++)
+        m->layers[i].spec = layers[i];
+    size_t acts = 0, scratch = 0, widest = 0;
+    if (setup_layers(m, &acts, &scratch, &widest, err, err_size) != 0) {
+        pipe_nn_model_free(m);
+        return NULL;
+    }
+    if (allocate(m, acts, scratch, widest) != 0) {
+        pipe_nn_model_free(m);
+        nn_fail(err, err_size, "out of memory");
+        return NULL;
+    }
+    assign_buffers(m);
+    build_segments(m);
+    m->fused_bce = wants_fused_bce(m);
+    m->layers[n_layers - 1].dz_given = m->fused_bce;
+    return m;
+}
+
+void pipe_nn_model_free(pipe_nn_model *m)
+{
+    if (!m)
+        return;
+    free(m->params);
+    free(m->grads);
+    free(m->state);
+    free(m->acts);
+    free(m->scratch);
+    free(m->grad_a);
+    free(m->grad_b);
+    free(m->segments);
+    free(m->layers);
+    free(m);
+}
+
+void pipe_nn_model_init(pipe_nn_model *m, pipe_rng *rng, pipe_nn_init init)
+{
+    for (int i = 0; i < m->n_layers; i++)
+        m->layers[i].ops->init(&m->layers[i], rng, init);
+}
+
+int pipe_nn_model_inputs(const pipe_nn_model *m)
+{
+    return m->n_inputs;
+}
+
+int pipe_nn_model_outputs(const pipe_nn_model *m)
+{
+    return m->layers[m->n_layers - 1].out_size;
+}
+
+int pipe_nn_model_max_batch(const pipe_nn_model *m)
+{
+    return m->max_batch;
+}
+
+int pipe_nn_model_layer_count(const pipe_nn_model *m)
+{
+    return m->n_layers;
+}
+
+const pipe_nn_layer_spec *pipe_nn_model_layer_spec(const pipe_nn_model *m, int i)
+{
+    return &m->layers[i].spec;
+}
+
+const pipe_nn_loss *pipe_nn_model_loss(const pipe_nn_model *m)
+{
+    return &m->loss;
+}
+
+pipe_nn_real *pipe_nn_model_params(pipe_nn_model *m, size_t *count)
+{
+    if (count)
+        *count = m->n_params;
+    return m->params;
+}
+
+pipe_nn_real *pipe_nn_model_grads(pipe_nn_model *m, size_t *count)
+{
+    if (count)
+        *count = m->n_params;
+    return m->grads;
+}
+
+pipe_nn_real *pipe_nn_model_state(pipe_nn_model *m, size_t *count)
+{
+    if (count)
+        *count = m->n_state;
+    return m->state;
+}
+
+const pipe_nn_segment *pipe_nn_model_segments(const pipe_nn_model *m, int *count)
+{
+    *count = m->n_segments;
+    return m->segments;
+}
+
+size_t pipe_nn_model_param_count(const pipe_nn_model *m)
+{
+    return m->n_params;
+}
+
+int pipe_nn_model_layer_tensors(const pipe_nn_model *m, int i, pipe_nn_tensor_info *out)
+{
+    const pipe_nn_layer *l = &m->layers[i];
+    int count = l->ops->tensors(l, out);
+    for (int k = 0; k < count; k++)
+        out[k].offset += (size_t)(out[k].is_state ? l->state - m->state : l->param - m->params);
+    return count;
+}
+
+const pipe_nn_real *pipe_nn_model_forward(pipe_nn_model *m, const pipe_nn_real *x, int n,
+                                          int training, pipe_rng *rng)
+{
+    const nn_real *in = x;
+    for (int i = 0; i < m->n_layers; i++) {
+        pipe_nn_layer *l = &m->layers[i];
+        l->ops->forward(l, in, n, training, rng);
+        in = l->out;
+    }
+    return in;
+}
+
+/* The loss of the last forward pass, with dLoss/d(output) — or, fused,
+ * dLoss/d(logits) — in m->grad_a. */
+static double output_gradient(pipe_nn_model *m, const nn_real *y, const nn_real *w, int n)
+{
+    const pipe_nn_layer *last = &m->layers[m->n_layers - 1];
+    int dim = last->out_size;
+    if (!m->fused_bce)
+        return pipe_nn_loss_eval(&m->loss, last->out, y, w, n, dim, m->grad_a);
+    double scale = 1.0 / ((double)n * dim);
+    for (int r = 0; r < n; r++) {
+        double wr = w ? w[r] : 1;
+        for (int j = 0; j < dim; j++) {
+            size_t i = (size_t)r * dim + j;
+            m->grad_a[i] = (nn_real)((last->out[i] - y[i]) * wr * scale);
+        }
+    }
+    return pipe_nn_loss_eval(&m->loss, last->out, y, w, n, dim, NULL);
+}
+
+double pipe_nn_model_backward(pipe_nn_model *m, const pipe_nn_real *x, const pipe_nn_real *y,
+                              const pipe_nn_real *w, int n)
+{
+    double loss = output_gradient(m, y, w, n);
+    int first_trainable = 0;
+    while (first_trainable < m->n_layers && m->layers[first_trainable].n_param == 0)
+        first_trainable++;
+    nn_real *dout = m->grad_a, *din = m->grad_b;
+    /* Layers below the first trainable one need no gradient at all. */
+    for (int i = m->n_layers - 1; i >= first_trainable; i--) {
+        pipe_nn_layer *l = &m->layers[i];
+        const nn_real *in = i ? m->layers[i - 1].out : x;
+        l->ops->backward(l, in, dout, i > first_trainable ? din : NULL, n);
+        nn_real *t = dout;
+        dout = din;
+        din = t;
+    }
+    return loss;
+}
+
+double pipe_nn_model_penalty(const pipe_nn_model *m)
+{
+    double penalty = 0;
+    for (int s = 0; s < m->n_segments; s++) {
+        const pipe_nn_segment *seg = &m->segments[s];
+        if (seg->l2 == 0)
+            continue;
+        double sum = 0;
+        for (size_t i = 0; i < seg->count; i++)
+            sum += (double)m->params[seg->offset + i] * m->params[seg->offset + i];
+        penalty += seg->l2 * sum;
+    }
+    return penalty;
+}
+
+void pipe_nn_model_predict(pipe_nn_model *m, const pipe_nn_real *x, int64_t n, double *out)
+{
+    int dim = pipe_nn_model_outputs(m);
+    for (int64_t start = 0; start < n; start += m->max_batch) {
+        int rows = (int)(n - start < m->max_batch ? n - start : m->max_batch);
+        const nn_real *p = pipe_nn_model_forward(m, x + start * m->n_inputs, rows, 0, NULL);
+        for (size_t i = 0; i < (size_t)rows * dim; i++)
+            out[start * dim + (int64_t)i] = p[i];
+    }
+}

@@ -1,0 +1,186 @@
+/*
+ * nn_stage.h — what the stages built on the neural-network core (dnn,
+ * classifier, cnn) share on the SDK side: input tensors turned into rows
+ * for the core (features chosen by name, the split's train and val rows,
+ * checks for non-finite values), the scaler's parameters saved with a
+ * model and re-applied at predict time, model files that carry the
+ * feature names and the scaling.
+ *
+ * The helpers follow one convention, so that these stages read alike:
+ * the rows come on input port "x" (a table, or any rank-2 float tensor),
+ * the split on "split", the scaler's params output on "scaler"; the
+ * parameters "features" (STRING_LIST, `all` for every column),
+ * "scaler_method" (CHOICE standard|minmax) and, in predict mode,
+ * "apply_scaler" (BOOL) mean what they mean in `pipe inspect dnn`.
+ *
+ * The training side: the training parameters declared once
+ * (PIPE_NN_STAGE_TRAIN_PARAMS), checked and read the same way, and the
+ * fit with progress, history, metrics and timings (pipe_nn_stage_fit).
+ *
+ * Link the static library `pipe_nn_stage` (it uses the scaler plugin's
+ * library to apply saved scalings) and include "nn_stage.h".
+ */
+#ifndef PIPE_NN_STAGE_H
+#define PIPE_NN_STAGE_H
+
+#include "nn.h"
+#include "nn_io.h"
+#include "nn_train.h"
+
+#include <pipe/pipe.h>
+
+/* Rows as the core wants them. */
+typedef struct pipe_nn_rows {
+    int64_t rows;
+    int n_in, n_out;
+    pipe_nn_real *x;      /* rows × n_in */
+    pipe_nn_real *y;      /* rows × n_out, filled by the stage (NULL when predicting) */
+    pipe_nn_real *w;      /* optional row weights (class weights), filled by the stage */
+    int64_t *train, *val; /* row indexes of the two parts (pipe_nn_stage_split) */
+    int64_t n_train, n_val;
+    char **features; /* n_in names (malloc'd), or NULL when x has no names */
+} pipe_nn_rows;
+
+void pipe_nn_rows_free(pipe_nn_rows *d);
+
+/* The names listed by STRING_LIST parameter `param` (runner-owned
+ * strings in a malloc'd array, *n of them), or NULL with *n = 1 when the
+ * list is the single word `all`. NULL with *n = 0 after a reported error
+ * (out of memory, an empty list). */
+const char **pipe_nn_stage_names(pipe_ctx *ctx, const char *param, size_t *n);
+
+/* The feature matrix from x: the columns named in `names` (n of them), or
+ * every column when names is NULL. A missing column is reported against
+ * parameter `param`, with the table's columns and a "did you mean".
+ * Fills rows, n_in, x, features. Returns 0 or -1 (reported). */
+int pipe_nn_stage_features(pipe_ctx *ctx, const pipe_tensor *x, const char *const *names, size_t n,
+                           const char *param, pipe_nn_rows *d);
+
+/* The train and val rows from the optional "split" input (without it,
+ * every row trains and none validates, which is logged). 0 or -1. */
+int pipe_nn_stage_split(pipe_ctx *ctx, pipe_nn_rows *d);
+
+/* Every x value (and y value, when d->y is set) of the train and val rows
+ * must be finite; the first that is not is named with its row and
+ * column. 0 or -1 (reported). */
+int pipe_nn_stage_check_finite(pipe_ctx *ctx, const pipe_nn_rows *d);
+
+/* Check that the optional "scaler" input matches parameter
+ * "scaler_method", judging from the scaled columns of x over the training
+ * rows (or all rows, for a scaling fitted on all). 0 or -1 (reported). */
+int pipe_nn_stage_check_scaler(pipe_ctx *ctx, const pipe_tensor *x, const pipe_nn_rows *d);
+
+/*
+ * Save a trained model to `name` in the output folder, with the feature
+ * names of d, the "scaler" input (tensor "scaler", F64 [2, k]) with its
+ * method and columns, and the stage's own metadata `meta`. Metadata keys
+ * written here: "features", "scaler.method", "scaler.columns" (name lists
+ * as JSON arrays). Returns 0 or -1 (reported).
+ */
+int pipe_nn_stage_save(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d, const char *name,
+                       const pipe_nn_st_meta *meta, size_t n_meta);
+
+/* A model file read back. */
+typedef struct pipe_nn_saved {
+    pipe_nn_st_file *file; /* for the stage's own metadata and tensors */
+    pipe_nn_model *model;
+    char **features; /* the names the model was trained on (NULL if unknown) */
+    size_t n_features;
+    pipe_tensor *scaler; /* the saved scaling as a table, or NULL */
+    const char *scaler_method;
+} pipe_nn_saved;
+
+/* Load the model file at `path` for batches of max_batch rows. Returns 0,
+ * or -1 with the error reported against parameter `param`. Free with
+ * pipe_nn_saved_free (also after a failure). */
+int pipe_nn_stage_load(pipe_ctx *ctx, const char *path, const char *param, int max_batch,
+                       pipe_nn_saved *s);
+void pipe_nn_saved_free(pipe_nn_saved *s);
+
+/* Predict mode's rows: x scaled with the saved scaling (unless parameter
+ * "apply_scaler" is false), the features of parameter "features" when
+ * given or else the model's own, checked against the model's input count.
+ * Returns 0 or -1 (reported). */
+int pipe_nn_stage_predict_rows(pipe_ctx *ctx, const pipe_tensor *x, const pipe_nn_saved *s,
+                               pipe_nn_rows *d);
+
+/* ------------------------------------------------------------------ */
+/* Training parameters, shared by every stage that trains (nn_stage_train.c) */
+/* ------------------------------------------------------------------ */
+
+/* The training parameters, as pipe_param_decl initializers to put at the
+ * end of a stage's parameter table, with the stage's default epoch count
+ * (a string): optimizer, lr, momentum, beta1, beta2, epsilon,
+ * weight_decay, schedule, lr_step, lr_factor, lr_patience, min_lr, batch,
+ * epochs, shuffle, patience, min_delta, restore_best. */
+/* clang-format off */
+#define PIPE_NN_STAGE_TRAIN_PARAMS(epochs_default)                                                 \
+    {"optimizer", PIPE_PARAM_CHOICE, "adam", 0, 0, PIPE_NN_OPTIM_CHOICES,                          \
+     "sgd (with momentum), adam, or adamw (decoupled weight decay on kernels)"},                   \
+    {"lr", PIPE_PARAM_FLOAT, "0.001", 1e-12, 100, NULL, "initial learning rate"},                  \
+    {"momentum", PIPE_PARAM_FLOAT, "0.9", 0, 0.999999, NULL, "sgd: momentum"},                     \
+    {"beta1", PIPE_PARAM_FLOAT, "0.9", 0, 0.999999, NULL, "adam, adamw: first-moment decay"},      \
+    {"beta2", PIPE_PARAM_FLOAT, "0.999", 0, 0.999999, NULL, "adam, adamw: second-moment decay"},   \
+    {"epsilon", PIPE_PARAM_FLOAT, "1e-7", 1e-30, 1, NULL,                                          \
+     "adam, adamw: added to sqrt(v) (Keras' epsilon)"},                                            \
+    {"weight_decay", PIPE_PARAM_FLOAT, "0.004", 0, 1, NULL,                                        \
+     "adamw: decoupled decay w -= lr * weight_decay * w per step, on kernels"},                    \
+    {"schedule", PIPE_PARAM_CHOICE, "constant", 0, 0, PIPE_NN_SCHED_CHOICES,                       \
+     "learning rate per epoch: constant; step (times lr_factor every lr_step epochs); cosine "     \
+     "(down to min_lr at the last epoch); plateau (times lr_factor after lr_patience epochs "      \
+     "without a lower validation loss)"},                                                          \
+    {"lr_step", PIPE_PARAM_INT, "10", 1, 1e6, NULL, "step: epochs between decays"},                \
+    {"lr_factor", PIPE_PARAM_FLOAT, "0.5", 1e-6, 0.999999, NULL, "step, plateau: decay factor"},   \
+    {"lr_patience", PIPE_PARAM_INT, "5", 1, 1e6, NULL,                                             \
+     "plateau: epochs without improvement before a decay"},                                        \
+    {"min_lr", PIPE_PARAM_FLOAT, "0", 0, 100, NULL, "no schedule goes below this"},                \
+    {"batch", PIPE_PARAM_INT, "32", 1, 65536, NULL, "rows per training step"},                     \
+    {"epochs", PIPE_PARAM_INT, epochs_default, 1, 1e6, NULL,                                       \
+     "passes over the training rows (at most)"},                                                   \
+    {"shuffle", PIPE_PARAM_BOOL, "true", 0, 0, NULL,                                               \
+     "reshuffle the training rows every epoch (seeded by the pipeline)"},                          \
+    {"patience", PIPE_PARAM_INT, "0", 0, 1e6, NULL,                                                \
+     "early stopping: stop after this many epochs without a lower validation loss (0: never)"},   \
+    {"min_delta", PIPE_PARAM_FLOAT, "0", 0, 1e12, NULL,                                            \
+     "early stopping and plateau: a decrease smaller than this is no improvement"},                \
+    {"restore_best", PIPE_PARAM_BOOL, "true", 0, 0, NULL,                                          \
+     "early stopping: end with the weights of the epoch with the lowest validation loss"}
+/* clang-format on */
+
+/* A parameter that only means something when parameter `key` has one of
+ * the `|`-separated `values` ("adam|adamw"). */
+typedef struct pipe_nn_scope {
+    const char *param, *key, *values;
+} pipe_nn_scope;
+
+/* Report every given parameter of `scopes` whose key has another value:
+ * "is only used with optimizer: sgd (optimizer is adam)". 0 or -1. */
+int pipe_nn_stage_check_scopes(pipe_ctx *ctx, const pipe_nn_scope *scopes, size_t n);
+
+/* The same for the training parameters (each only in mode: train, and
+ * those of one optimizer or schedule only with it; restore_best and
+ * min_delta only with early stopping or the plateau schedule). The stage
+ * has a CHOICE parameter "mode" with a value "train". 0 or -1. */
+int pipe_nn_stage_check_training(pipe_ctx *ctx);
+
+/* Read the training parameters into an optimizer and a fit
+ * configuration (fit->metric is left to the stage: MAE). */
+void pipe_nn_stage_read_training(pipe_ctx *ctx, pipe_nn_optim_config *optim,
+                                 pipe_nn_fit_config *fit);
+
+/*
+ * Train `m` on rows d (x, y, train and val rows) with the optimizer and
+ * fit configuration, drawing from the stage's RNG: progress every epoch,
+ * the history published on output port "history" when it is wanted (one
+ * row per epoch: epoch, loss, val_loss, then the metric and val_metric
+ * named after fit->metric, "mae" or "accuracy", then lr), metrics of the
+ * epoch whose weights the model keeps (loss, val_loss, the metric and its
+ * val_ twin, epochs, best_epoch, stopped_early, params, rows_train,
+ * rows_val) and, in run.json, train_seconds and us_per_step. Returns 0,
+ * or -1 with the error reported (a loss that turned NaN names the epoch
+ * and step).
+ */
+int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_config *optim,
+                      const pipe_nn_fit_config *fit, const pipe_nn_rows *d);
+
+#endif
