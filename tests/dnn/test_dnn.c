@@ -1,5 +1,5 @@
 /*
- * test_dnn.c — the `dnn` stage through `pipe run` on the real sample:
+ * test_dnn.c — the `dnn` stage through `pipe run` on the real sample (PIPE_DATA):
  * fast variants of the canonical pipelines, train → predict giving the
  * same predictions, repeatable metrics, and the errors a user meets
  * (parameters that do not apply, NaN inputs, a diverging loss, a scaler
@@ -12,9 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Run `pipe run FILE --quiet --out DIR` plus extra arguments. */
+/* Run `pipe run FILE --quiet --out DIR` plus extra arguments, on the real
+ * sample: the canonical pipelines read the file PIPE_DATA names. */
 static pipe_test_result run(const char *file, const char *out, const char *const *extra)
 {
+    char *sample = pipe_test_shared_file("dielectron_sample.csv");
+    setenv("PIPE_DATA", sample, 1);
+    free(sample);
     const char *args[32] = {"run", file, "--quiet", "--out", out};
     int n = 5;
     for (int i = 0; extra && extra[i]; i++)
@@ -163,7 +167,7 @@ Test(dnn_run, scaler_of_another_method_is_refused)
     free(pipe_test_shared_file("dielectron_sample.csv"));
     const char *const sets[] = {"--set", "scale.method=minmax", NULL};
     expect_failure(sets, 1,
-                   "pipelines/dnn_regression.yaml:40:5: stage 'dnn': parameter 'scaler_method' "
+                   "pipelines/dnn_regression.yaml:48:5: stage 'dnn': parameter 'scaler_method' "
                    "(default): is standard, but column 'E1' of x 'scaled' has mean ");
 }
 
