@@ -1,6 +1,7 @@
 /*
  * nn_conv.c — the 2-D convolution kernel (see nn_conv.h): geometry, the
- * im2col + GEMM path for images, the unrolled path for tiny images.
+ * choice of path, and the im2col + GEMM path for images (the unrolled
+ * path for tiny images is nn_conv_unrolled.c).
  *
  * Both paths run over the whole mini-batch at once, so each pass is one
  * large GEMM rather than one small GEMM per sample.
@@ -8,7 +9,6 @@
 #include "nn_conv.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 
 /* Unrolled when the input plane has at most this many kernel windows of
@@ -64,7 +64,8 @@ static size_t unrolled_count(const nn_conv *c)
 int nn_conv_unrolled(const nn_conv *c)
 {
     size_t window = (size_t)c->kernel[0] * c->kernel[1];
-    return in_pixels(c) <= UNROLL_MAX_WINDOWS * window && unrolled_count(c) <= UNROLL_MAX_REALS;
+    return in_pixels(c) <= UNROLL_MAX_WINDOWS * window && window <= NN_CONV_UNROLL_MAX_TAPS &&
+           unrolled_count(c) <= UNROLL_MAX_REALS;
 }
 
 size_t nn_conv_kernel_count(const nn_conv *c)
@@ -74,14 +75,13 @@ size_t nn_conv_kernel_count(const nn_conv *c)
 
 size_t nn_conv_scratch_fixed(const nn_conv *c)
 {
-    /* the matrix, its gradient and the tap index (int32 in real-sized slots) */
-    return nn_conv_unrolled(c) ? 2 * unrolled_count(c) + out_pixels(c) * c->in_chw[0] * in_pixels(c)
-                               : 0;
+    return nn_conv_unrolled(c) ? nn_conv_unrolled_fixed(c) : 0;
 }
 
 size_t nn_conv_scratch_per_row(const nn_conv *c)
 {
-    return nn_conv_unrolled(c) ? 0 : (patch_len(c) + (size_t)c->out_chw[0]) * out_pixels(c);
+    return nn_conv_unrolled(c) ? nn_conv_unrolled_per_row(c)
+                               : (patch_len(c) + (size_t)c->out_chw[0]) * out_pixels(c);
 }
 
 void nn_conv_init_kernel(const nn_conv *c, nn_real *w, pipe_rng *rng, pipe_nn_init init)
@@ -238,126 +238,20 @@ static void im2col_backward(const nn_conv *c, const nn_real *dz, nn_real *din, i
 }
 
 /* ------------------------------------------------------------------ */
-/* Unrolled                                                             */
-/* ------------------------------------------------------------------ */
-
-/* The work area of the unrolled path: the matrix, its gradient, then the
- * tap index of each output pixel p: at[p][ch·Q + q] is the position
- * (ch·kh·kw + tap) in an output channel's kernel of the weight joining
- * input pixel q of channel ch to p, or -1 when they are not joined. */
-static int32_t *tap_index(const nn_conv *c)
-{
-    int32_t *at = (int32_t *)(c->work + 2 * unrolled_count(c));
-    int ow = c->out_chw[2], w = c->in_chw[2], in_ch = c->in_chw[0];
-    size_t p_count = out_pixels(c), q_count = in_pixels(c), cols = (size_t)in_ch * q_count;
-    int taps = c->kernel[0] * c->kernel[1];
-    for (size_t i = 0; i < p_count * cols; i++)
-        at[i] = -1;
-    for (size_t p = 0; p < p_count; p++) {
-        int y0 = (int)p / ow * c->stride[0] - c->pad[0];
-        int x0 = (int)p % ow * c->stride[1] - c->pad[1];
-        for (int i = 0; i < c->kernel[0]; i++)
-            for (int j = 0; j < c->kernel[1]; j++) {
-                int y = y0 + i, x = x0 + j;
-                if (y < 0 || y >= c->in_chw[1] || x < 0 || x >= w)
-                    continue;
-                for (int ch = 0; ch < in_ch; ch++)
-                    at[p * cols + ch * q_count + (size_t)y * w + x] =
-                        ch * taps + i * c->kernel[1] + j;
-            }
-    }
-    return at;
-}
-
-/* Write the unrolled matrix: row o·P + p is output channel o's kernel
- * spread along pixel p's tap index (0 where there is no weight). */
-NN_HOT static void unroll_kernel(const nn_conv *c, const int32_t *restrict at,
-                                 nn_real *restrict matrix)
-{
-    size_t p_count = out_pixels(c), cols = (size_t)c->in_chw[0] * in_pixels(c);
-    size_t kernel_len = patch_len(c);
-    for (int o = 0; o < c->out_chw[0]; o++) {
-        const nn_real *restrict k = c->w + (size_t)o * kernel_len;
-        for (size_t p = 0; p < p_count; p++, matrix += cols) {
-            const int32_t *restrict ix = at + p * cols;
-            for (size_t i = 0; i < cols; i++)
-                matrix[i] = ix[i] < 0 ? 0 : k[ix[i]];
-        }
-    }
-}
-
-/* The reverse: add each entry of the matrix's gradient to its weight's,
- * tap by tap of each output pixel (no test per entry). */
-static void fold_gradient(const nn_conv *c, const nn_real *restrict gmatrix)
-{
-    int in_ch = c->in_chw[0], ow = c->out_chw[2], w = c->in_chw[2], kw = c->kernel[1];
-    size_t p_count = out_pixels(c), q_count = in_pixels(c), cols = (size_t)in_ch * q_count;
-    size_t kernel_len = patch_len(c), taps = (size_t)c->kernel[0] * kw;
-    memset(c->gw, 0, nn_conv_kernel_count(c) * sizeof *c->gw);
-    for (int o = 0; o < c->out_chw[0]; o++) {
-        nn_real *restrict g = c->gw + (size_t)o * kernel_len;
-        for (size_t p = 0; p < p_count; p++, gmatrix += cols) {
-            int y0 = (int)p / ow * c->stride[0] - c->pad[0];
-            int x0 = (int)p % ow * c->stride[1] - c->pad[1];
-            for (int i = 0; i < c->kernel[0]; i++)
-                for (int j = 0; j < kw; j++) {
-                    int y = y0 + i, x = x0 + j;
-                    if (y < 0 || y >= c->in_chw[1] || x < 0 || x >= w)
-                        continue;
-                    const nn_real *src = gmatrix + (size_t)y * w + x;
-                    nn_real *dst = g + (size_t)i * kw + j;
-                    for (int ch = 0; ch < in_ch; ch++)
-                        dst[ch * taps] += src[ch * q_count];
-                }
-        }
-    }
-}
-
-static void unrolled_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
-{
-    int oc = c->out_chw[0];
-    size_t p = out_pixels(c), rows = (size_t)oc * p, cols = (size_t)c->in_chw[0] * in_pixels(c);
-    nn_real *matrix = c->work;
-    unroll_kernel(c, tap_index(c), matrix);
-    for (int s = 0; s < n; s++)
-        for (int o = 0; o < oc; o++)
-            for (size_t q = 0; q < p; q++)
-                out[((size_t)s * oc + o) * p + q] = c->b[o];
-    NN_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, n, (int)rows, (int)cols, 1, in, (int)cols,
-            matrix, (int)cols, 1, out, (int)rows);
-}
-
-static void unrolled_backward(const nn_conv *c, const nn_real *in, const nn_real *dz, nn_real *din,
-                              int accumulate, int n)
-{
-    size_t rows = (size_t)c->out_chw[0] * out_pixels(c);
-    size_t cols = (size_t)c->in_chw[0] * in_pixels(c);
-    nn_real *matrix = c->work, *gmatrix = c->work + rows * cols;
-    /* beta = 1 on a cleared matrix: cheaper than OpenBLAS' own clearing. */
-    memset(gmatrix, 0, rows * cols * sizeof *gmatrix);
-    NN_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)cols, n, 1, dz, (int)rows, in,
-            (int)cols, 1, gmatrix, (int)cols);
-    fold_gradient(c, gmatrix);
-    if (din)
-        NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, (int)cols, (int)rows, 1, dz,
-                (int)rows, matrix, (int)cols, accumulate ? 1 : 0, din, (int)cols);
-}
-
-/* ------------------------------------------------------------------ */
 /* Both                                                                 */
 /* ------------------------------------------------------------------ */
 
 void nn_conv_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
 {
     if (nn_conv_unrolled(c))
-        unrolled_forward(c, in, n, out);
+        nn_conv_unrolled_forward(c, in, n, out);
     else
         im2col_forward(c, in, n, out);
     nn_act_forward(c->act, c->alpha, out, (size_t)n * c->out_chw[0] * out_pixels(c));
 }
 
-void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, nn_real *dout,
-                      nn_real *din, int accumulate, int n)
+void nn_conv_backward(const nn_conv *c, const nn_real *out, nn_real *dout, nn_real *din,
+                      int accumulate, int n)
 {
     int oc = c->out_chw[0];
     size_t p = out_pixels(c);
@@ -372,7 +266,7 @@ void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, n
         c->gb[o] = sum;
     }
     if (nn_conv_unrolled(c))
-        unrolled_backward(c, in, dout, din, accumulate, n);
+        nn_conv_unrolled_backward(c, dout, din, accumulate, n);
     else
         im2col_backward(c, dout, din, accumulate, n);
 }

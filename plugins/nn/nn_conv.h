@@ -17,10 +17,10 @@
  *
  * - unrolled, for tiny images (the 2 × 3 pixels of the tabular encoding,
  *   where most taps fall in the padding): the convolution is written out
- *   as the dense matrix it is, (out · pixels) × (in · H · W), rebuilt from
- *   the kernel at every pass, so forward and input gradient are one GEMM
- *   each on the samples as they lie, and the kernel gradient is one GEMM
- *   folded back onto the taps. No copies, and no products with padding.
+ *   as the dense matrix it is, (out · pixels) × (H · W · in), rebuilt from
+ *   the kernel at every pass (nn_conv_unrolled.c), so forward and input
+ *   gradient are one GEMM each, and the kernel gradient is one GEMM folded
+ *   back onto the taps. No patch matrix, and no products with padding.
  */
 #ifndef PIPE_NN_CONV_H
 #define PIPE_NN_CONV_H
@@ -67,12 +67,23 @@ void nn_conv_init_kernel(const nn_conv *c, nn_real *w, pipe_rng *rng, pipe_nn_in
 void nn_conv_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out);
 
 /*
- * After nn_conv_forward(c, in, n, out): given dout = dLoss/dout
- * (overwritten unless the activation is linear), set c->gw and c->gb, and
- * when din is not NULL write dLoss/din there — or add it to what din
- * holds when `accumulate` is nonzero.
+ * After nn_conv_forward(c, in, n, out) (whose work area keeps what it
+ * needs of `in`): given dout = dLoss/dout (overwritten unless the
+ * activation is linear), set c->gw and c->gb, and when din is not NULL
+ * write dLoss/din there — or add it to what din holds when `accumulate`
+ * is nonzero.
  */
-void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, nn_real *dout,
-                      nn_real *din, int accumulate, int n);
+void nn_conv_backward(const nn_conv *c, const nn_real *out, nn_real *dout, nn_real *din,
+                      int accumulate, int n);
+
+/* The unrolled path (nn_conv_unrolled.c): its work area, forward, and
+ * backward given dz = dLoss/d(pre-activation), after forward over the
+ * same n samples. Kernels of at most NN_CONV_UNROLL_MAX_TAPS taps. */
+#define NN_CONV_UNROLL_MAX_TAPS 64
+size_t nn_conv_unrolled_fixed(const nn_conv *c);
+size_t nn_conv_unrolled_per_row(const nn_conv *c);
+void nn_conv_unrolled_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out);
+void nn_conv_unrolled_backward(const nn_conv *c, const nn_real *dz, nn_real *din, int accumulate,
+                               int n);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "nn.h"
 #include "nn_io.h"
+#include "nn_train.h"
 #include "test_support.h"
 
 #include <criterion/criterion.h>
@@ -263,6 +264,62 @@ Test(nn_conv, saved_cnn_predicts_identically)
                      before[i]);
     pipe_nn_model_free(back);
     pipe_nn_st_free(st);
+    pipe_nn_model_free(m);
+    free(x);
+}
+
+Test(nn_conv, a_small_cnn_learns_a_closed_form_target)
+{
+    /* target = mean of channel 0 - 2 · mean of channel 1: the ReLU
+     * convolution, the pooling and the dense layers can represent it. */
+    enum { ROWS = 512 };
+    const int chw[3] = {2, 4, 4};
+    pipe_nn_layer_spec specs[5] = {
+        conv(6, 3, 3, 1, 1, 1, 1), pipe_nn_layer_spec_default(PIPE_NN_AVGPOOL),
+        pipe_nn_layer_spec_default(PIPE_NN_FLATTEN), pipe_nn_layer_spec_default(PIPE_NN_DENSE),
+        pipe_nn_layer_spec_default(PIPE_NN_DENSE)};
+    specs[0].act = PIPE_NN_RELU;
+    specs[3].units = 16;
+    specs[3].act = PIPE_NN_RELU;
+    specs[4].units = 1;
+    pipe_nn_model *m = build(chw, specs, 5, 32);
+    float *x = random_input(ROWS, 32, 17), y[ROWS];
+    for (int r = 0; r < ROWS; r++) {
+        double a = 0, b = 0;
+        for (int k = 0; k < 16; k++) {
+            a += x[r * 32 + k] / 16.0;
+            b += x[r * 32 + 16 + k] / 16.0;
+        }
+        y[r] = (float)(a - 2 * b);
+    }
+    int64_t rows[ROWS];
+    for (int r = 0; r < ROWS; r++)
+        rows[r] = r;
+    pipe_nn_dataset d = {.x = x, .y = y, .train = rows, .n_train = ROWS};
+    pipe_nn_fit_config cfg = {
+        .epochs = 300,
+        .batch = 32,
+        .shuffle = 1,
+        .schedule = {.kind = PIPE_NN_SCHED_COSINE, .lr = 0.01, .min_lr = 1e-4, .epochs = 300},
+        .metric = PIPE_NN_METRIC_MAE};
+    pipe_nn_optim_config oc = pipe_nn_optim_config_default(PIPE_NN_ADAM);
+    pipe_nn_optim *opt = pipe_nn_optim_new(&oc, m);
+    pipe_rng rng;
+    pipe_rng_seed(&rng, 4);
+    pipe_nn_fit_result res;
+    char err[200];
+    cr_assert_eq(pipe_nn_fit(m, opt, &d, &cfg, &rng, NULL, NULL, &res, err, sizeof err), 0, "%s",
+                 err);
+    double out[ROWS], mse = 0, var = 0, mean = 0;
+    pipe_nn_model_predict(m, x, ROWS, out);
+    for (int r = 0; r < ROWS; r++)
+        mean += y[r] / (double)ROWS;
+    for (int r = 0; r < ROWS; r++) {
+        mse += (out[r] - y[r]) * (out[r] - y[r]) / ROWS;
+        var += (y[r] - mean) * (y[r] - mean) / ROWS;
+    }
+    cr_assert(mse < 1e-4 * var, "MSE %g against a target variance %g", mse, var);
+    pipe_nn_optim_free(opt);
     pipe_nn_model_free(m);
     free(x);
 }

@@ -1,0 +1,147 @@
+/*
+ * bench_cnn_step.c — how fast the neural-network core trains a CNN: the
+ * time of one training step (forward, MSE loss, backward, Adam update) at
+ * batch 32 on one thread, for two networks (bench/cnn/torch_step.py
+ * builds the same two in PyTorch):
+ *
+ *   tabular   the study's image, 3 x 2 x 3 (image_encoder scheme tabular):
+ *             conv 32 3x3 same relu, conv 64 3x3 same relu, maxpool 2,
+ *             flatten, dense 128 relu, dense 1          (the cnn pipelines)
+ *   eta_phi   a 2 x 32 x 32 eta-phi image (scheme eta_phi, one channel per
+ *             charge): [conv 3x3 same relu, maxpool 2] with 16, 32, 64
+ *             channels, flatten, dense 64 relu, dense 1
+ *
+ * Prints best, median and 90th percentile over many single steps.
+ *
+ * Usage: bench_cnn_step [steps [tabular|eta_phi]]   (default: 3000 steps, both)
+ */
+#include "nn.h"
+#include "nn_train.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BATCH 32
+#define MAX_LAYERS 12
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One network: its name, input shape and layers. */
+typedef struct network {
+    const char *name;
+    int chw[3];
+    pipe_nn_layer_spec layers[MAX_LAYERS];
+    int n_layers;
+} network;
+
+static void add(network *net, pipe_nn_layer_kind kind, int size, pipe_nn_act act)
+{
+    pipe_nn_layer_spec s = pipe_nn_layer_spec_default(kind);
+    s.act = act;
+    if (kind == PIPE_NN_CONV2D) {
+        s.channels = size;
+        s.pad[0] = s.pad[1] = 1; /* 3x3 "same" */
+    } else if (kind == PIPE_NN_DENSE) {
+        s.units = size;
+    }
+    net->layers[net->n_layers++] = s;
+}
+
+static network tabular_network(void)
+{
+    network net = {.name = "tabular 3x2x3", .chw = {3, 2, 3}};
+    add(&net, PIPE_NN_CONV2D, 32, PIPE_NN_RELU);
+    add(&net, PIPE_NN_CONV2D, 64, PIPE_NN_RELU);
+    add(&net, PIPE_NN_MAXPOOL, 0, PIPE_NN_LINEAR);
+    add(&net, PIPE_NN_FLATTEN, 0, PIPE_NN_LINEAR);
+    add(&net, PIPE_NN_DENSE, 128, PIPE_NN_RELU);
+    add(&net, PIPE_NN_DENSE, 1, PIPE_NN_LINEAR);
+    return net;
+}
+
+static network eta_phi_network(void)
+{
+    network net = {.name = "eta_phi 2x32x32", .chw = {2, 32, 32}};
+    for (int channels = 16; channels <= 64; channels *= 2) {
+        add(&net, PIPE_NN_CONV2D, channels, PIPE_NN_RELU);
+        add(&net, PIPE_NN_MAXPOOL, 0, PIPE_NN_LINEAR);
+    }
+    add(&net, PIPE_NN_FLATTEN, 0, PIPE_NN_LINEAR);
+    add(&net, PIPE_NN_DENSE, 64, PIPE_NN_RELU);
+    add(&net, PIPE_NN_DENSE, 1, PIPE_NN_LINEAR);
+    return net;
+}
+
+static void bench(const network *net, int steps)
+{
+    char err[300];
+    pipe_nn_loss loss = {PIPE_NN_MSE, 1};
+    pipe_nn_model *m =
+        pipe_nn_model_new_chw(net->chw, net->layers, net->n_layers, &loss, BATCH, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "bench_cnn_step: %s: %s\n", net->name, err);
+        exit(1);
+    }
+    pipe_rng rng;
+    pipe_rng_seed(&rng, 42);
+    pipe_nn_model_init(m, &rng, PIPE_NN_INIT_HE);
+    pipe_nn_optim_config oc = pipe_nn_optim_config_default(PIPE_NN_ADAM);
+    pipe_nn_optim *opt = pipe_nn_optim_new(&oc, m);
+    int n_in = pipe_nn_model_inputs(m), batches = 64;
+    pipe_nn_real *x = malloc((size_t)batches * BATCH * n_in * sizeof *x);
+    pipe_nn_real *y = malloc((size_t)batches * BATCH * sizeof *y);
+    for (int i = 0; i < batches * BATCH * n_in; i++)
+        x[i] = (pipe_nn_real)pipe_rng_normal(&rng);
+    for (int i = 0; i < batches * BATCH; i++)
+        y[i] = (pipe_nn_real)pipe_rng_normal(&rng);
+    double *t = malloc((size_t)steps * sizeof *t);
+    unsigned fpu = pipe_nn_fpu_flush_denormals();
+    int warmup = steps / 5;
+    for (int s = 0; s < steps + warmup; s++) {
+        size_t b = (size_t)(s % batches) * BATCH;
+        double t0 = now();
+        pipe_nn_model_forward(m, x + b * n_in, BATCH, 1, &rng);
+        pipe_nn_model_backward(m, x + b * n_in, y + b, NULL, BATCH);
+        pipe_nn_optim_step(opt, m, 1e-3);
+        if (s >= warmup)
+            t[s - warmup] = now() - t0;
+    }
+    pipe_nn_fpu_restore(fpu);
+    qsort(t, (size_t)steps, sizeof *t, compare_doubles);
+    printf("%-16s %8zu params  step (batch %d, 1 thread): best %8.1f us  median %8.1f us  "
+           "p90 %8.1f us\n",
+           net->name, pipe_nn_model_param_count(m), BATCH, t[0] * 1e6, t[steps / 2] * 1e6,
+           t[steps * 9 / 10] * 1e6);
+    free(t);
+    free(x);
+    free(y);
+    pipe_nn_optim_free(opt);
+    pipe_nn_model_free(m);
+}
+
+int main(int argc, char **argv)
+{
+    int steps = argc > 1 ? atoi(argv[1]) : 3000;
+    if (steps < 10)
+        steps = 10;
+    openblas_set_num_threads(1);
+    network nets[2] = {tabular_network(), eta_phi_network()};
+    for (int i = 0; i < 2; i++)
+        if (argc < 3 || strncmp(nets[i].name, argv[2], strlen(argv[2])) == 0)
+            bench(&nets[i], steps);
+    return 0;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""torch_step.py - PyTorch's time for one training step of the two CNNs of
+bench_cnn_step.c (forward, MSE loss, backward, Adam update), batch 32, one
+thread, float32 on the CPU. Needs Debian's python3-torch (1.13); a bench
+script, never run by the tests.
+
+Usage: /usr/bin/python3 bench/cnn/torch_step.py [steps]    (default 3000 per network)
+"""
+import sys
+import time
+
+import torch
+from torch import nn
+
+BATCH = 32
+
+
+def tabular_network():
+    return (3, 2, 3), nn.Sequential(
+        nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 1))
+
+
+def eta_phi_network():
+    layers, channels = [], 2
+    for out in (16, 32, 64):
+        layers += [nn.Conv2d(channels, out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+        channels = out
+    layers += [nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, 1)]
+    return (2, 32, 32), nn.Sequential(*layers)
+
+
+def bench(name, shape, model, steps):
+    torch.manual_seed(42)
+    batches = 64
+    x = torch.randn(batches, BATCH, *shape)
+    y = torch.randn(batches, BATCH, 1)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    loss_fn = nn.MSELoss()
+    times = []
+    warmup = steps // 5
+    for s in range(steps + warmup):
+        b = s % batches
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        loss = loss_fn(model(x[b]), y[b])
+        loss.backward()
+        opt.step()
+        if s >= warmup:
+            times.append(time.perf_counter() - t0)
+    times.sort()
+    params = sum(p.numel() for p in model.parameters())
+    print(f"{name:16s} {params:8d} params  torch {torch.__version__} step (batch {BATCH}, "
+          f"1 thread): best {times[0] * 1e6:8.1f} us  median {times[steps // 2] * 1e6:8.1f} us  "
+          f"p90 {times[steps * 9 // 10] * 1e6:8.1f} us")
+
+
+def main():
+    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    torch.set_num_threads(1)
+    for name, (shape, model) in (("tabular 3x2x3", tabular_network()),
+                                 ("eta_phi 2x32x32", eta_phi_network())):
+        bench(name, shape, model, steps)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+/*
+ * cnn_data.c — from the cnn stage's input tensors to what the core
+ * trains on: the images as reals, the target, the train and validation
+ * rows of the split (nn_stage's), with clear errors for mismatched shapes
+ * and values that cannot be used; and the predictions published back.
+ */
+#include "cnn.h"
+#include "table/table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cnn_data_free(cnn_data *d)
+{
+    pipe_nn_rows_free(&d->rows);
+    memset(d, 0, sizeof *d);
+}
+
+int cnn_data_images(pipe_ctx *ctx, cnn_data *d)
+{
+    const pipe_tensor *x = pipe_input(ctx, "x");
+    pipe_nn_rows *r = &d->rows;
+    r->rows = x->shape[0];
+    for (int i = 0; i < 3; i++)
+        d->chw[i] = (int)x->shape[i + 1];
+    r->n_in = d->chw[0] * d->chw[1] * d->chw[2];
+    if (r->rows < 1 || r->n_in < 1)
+        return pipe_error(ctx, "x '%s' holds no image (shape %lld x %d x %d x %d)",
+                          pipe_input_name(ctx, "x"), (long long)r->rows, d->chw[0], d->chw[1],
+                          d->chw[2]);
+    r->x = malloc((size_t)r->rows * (size_t)r->n_in * sizeof *r->x);
+    if (!r->x)
+        return pipe_error(ctx, "out of memory");
+    for (int64_t i = 0; i < r->rows * r->n_in; i++) {
+        double v =
+            x->dtype == PIPE_F32 ? ((const float *)x->data)[i] : ((const double *)x->data)[i];
+        if (!isfinite(v))
+            return pipe_error(ctx, "x '%s': image %lld has a non-finite pixel (%g)",
+                              pipe_input_name(ctx, "x"), (long long)(i / r->n_in), v);
+        r->x[i] = (pipe_nn_real)v;
+    }
+    return 0;
+}
+
+/* The target values into d->y (d->n_out per row). */
+static int read_target(pipe_ctx *ctx, const pipe_tensor *y, pipe_nn_rows *d)
+{
+    const char *target = pipe_param_string(ctx, "target"), *name = pipe_input_name(ctx, "y");
+    char err[1024];
+    int64_t col = -1;
+    if (y->rank > 2 || y->shape[0] != d->rows)
+        return pipe_error(ctx,
+                          "the target y '%s' must have one row per image of x (%lld), found "
+                          "shape %lld x %lld",
+                          name, (long long)d->rows, (long long)y->shape[0],
+                          (long long)pipe_tensor_cols(y));
+    if (target[0] && (col = pipe_table_find(y, target, err, sizeof err)) < 0)
+        return pipe_param_error(ctx, "target", "%s (in y '%s')", err, name);
+    if (!target[0] && y->columns && y->shape[1] > 1)
+        return pipe_param_error(ctx, "target",
+                                "y '%s' is a table of %lld columns: name the column to predict",
+                                name, (long long)y->shape[1]);
+    d->n_out = col >= 0 ? 1 : (int)pipe_tensor_cols(y);
+    if (cnn_is_classifier(ctx) && d->n_out != 1)
+        return pipe_error(ctx, "head: classification predicts one 0/1 column; y '%s' has %d", name,
+                          d->n_out);
+    d->y = malloc((size_t)(d->rows * d->n_out) * sizeof *d->y);
+    if (!d->y)
+        return pipe_error(ctx, "out of memory");
+    int64_t stride = pipe_tensor_cols(y);
+    for (int64_t r = 0; r < d->rows; r++)
+        for (int j = 0; j < d->n_out; j++)
+            d->y[r * d->n_out + j] =
+                (pipe_nn_real)pipe_tensor_get(y, r * stride + (col >= 0 ? col : j));
+    return 0;
+}
+
+/* The targets of the rows used must be finite (0 or 1 for a classifier). */
+static int check_targets(pipe_ctx *ctx, const pipe_nn_rows *d, const int64_t *rows, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        for (int j = 0; j < d->n_out; j++) {
+            double v = d->y[rows[i] * d->n_out + j];
+            if (!isfinite(v))
+                return pipe_error(ctx,
+                                  "the target y '%s' is %g in row %lld: drop such rows first "
+                                  "(cleaner)",
+                                  pipe_input_name(ctx, "y"), v, (long long)rows[i]);
+            if (cnn_is_classifier(ctx) && v != 0 && v != 1)
+                return pipe_error(ctx,
+                                  "head: classification needs targets 0 or 1; y '%s' is %g in "
+                                  "row %lld",
+                                  pipe_input_name(ctx, "y"), v, (long long)rows[i]);
+        }
+    return 0;
+}
+
+int cnn_data_target_and_split(pipe_ctx *ctx, cnn_data *d)
+{
+    const pipe_tensor *y = pipe_input(ctx, "y");
+    if (!y)
+        return pipe_error(ctx, "mode: train needs the target: map the y input (inputs: {y: ...})");
+    pipe_nn_rows *r = &d->rows;
+    if (read_target(ctx, y, r) != 0 || pipe_nn_stage_split(ctx, r) != 0)
+        return -1;
+    if (check_targets(ctx, r, r->train, r->n_train) != 0 ||
+        check_targets(ctx, r, r->val, r->n_val) != 0)
+        return -1;
+    return 0;
+}
+
+int cnn_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const cnn_data *d)
+{
+    int n_out = pipe_nn_model_outputs(m);
+    const pipe_nn_rows *r = &d->rows;
+    pipe_tensor *pred = n_out == 1 ? pipe_tensor_new1(PIPE_F64, r->rows)
+                                   : pipe_tensor_new2(PIPE_F64, r->rows, n_out);
+    if (!pred)
+        return pipe_error(ctx, "out of memory");
+    pipe_nn_model_predict(m, r->x, r->rows, pred->data);
+    return pipe_output(ctx, "pred", pred);
+}

@@ -1,0 +1,79 @@
+/*
+ * cnn_predict.c — the cnn stage's predict mode: load a model file written
+ * by a train run, check that the images have the shape it was trained on,
+ * and predict every image.
+ */
+#include "cnn.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Inputs and outputs that only train mode uses must not be mapped. */
+static int check_ports(pipe_ctx *ctx)
+{
+    static const char *const train_only[] = {"y", "split"};
+    int status = 0;
+    for (size_t i = 0; i < PIPE_COUNT(train_only); i++)
+        if (pipe_input(ctx, train_only[i]))
+            status =
+                pipe_error(ctx, "input '%s' is only used in mode: train (it is mapped to '%s')",
+                           train_only[i], pipe_input_name(ctx, train_only[i]));
+    if (pipe_output_wanted(ctx, "history"))
+        status = pipe_error(ctx, "output 'history' is only made in mode: train");
+    return status;
+}
+
+/* The images' shape as the model file writes it ("3x2x3", or "14"). */
+static void shape_text(const int chw[3], char *buf, size_t size)
+{
+    if (chw[1] == 1 && chw[2] == 1)
+        snprintf(buf, size, "%d", chw[0]);
+    else
+        snprintf(buf, size, "%dx%dx%d", chw[0], chw[1], chw[2]);
+}
+
+static int predict_with(pipe_ctx *ctx, const pipe_nn_st_file *file, const char *path)
+{
+    char err[512], have[48];
+    pipe_nn_model *m = pipe_nn_model_load(file, CNN_PREDICT_BATCH, err, sizeof err);
+    if (!m)
+        return pipe_param_error(ctx, "model", "'%s': %s", path, err);
+    cnn_data d = {0};
+    int rc = cnn_data_images(ctx, &d);
+    const char *want = pipe_nn_st_meta_get(file, "pipe.inputs");
+    shape_text(d.chw, have, sizeof have);
+    if (rc == 0 && strcmp(want, have) != 0)
+        rc = pipe_error(ctx, "the model '%s' takes images of %s, x '%s' holds images of %s", path,
+                        want, pipe_input_name(ctx, "x"), have);
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (rc == 0)
+        rc = cnn_publish_predictions(ctx, m, &d);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    if (rc == 0) {
+        pipe_metric(ctx, "rows", (double)d.rows.rows);
+        pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(m));
+        pipe_info(ctx, "predict_seconds",
+                  (double)(end.tv_sec - start.tv_sec) +
+                      1e-9 * (double)(end.tv_nsec - start.tv_nsec));
+        pipe_log(ctx, "predicted %lld images with the model '%s'", (long long)d.rows.rows, path);
+    }
+    cnn_data_free(&d);
+    pipe_nn_model_free(m);
+    return rc;
+}
+
+int cnn_predict(pipe_ctx *ctx)
+{
+    if (check_ports(ctx) != 0)
+        return -1;
+    const char *path = pipe_param_string(ctx, "model");
+    char err[512];
+    pipe_nn_st_file *file = pipe_nn_st_read(path, err, sizeof err);
+    if (!file)
+        return pipe_param_error(ctx, "model", "%s", err);
+    int rc = predict_with(ctx, file, path);
+    pipe_nn_st_free(file);
+    return rc;
+}

@@ -1,0 +1,89 @@
+/*
+ * cnn_train.c — the cnn stage's train mode: images and targets read, the
+ * layer stack shape-checked and built, trained by the shared fit of the
+ * network stages (nn_stage.h: progress, history, metrics, timings), then
+ * predictions for every image and the model file.
+ */
+#include "cnn.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const char *name)
+{
+    const char *target = pipe_param_string(ctx, "target");
+    const pipe_nn_st_meta meta[3] = {{"stage", "cnn"},
+                                     {"target", target[0] ? target : pipe_input_name(ctx, "y")},
+                                     {"head", pipe_param_string(ctx, "head")}};
+    char err[256];
+    pipe_file *f = pipe_file_open(ctx, name);
+    if (!f)
+        return -1;
+    if (pipe_nn_model_save(m, pipe_file_stream(f), NULL, 0, meta, 3, err, sizeof err) != 0) {
+        pipe_file_abort(f);
+        return pipe_error(ctx, "cannot save the model to '%s': %s", name, err);
+    }
+    return pipe_file_commit(ctx, f);
+}
+
+/* x must have the declared input_shape, when there is one. */
+static int check_input_shape(pipe_ctx *ctx, const cnn_data *d)
+{
+    if (pipe_param_count(ctx, "input_shape") != 3)
+        return 0;
+    int want[3];
+    for (int i = 0; i < 3; i++)
+        want[i] = (int)pipe_param_int_at(ctx, "input_shape", (size_t)i);
+    if (memcmp(want, d->chw, sizeof want) == 0)
+        return 0;
+    return pipe_param_error(
+        ctx, "input_shape", "is [%d, %d, %d], but the images x '%s' are %d x %d x %d", want[0],
+        want[1], want[2], pipe_input_name(ctx, "x"), d->chw[0], d->chw[1], d->chw[2]);
+}
+
+static int build_and_train(pipe_ctx *ctx, const cnn_data *d, const cnn_stack *stack)
+{
+    cnn_config cfg;
+    cnn_config_read(ctx, &cfg);
+    int max_batch = cfg.fit.batch > CNN_PREDICT_BATCH ? cfg.fit.batch : CNN_PREDICT_BATCH;
+    char err[512], shapes[1024];
+    pipe_nn_model *m = pipe_nn_model_new_chw(d->chw, stack->specs, stack->n, &cfg.loss, max_batch,
+                                             err, sizeof err);
+    if (!m)
+        return pipe_error(ctx, "cannot build the network: %s", err);
+    pipe_nn_model_init(m, pipe_ctx_rng(ctx), cfg.init);
+    cnn_stack_describe(stack, d->chw, shapes, sizeof shapes);
+    pipe_log(ctx,
+             "training %s (%zu parameters) on %lld images, validating on %lld, up to %d epochs "
+             "of batch %d",
+             shapes, pipe_nn_model_param_count(m), (long long)d->rows.n_train,
+             (long long)d->rows.n_val, cfg.fit.epochs, cfg.fit.batch);
+    int rc = pipe_nn_stage_fit(ctx, m, &cfg.optim, &cfg.fit, &d->rows);
+    if (rc == 0)
+        rc = cnn_publish_predictions(ctx, m, d);
+    const char *save = pipe_param_string(ctx, "save");
+    if (rc == 0 && save[0])
+        rc = save_model(ctx, m, save);
+    pipe_nn_model_free(m);
+    return rc;
+}
+
+int cnn_train(pipe_ctx *ctx)
+{
+    cnn_data d = {0};
+    cnn_stack stack = {0};
+    int rc = cnn_data_images(ctx, &d);
+    if (rc == 0)
+        rc = check_input_shape(ctx, &d);
+    if (rc == 0)
+        rc = cnn_data_target_and_split(ctx, &d);
+    if (rc == 0)
+        rc = cnn_stack_read(ctx, d.rows.n_out, &stack);
+    if (rc == 0)
+        rc = cnn_stack_check_shapes(ctx, &stack, d.chw, "the shape of x");
+    if (rc == 0)
+        rc = build_and_train(ctx, &d, &stack);
+    cnn_stack_free(&stack);
+    cnn_data_free(&d);
+    return rc;
+}
