@@ -12,9 +12,9 @@
  *
  * Classification (true 0/1, pred a score): the class is score >=
  * threshold; accuracy, precision, recall, F1 (0 when undefined, like
- * scikit-learn's zero_division default), the confusion matrix and ROC AUC
+ * scikit-learn's zero_division default), the confusion matrix, ROC AUC
  * from ranks (tied scores get their average rank, which equals
- * scikit-learn's trapezoidal area).
+ * scikit-learn's trapezoidal area) and the ROC curve's points.
  *
  * Link the static library `pipe_metrics_core` and include "metrics_core.h".
  */
@@ -74,6 +74,28 @@ int pipe_metrics_classify(const double *score, const double *truth, int64_t n, d
 /* ROC AUC of n scores with 0/1 truth by average ranks; NaN when one class
  * is missing. -1 on out of memory is reported as NaN too. */
 double pipe_metrics_roc_auc(const double *score, const double *truth, int64_t n);
+
+/*
+ * The ROC curve as scikit-learn's roc_curve(y_true, y_score) returns it
+ * (drop_intermediate=True): one point per distinct score, from the
+ * highest down, where fpr and tpr are the fractions of negatives and
+ * positives scored >= that threshold; a point is left out when it lies
+ * on the straight line through its two neighbours with equal steps in
+ * both the false and the true positives (the second differences of the
+ * counts are both zero), except the first and last; then (0, 0) with
+ * threshold +inf is put first. fpr (tpr) is NaN when there is no negative
+ * (positive), as scikit-learn gives it with a warning.
+ */
+typedef struct pipe_metrics_roc {
+    int64_t count;
+    double *threshold, *fpr, *tpr; /* count values each, one allocation */
+} pipe_metrics_roc;
+
+/* Returns 0, or -1 with the reason in err (no rows, a label other than 0
+ * and 1, out of memory). Free with pipe_metrics_roc_free. */
+int pipe_metrics_roc_curve(const double *score, const double *truth, int64_t n,
+                           pipe_metrics_roc *out, char *err, size_t err_size);
+void pipe_metrics_roc_free(pipe_metrics_roc *roc);
 
 #ifdef __cplusplus
 }

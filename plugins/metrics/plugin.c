@@ -1,12 +1,13 @@
 /*
  * plugin.c — the `metrics` stage: the SDK adapter around pipe_metrics
  * (metrics_core.h). Evaluates predictions against true values on one part
- * of the split, sets the metrics, and writes the predictions CSV.
+ * of the split, sets the metrics (regression here, classifications of up
+ * to four models in classify.c), and writes the predictions CSV.
  */
+#include "classify.h"
 #include "metrics_core.h"
 #include "rows.h"
 
-#include <math.h>
 #include <pipe/pipe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,11 @@ static const pipe_param_decl metrics_params[] = {
      "mass bin edges for the MAE per bin (needs the mass input); [lo, hi), the last bin "
      "closed"},
     {"threshold", PIPE_PARAM_FLOAT, "0.5", 0, 0, NULL,
-     "classification: a score >= threshold predicts class 1"},
+     "classification: a score >= threshold predicts class 1 (the fixed threshold; each model's "
+     "tuned one comes from its threshold input)"},
+    {"names", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,
+     "classification: names of the models pred, pred2, ... in metric keys and logs ([]: their "
+     "tensor names)"},
     {"predictions_file", PIPE_PARAM_STRING, "", 0, 0, NULL,
      "write the evaluated rows (true, pred, abs_error) to this CSV in the output directory "
      "(\"\": none)"},
@@ -34,6 +39,24 @@ static const pipe_port_decl metrics_inputs[] = {
     {"true", PIPE_DT_ANY, 0, 0, "true values (rank 1 or N x 1)"},
     {"split", PIPE_DT_INT, 1, 1, "the row split; part chooses the rows evaluated"},
     {"mass", PIPE_DT_ANY, 0, 1, "the mass per row, for the MAE per mass bin"},
+    {"pred2", PIPE_DT_ANY, 0, 1, "classification: the score of a second model, compared with pred"},
+    {"pred3", PIPE_DT_ANY, 0, 1, "classification: the score of a third model"},
+    {"pred4", PIPE_DT_ANY, 0, 1, "classification: the score of a fourth model"},
+    {"threshold", PIPE_DT_FLOAT, 0, 1,
+     "classification: the tuned threshold of pred (one value, e.g. the classifier's threshold "
+     "output); metrics at it are reported as tuned.*"},
+    {"threshold2", PIPE_DT_FLOAT, 0, 1, "classification: the tuned threshold of pred2"},
+    {"threshold3", PIPE_DT_FLOAT, 0, 1, "classification: the tuned threshold of pred3"},
+    {"threshold4", PIPE_DT_FLOAT, 0, 1, "classification: the tuned threshold of pred4"},
+};
+
+static const pipe_port_decl metrics_outputs[] = {
+    {"roc", PIPE_DT(PIPE_F64), 2, 1,
+     "classification: the ROC curve of every model as scikit-learn's roc_curve gives it, "
+     "columns model (0 for pred, 1 for pred2, ...), threshold, fpr, tpr"},
+    {"comparison", PIPE_DT(PIPE_F64), 2, 1,
+     "classification: one row per model, columns roc_auc, accuracy, precision, recall, f1, "
+     "threshold (at the tuned threshold when given), e.g. for the plotter's bars"},
 };
 
 /* The bin edges (malloc'd, *n of them). NULL after a reported error. */
@@ -63,7 +86,8 @@ static int metrics_check(pipe_ctx *ctx)
     size_t n;
     double *edges = read_edges(ctx, &n);
     free(edges);
-    return edges ? 0 : -1;
+    int classify = metrics_classify_check(ctx);
+    return edges && classify == 0 ? 0 : -1;
 }
 
 /* "80" or "2p5": a bin edge as a metric key part (dots would nest). */
@@ -130,34 +154,6 @@ static int report_regression(pipe_ctx *ctx, const metrics_rows *rows)
     return rows->mass ? report_bins(ctx, rows) : 0;
 }
 
-static int report_classification(pipe_ctx *ctx, const metrics_rows *rows)
-{
-    pipe_metrics_classification m;
-    char err[256];
-    if (pipe_metrics_classify(rows->pred, rows->truth, rows->n, pipe_param_float(ctx, "threshold"),
-                              &m, err, sizeof err) != 0)
-        return pipe_error(ctx, "%s", err);
-    pipe_metric(ctx, "count", (double)m.count);
-    pipe_metric(ctx, "accuracy", m.accuracy);
-    pipe_metric(ctx, "precision", m.precision);
-    pipe_metric(ctx, "recall", m.recall);
-    pipe_metric(ctx, "f1", m.f1);
-    if (!isnan(m.roc_auc))
-        pipe_metric(ctx, "roc_auc", m.roc_auc);
-    else
-        pipe_warn(ctx, "only one class among the true values: ROC AUC is undefined");
-    pipe_metric(ctx, "confusion.tp", (double)m.tp);
-    pipe_metric(ctx, "confusion.fp", (double)m.fp);
-    pipe_metric(ctx, "confusion.tn", (double)m.tn);
-    pipe_metric(ctx, "confusion.fn", (double)m.fn);
-    pipe_log(ctx,
-             "%lld rows: accuracy %.4f, precision %.4f, recall %.4f, F1 %.4f, ROC AUC %.4f "
-             "(tp %lld fp %lld tn %lld fn %lld)",
-             (long long)m.count, m.accuracy, m.precision, m.recall, m.f1, m.roc_auc,
-             (long long)m.tp, (long long)m.fp, (long long)m.tn, (long long)m.fn);
-    return 0;
-}
-
 static int metrics_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
@@ -165,7 +161,8 @@ static int metrics_run(pipe_ctx *ctx, void *state)
     if (metrics_rows_gather(ctx, &rows) != 0)
         return -1;
     int classification = strcmp(pipe_param_string(ctx, "kind"), "classification") == 0;
-    int status = classification ? report_classification(ctx, &rows) : report_regression(ctx, &rows);
+    int status =
+        classification ? metrics_classify_report(ctx, &rows) : report_regression(ctx, &rows);
     const char *file = pipe_param_string(ctx, "predictions_file");
     if (status == 0 && file[0])
         status = metrics_rows_write(ctx, &rows, file);
@@ -183,13 +180,18 @@ static const pipe_plugin metrics_plugin = {
         "Regression, with scikit-learn's definitions: mae, mse, rmse, r2 (1 - SS_res/SS_tot), "
         "median_ae, rel_err.p50/p90/p99 (|pred - true| / |true|, percentiles interpolated "
         "linearly like numpy), mass_bins.<lo>-<hi>.mae and .count per mass bin (mass input; "
-        "a '.' in an edge is written 'p'), count. Classification: accuracy, precision, recall, "
-        "f1, roc_auc (ties averaged, as scikit-learn), confusion.tp/fp/tn/fn. "
-        "predictions_file writes the evaluated rows as CSV.",
+        "a '.' in an edge is written 'p'), count. Classification of up to four models (pred "
+        "to pred4): count, positives, and per model roc_auc (ties averaged, as scikit-learn), "
+        "accuracy, precision, recall, f1, confusion.tp/fp/tn/fn at the fixed threshold and the "
+        "same under tuned.* at the model's threshold input; keys start with the model's name "
+        "when there are several (the comparison table). Outputs: the ROC curves and the "
+        "comparison as tables. predictions_file writes the evaluated rows (of pred) as CSV.",
     .params = metrics_params,
     .n_params = PIPE_COUNT(metrics_params),
     .inputs = metrics_inputs,
     .n_inputs = PIPE_COUNT(metrics_inputs),
+    .outputs = metrics_outputs,
+    .n_outputs = PIPE_COUNT(metrics_outputs),
     .check = metrics_check,
     .run = metrics_run,
 };

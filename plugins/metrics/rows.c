@@ -1,7 +1,7 @@
 /*
  * rows.c — gathering the evaluated rows of the metrics stage from its
- * inputs (pred, true, optional split and mass) and writing them as the
- * predictions CSV. See rows.h.
+ * inputs (pred, true, optional split, mass and more scores) and writing
+ * them as the predictions CSV. See rows.h.
  */
 #include "rows.h"
 
@@ -9,6 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const char *metrics_pred_port(int i)
+{
+    static const char *const ports[METRICS_MAX_MODELS] = {"pred", "pred2", "pred3", "pred4"};
+    return ports[i];
+}
 
 /* The part code of the `part` parameter, or -1 for all. */
 static int chosen_part(const pipe_ctx *ctx)
@@ -87,6 +93,11 @@ int metrics_rows_gather(pipe_ctx *ctx, metrics_rows *rows)
     if (check_vector(ctx, "pred", pred, n) || check_vector(ctx, "true", truth, n) ||
         (mass && check_vector(ctx, "mass", mass, n)))
         return -1;
+    for (int i = 1; i < METRICS_MAX_MODELS; i++) {
+        const pipe_tensor *more = pipe_input(ctx, metrics_pred_port(i));
+        if (more && check_vector(ctx, metrics_pred_port(i), more, n))
+            return -1;
+    }
     int failed;
     uint8_t *keep = select_rows(ctx, n, &failed);
     if (failed)
@@ -100,8 +111,14 @@ int metrics_rows_gather(pipe_ctx *ctx, metrics_rows *rows)
     rows->pred = gather(ctx, "pred", pred, keep, rows->n);
     rows->truth = rows->pred ? gather(ctx, "true", truth, keep, rows->n) : NULL;
     rows->mass = mass && rows->truth ? gather(ctx, "mass", mass, keep, rows->n) : NULL;
+    int failed_more = 0;
+    for (int i = 1; i < METRICS_MAX_MODELS && !failed_more && rows->truth; i++) {
+        const pipe_tensor *more = pipe_input(ctx, metrics_pred_port(i));
+        rows->more[i - 1] = more ? gather(ctx, metrics_pred_port(i), more, keep, rows->n) : NULL;
+        failed_more = more && !rows->more[i - 1];
+    }
     free(keep);
-    if (!rows->pred || !rows->truth || (mass && !rows->mass)) {
+    if (!rows->pred || !rows->truth || (mass && !rows->mass) || failed_more) {
         metrics_rows_free(rows);
         return -1;
     }
@@ -113,6 +130,8 @@ void metrics_rows_free(metrics_rows *rows)
     free(rows->pred);
     free(rows->truth);
     free(rows->mass);
+    for (int i = 0; i < METRICS_MAX_MODELS - 1; i++)
+        free(rows->more[i]);
     *rows = (metrics_rows){0};
 }
 

@@ -9,10 +9,17 @@
 #include <pipe/pipe.h>
 #include <stdint.h>
 
+/* Scores compared by one classification metrics stage: pred, pred2, ... */
+#define METRICS_MAX_MODELS 4
+
 typedef struct metrics_rows {
     int64_t n;
-    double *pred, *truth, *mass; /* malloc'd; mass NULL without the mass input */
+    double *pred, *truth, *mass;          /* malloc'd; mass NULL without the mass input */
+    double *more[METRICS_MAX_MODELS - 1]; /* pred2, pred3, pred4; NULL when not mapped */
 } metrics_rows;
+
+/* The input port of model i (0: "pred", 1: "pred2", ...). */
+const char *metrics_pred_port(int i);
 
 /* Gather the rows of the part chosen by the `part` parameter. Returns 0,
  * or -1 with the error reported. Free with metrics_rows_free. */
