@@ -155,6 +155,7 @@ void pipe_param_write_json(FILE *f, const pipe_param_val *v);
 typedef struct pipe_store {
     char **names;
     pipe_tensor **tensors;
+    const char **producers; /* id of the stage that published each tensor */
     size_t n, cap;
 } pipe_store;
 
@@ -162,9 +163,12 @@ void pipe_store_init(pipe_store *s);
 void pipe_store_free(pipe_store *s);
 /* Borrowed tensor called `name`, or NULL. */
 pipe_tensor *pipe_store_get(const pipe_store *s, const char *name);
-/* Publish `t` under `name`, taking the caller's reference; replaces (and
- * releases) a tensor of the same name. */
-void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t);
+/* Publish `t` under `name` for stage `producer` (kept, not copied),
+ * taking the caller's reference; replaces (and releases) a tensor of the
+ * same name. */
+void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char *producer);
+/* The id of the stage that published `name`, or NULL. */
+const char *pipe_store_producer(const pipe_store *s, const char *name);
 
 /* ---- metrics (metrics.c) ----------------------------------------------- */
 

@@ -87,8 +87,9 @@ static void write_outputs(FILE *f, const pipe_run_state *run, const pipe_stage_s
             if (strcmp(s->outputs[m].port, name) == 0)
                 name = s->outputs[m].tensor;
         const pipe_tensor *t = pipe_store_get(&run->store, name);
-        if (!t)
-            continue;
+        const char *producer = pipe_store_producer(&run->store, name);
+        if (!t || !producer || strcmp(producer, s->id) != 0)
+            continue; /* not published by this stage */
         fprintf(f, "%s", first ? "" : ", ");
         first = 0;
         pipe_json_string(f, name);

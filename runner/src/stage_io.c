@@ -110,6 +110,6 @@ int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t)
         pipe_tensor_release(t); /* optional output nobody asked for */
         return 0;
     }
-    pipe_store_put(&ctx->run->store, name, t);
+    pipe_store_put(&ctx->run->store, name, t, ctx->spec->id);
     return 0;
 }

@@ -20,6 +20,7 @@ void pipe_store_free(pipe_store *s)
     }
     free(s->names);
     free(s->tensors);
+    free(s->producers);
     pipe_store_init(s);
 }
 
@@ -37,20 +38,29 @@ pipe_tensor *pipe_store_get(const pipe_store *s, const char *name)
     return i < s->n ? s->tensors[i] : NULL;
 }
 
-void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t)
+const char *pipe_store_producer(const pipe_store *s, const char *name)
+{
+    size_t i = find(s, name);
+    return i < s->n ? s->producers[i] : NULL;
+}
+
+void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char *producer)
 {
     size_t i = find(s, name);
     if (i < s->n) {
         pipe_tensor_release(s->tensors[i]);
         s->tensors[i] = t;
+        s->producers[i] = producer;
         return;
     }
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 16;
         s->names = pipe_xrealloc(s->names, s->cap * sizeof *s->names);
         s->tensors = pipe_xrealloc(s->tensors, s->cap * sizeof *s->tensors);
+        s->producers = pipe_xrealloc(s->producers, s->cap * sizeof *s->producers);
     }
     s->names[s->n] = pipe_xstrdup(name);
     s->tensors[s->n] = t;
+    s->producers[s->n] = producer;
     s->n++;
 }

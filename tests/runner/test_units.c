@@ -49,10 +49,12 @@ Test(store, references_are_owned_and_replaced)
     pipe_store_init(&s);
     pipe_tensor *a = pipe_tensor_new1(PIPE_F64, 3);
     pipe_tensor_retain(a); /* the test keeps one reference */
-    pipe_store_put(&s, "x", a);
+    pipe_store_put(&s, "x", a, "gen");
     cr_assert_eq(pipe_store_get(&s, "x"), a);
     cr_assert_eq(a->refcount, 2);
-    pipe_store_put(&s, "x", pipe_tensor_new1(PIPE_F64, 1)); /* replaces, releases a */
+    cr_assert_str_eq(pipe_store_producer(&s, "x"), "gen");
+    pipe_store_put(&s, "x", pipe_tensor_new1(PIPE_F64, 1), "other"); /* replaces, releases a */
+    cr_assert_str_eq(pipe_store_producer(&s, "x"), "other");
     cr_assert_eq(a->refcount, 1);
     cr_assert_null(pipe_store_get(&s, "y"));
     pipe_store_free(&s);
