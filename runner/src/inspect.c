@@ -46,18 +46,39 @@ int pipe_cli_list(const pipe_registry *reg_in)
     return bad;
 }
 
+/* Print `text` word-wrapped to 80 columns, each line indented by `indent`. */
+static void print_wrapped(const char *text, int indent)
+{
+    const int width = 80 - indent;
+    while (*text) {
+        int len = (int)strlen(text), cut = len;
+        if (len > width) {
+            cut = width;
+            while (cut > 0 && text[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = width;
+        }
+        printf("%*s%.*s\n", indent, "", cut, text);
+        text += cut;
+        while (*text == ' ')
+            text++;
+    }
+}
+
 static void print_param(const pipe_param_decl *d)
 {
     printf("  %-16s %-11s", d->name, type_name(d->type));
     if (d->def)
-        printf(" default %s", d->def);
+        printf(" default %s", d->def[0] ? d->def : "\"\"");
     else
         printf(" required");
     if (d->type == PIPE_PARAM_CHOICE && d->choices)
         printf("; one of %s", d->choices);
     if (d->min < d->max)
         printf("; range [%g, %g]", d->min, d->max);
-    printf("\n      %s\n", d->doc ? d->doc : "");
+    putchar('\n');
+    print_wrapped(d->doc ? d->doc : "", 6);
 }
 
 static void print_ports(const char *title, const pipe_port_decl *ports, size_t n)
@@ -73,7 +94,8 @@ static void print_ports(const char *title, const pipe_port_decl *ports, size_t n
             printf("rank %d", p->rank);
         else
             printf("any rank");
-        printf("%s\n      %s\n", p->optional ? " (optional)" : "", p->doc ? p->doc : "");
+        printf("%s\n", p->optional ? " (optional)" : "");
+        print_wrapped(p->doc ? p->doc : "", 6);
     }
 }
 
@@ -91,8 +113,10 @@ int pipe_cli_inspect(pipe_registry *reg, const char *name)
             path = reg->loaded[i].path;
     printf("%s %s — %s\n", d->name, d->version ? d->version : "", d->summary ? d->summary : "");
     printf("file: %s (ABI %u.%u)\n", path, d->abi_major, d->abi_minor);
-    if (d->description)
-        printf("\n%s\n", d->description);
+    if (d->description) {
+        putchar('\n');
+        print_wrapped(d->description, 0);
+    }
     printf("\nParameters:\n");
     if (d->n_params == 0)
         printf("  (none)\n");
