@@ -15,6 +15,7 @@
  *
  * Usage: bench_cnn_step [steps [tabular|eta_phi]]   (default: 3000 steps, both)
  */
+#include "bench_timing.h"
 #include "nn.h"
 #include "nn_train.h"
 
@@ -26,19 +27,6 @@
 
 #define BATCH 32
 #define MAX_LAYERS 12
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* One network: its name, input shape and layers. */
 typedef struct network {
@@ -113,15 +101,15 @@ static void bench(const network *net, int steps)
     int warmup = steps / 5;
     for (int s = 0; s < steps + warmup; s++) {
         size_t b = (size_t)(s % batches) * BATCH;
-        double t0 = now();
+        double t0 = bench_now();
         pipe_nn_model_forward(m, x + b * n_in, BATCH, 1, &rng);
         pipe_nn_model_backward(m, x + b * n_in, y + b, NULL, BATCH);
         pipe_nn_optim_step(opt, m, 1e-3);
         if (s >= warmup)
-            t[s - warmup] = now() - t0;
+            t[s - warmup] = bench_now() - t0;
     }
     pipe_nn_fpu_restore(fpu);
-    qsort(t, (size_t)steps, sizeof *t, compare_doubles);
+    bench_sort(t, (size_t)steps);
     printf("%-16s %8zu params  step (batch %d, 1 thread): best %8.1f us  median %8.1f us  "
            "p90 %8.1f us\n",
            net->name, pipe_nn_model_param_count(m), BATCH, t[0] * 1e6, t[steps / 2] * 1e6,

@@ -8,6 +8,7 @@
  *
  * Build folder: bench/features/ (it needs all five stages and pipe_csv).
  */
+#include "bench_timing.h"
 #include "cleaner.h"
 #include "csv.h"
 #include "features_core.h"
@@ -21,13 +22,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The real sample: $PIPE_SHARED_DATA, ../shared/data next to the source
  * tree, or /work/shared/data (written into buf). */
@@ -130,9 +124,9 @@ static void time_stage(const char *name, void (*run)(const bench_input *), const
 {
     double best = INFINITY;
     for (int i = 0; i < runs; i++) {
-        double start = seconds_now();
+        double start = bench_now();
         run(in);
-        double elapsed = seconds_now() - start;
+        double elapsed = bench_now() - start;
         best = elapsed < best ? elapsed : best;
     }
     printf("%-10s %8.2f ms  %7.1f M rows/s\n", name, best * 1e3,

@@ -8,6 +8,7 @@
  *
  *   bench_loader [--runs N] [--rows R] [--threads T] [--sample path]
  */
+#include "bench_timing.h"
 #include "csv.h"
 
 #include <stdio.h>
@@ -22,19 +23,6 @@ typedef struct bench_options {
     int threads;
     const char *sample;
 } bench_options;
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* The real sample: --sample, $PIPE_SHARED_DATA, ../shared/data next to the
  * source tree, or /work/shared/data. */
@@ -131,9 +119,9 @@ static int time_loads(const char *path, const bench_options *o, double *seconds)
     for (int i = 0; i < o->runs; i++) {
         char err[1024];
         pipe_csv_report report;
-        double start = seconds_now();
+        double start = bench_now();
         pipe_tensor *t = pipe_csv_read(path, &opt, &report, err, sizeof err);
-        seconds[i] = seconds_now() - start;
+        seconds[i] = bench_now() - start;
         if (!t) {
             fprintf(stderr, "bench_loader: %s\n", err);
             return -1;
@@ -168,7 +156,7 @@ int main(int argc, char **argv)
     if (!seconds || time_loads(path, &o, seconds) != 0)
         return 1;
     double first = seconds[0];
-    qsort(seconds, (size_t)o.runs, sizeof *seconds, compare_doubles);
+    bench_sort(seconds, (size_t)o.runs);
     double best = seconds[0], median = seconds[o.runs / 2];
     double mb = (double)st.st_size / 1e6;
     printf("file %s: %.2f MB, %lld rows, %d thread(s), %d runs\n", path, mb, (long long)o.rows,

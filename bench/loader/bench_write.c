@@ -7,6 +7,7 @@
  *
  *   bench_write [--runs N] [--file /tmp/pipe_bench_dielectron_100000.csv]
  */
+#include "bench_timing.h"
 #include "csv.h"
 #include "table_write.h"
 
@@ -14,13 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Best time over `runs` of writing t to /tmp in one way (0: CSV shortest,
  * 6: CSV 6 digits, -1: .npy). */
@@ -32,11 +26,11 @@ static double best_write(const pipe_tensor *t, int how, int runs)
         char err[256];
         pipe_write_csv_options opt = {0};
         opt.precision = how > 0 ? how : 0;
-        double start = seconds_now();
+        double start = bench_now();
         int status = how < 0 ? pipe_write_npy(f, t, err, sizeof err)
                              : pipe_write_csv(f, t, &opt, err, sizeof err);
         fclose(f);
-        double seconds = seconds_now() - start;
+        double seconds = bench_now() - start;
         if (status != 0) {
             fprintf(stderr, "bench_write: %s\n", err);
             exit(1);

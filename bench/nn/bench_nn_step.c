@@ -11,6 +11,7 @@
  *
  * Usage: bench_nn_step [epochs]    (0 skips the full run)
  */
+#include "bench_timing.h"
 #include "nn.h"
 #include "nn_train.h"
 
@@ -25,19 +26,6 @@
 #define TRAIN_ROWS 85000
 #define VAL_ROWS 14800
 #define TIMED_STEPS 20000
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static pipe_nn_model *reference_model(pipe_rng *rng)
 {
@@ -80,14 +68,14 @@ static void time_steps(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_real 
     double *t = malloc(TIMED_STEPS * sizeof *t);
     for (int s = 0; s < TIMED_STEPS + 2000; s++) {
         int64_t row = (int64_t)(s % (TRAIN_ROWS / BATCH)) * BATCH;
-        double t0 = now();
+        double t0 = bench_now();
         pipe_nn_model_forward(m, x + row * N_IN, BATCH, 1, rng);
         pipe_nn_model_backward(m, x + row * N_IN, y + row, NULL, BATCH);
         pipe_nn_optim_step(opt, m, 1e-3);
         if (s >= 2000) /* after warm-up */
-            t[s - 2000] = now() - t0;
+            t[s - 2000] = bench_now() - t0;
     }
-    qsort(t, TIMED_STEPS, sizeof *t, compare_doubles);
+    bench_sort(t, TIMED_STEPS);
     printf("training step (batch %d, 1 thread): best %.1f us, median %.1f us, "
            "90th percentile %.1f us (%d steps)\n",
            BATCH, t[0] * 1e6, t[TIMED_STEPS / 2] * 1e6, t[TIMED_STEPS * 9 / 10] * 1e6, TIMED_STEPS);
@@ -111,12 +99,12 @@ static void time_fit(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_real *x
                               .metric = PIPE_NN_METRIC_MAE};
     pipe_nn_fit_result res;
     char err[256];
-    double t0 = now();
+    double t0 = bench_now();
     if (pipe_nn_fit(m, opt, &d, &cfg, rng, NULL, NULL, &res, err, sizeof err) != 0) {
         fprintf(stderr, "bench_nn_step: %s\n", err);
         exit(1);
     }
-    double t = now() - t0;
+    double t = bench_now() - t0;
     printf("full training: %d epochs x %d rows (+%d validation rows): %.2f s "
            "(%.1f us per step, %lld steps)\n",
            epochs, TRAIN_ROWS, VAL_ROWS, t, t / (double)res.steps * 1e6, (long long)res.steps);

@@ -5,6 +5,7 @@
  * other kinds. Prints the median and minimum of repeated runs; the
  * target is ≤ 200 ms for the scatter. Run: build/bench_plotter [repeats]
  */
+#include "bench_timing.h"
 #include "plot.h"
 
 #include <math.h>
@@ -14,13 +15,6 @@
 
 #define N_POINTS 100000
 #define MAX_REPEATS 101
-
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* A deterministic, CMS-like sample: masses falling like 1/M from 2 to
  * 110 GeV with a Z peak, predictions smeared by about 1 %. */
@@ -39,12 +33,6 @@ static void make_sample(double *truth, double *pred, size_t n)
 typedef int (*pair_plot)(plot_canvas *, const plot_options *, const double *, const double *,
                          size_t, plot_err *);
 
-static int compare(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Time draw + PNG of one kind; prints median and minimum in ms. */
 static void bench(const char *name, pair_plot plot, const double *a, const double *b, size_t n,
                   int repeats)
@@ -54,25 +42,25 @@ static void bench(const char *name, pair_plot plot, const double *a, const doubl
     plot_options_init(&o);
     for (int r = 0; r < repeats; r++) {
         plot_err err;
-        double t0 = seconds_now();
+        double t0 = bench_now();
         plot_canvas *cv = plot_canvas_new(1200, 900, 150, &err);
         if (!cv || plot(cv, &o, a, b, n, &err) != 0) {
             fprintf(stderr, "%s: %s\n", name, err.text);
             exit(1);
         }
-        double t1 = seconds_now();
+        double t1 = bench_now();
         FILE *f = fopen("/dev/null", "wb");
         if (!f || plot_png_write(cv, f, NULL, 0, &err) != 0) {
             fprintf(stderr, "%s: %s\n", name, f ? err.text : "cannot open /dev/null");
             exit(1);
         }
         fclose(f);
-        total[r] = 1e3 * (seconds_now() - t0);
+        total[r] = 1e3 * (bench_now() - t0);
         draw[r] = 1e3 * (t1 - t0);
         plot_canvas_free(cv);
     }
-    qsort(draw, (size_t)repeats, sizeof draw[0], compare);
-    qsort(total, (size_t)repeats, sizeof total[0], compare);
+    bench_sort(draw, (size_t)repeats);
+    bench_sort(total, (size_t)repeats);
     printf("%-28s %8zu points  draw %6.1f ms  draw+png median %6.1f ms  min %6.1f ms\n", name, n,
            draw[repeats / 2], total[repeats / 2], total[0]);
 }

@@ -4,6 +4,7 @@
  * found, how the simulation compares with them (the figures of
  * docs/simulate.md). Prints; does not pass or fail.
  */
+#include "bench_timing.h"
 #include "sim.h"
 
 #include <stdio.h>
@@ -22,12 +23,6 @@ static double now(clockid_t clock)
     struct timespec t;
     clock_gettime(clock, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Time REPEATS generations of `events` events; returns the last table. */
@@ -53,8 +48,8 @@ static pipe_tensor *time_generation(int64_t events)
             exit(1);
         }
     }
-    qsort(seconds, REPEATS, sizeof(double), compare_doubles);
-    qsort(cpu, REPEATS, sizeof(double), compare_doubles);
+    bench_sort(seconds, REPEATS);
+    bench_sort(cpu, REPEATS);
     printf("simulate: %lld events in %d runs: wall best %.4f s, median %.4f s; "
            "CPU best %.4f s, median %.4f s (%.2f M events per CPU second)\n",
            (long long)events, REPEATS, seconds[0], seconds[REPEATS / 2], cpu[0], cpu[REPEATS / 2],

@@ -89,10 +89,6 @@ void cls_report_cut(pipe_ctx *ctx, pipe_nn_model *m, const cls_data *d, double t
 int cls_train(pipe_ctx *ctx);
 int cls_predict(pipe_ctx *ctx);
 
-/* The scores of every row of r by model m: a new f64 vector, or NULL
- * after a reported error. */
-pipe_tensor *cls_score_rows(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *r);
-
 /* Publish the scores (an f64 vector, taking the reference), and when
  * wanted the predicted classes and the threshold. 0 or -1 (reported). */
 int cls_publish(pipe_ctx *ctx, pipe_tensor *score, double threshold);

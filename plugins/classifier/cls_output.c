@@ -7,16 +7,6 @@
 
 #include <string.h>
 
-pipe_tensor *cls_score_rows(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *r)
-{
-    pipe_tensor *score = pipe_tensor_new1(PIPE_F64, r->rows);
-    if (!score)
-        pipe_error(ctx, "out of memory");
-    else
-        pipe_nn_model_predict(m, r->x, r->rows, score->data);
-    return score;
-}
-
 /* Publish on `port` the predicted classes (n values) or the threshold. */
 static int publish_vector(pipe_ctx *ctx, const char *port, const double *score, int64_t n,
                           double threshold)

@@ -12,21 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Inputs and outputs that only train mode uses must not be mapped. */
-static int check_ports(pipe_ctx *ctx)
-{
-    static const char *const train_only[] = {"y", "split", "scaler"};
-    int status = 0;
-    for (size_t i = 0; i < PIPE_COUNT(train_only); i++)
-        if (pipe_input(ctx, train_only[i]))
-            status =
-                pipe_error(ctx, "input '%s' is only used in mode: train (it is mapped to '%s')",
-                           train_only[i], pipe_input_name(ctx, train_only[i]));
-    if (pipe_output_wanted(ctx, "history"))
-        status = pipe_error(ctx, "output 'history' is only made in mode: train");
-    return status;
-}
-
 /* The kind and threshold a train run saved; 0, or -1 (reported). */
 static int saved_decision(pipe_ctx *ctx, const pipe_nn_saved *s, const char **kind,
                           double *threshold)
@@ -51,7 +36,7 @@ static int saved_decision(pipe_ctx *ctx, const pipe_nn_saved *s, const char **ki
 
 int cls_predict(pipe_ctx *ctx)
 {
-    if (check_ports(ctx) != 0)
+    if (pipe_nn_stage_check_predict_ports(ctx) != 0)
         return -1;
     pipe_nn_saved s;
     pipe_nn_rows r = {0};
@@ -63,7 +48,7 @@ int cls_predict(pipe_ctx *ctx)
         rc = saved_decision(ctx, &s, &kind, &threshold);
     if (rc == 0)
         rc = pipe_nn_stage_predict_rows(ctx, pipe_input(ctx, "x"), &s, &r);
-    pipe_tensor *score = rc == 0 ? cls_score_rows(ctx, s.model, &r) : NULL;
+    pipe_tensor *score = rc == 0 ? pipe_nn_stage_predict_all(ctx, s.model, &r) : NULL;
     if (score) {
         pipe_metric(ctx, "rows", (double)r.rows);
         pipe_metric_string(ctx, "kind", kind);

@@ -156,7 +156,7 @@ static int fit_and_publish(pipe_ctx *ctx, cls_kind kind, cls_data *d)
     clock_gettime(CLOCK_MONOTONIC, &start);
     pipe_nn_model *m = fit(ctx, kind, d);
     double seconds = seconds_since(&start), threshold = 0;
-    pipe_tensor *score = m ? cls_score_rows(ctx, m, &d->r) : NULL;
+    pipe_tensor *score = m ? pipe_nn_stage_predict_all(ctx, m, &d->r) : NULL;
     int rc = score ? decide_threshold(ctx, d, score->data, tune, objective, &threshold) : -1;
     if (rc == 0) {
         if (kind == CLS_CUT)

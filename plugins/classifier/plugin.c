@@ -11,21 +11,20 @@
 #include <string.h>
 
 static const pipe_param_decl cls_params[] = {
-    {"mode", PIPE_PARAM_CHOICE, "train", 0, 0, "train|predict",
-     "train: fit on the train rows of the split, tune the threshold on its val rows, score "
-     "every row; predict: score every row of x with a saved model (parameter model)"},
+    PIPE_NN_STAGE_MODE_PARAM(
+        "train: fit on the train rows of the split, tune the threshold on its val rows, score "
+        "every row; predict: score every row of x with a saved model (parameter model)"),
     {"kind", PIPE_PARAM_CHOICE, "network", 0, 0, CLS_KIND_CHOICES,
      "network: dense layers, sigmoid output, binary cross-entropy; logistic: L2 logistic "
      "regression (scikit-learn's, see C); majority: always the most frequent training class; "
      "cut: a threshold on one variable (see variable)"},
-    {"model", PIPE_PARAM_STRING, "", 0, 0, NULL,
-     "predict: path of a model file written by a train run (its kind, threshold, features "
-     "and scaling come with it)"},
-    {"save", PIPE_PARAM_STRING, "auto", 0, 0, NULL,
-     "train: model file written in the output folder (auto: <stage id>.safetensors; \"\": "
-     "none)"},
-    {"features", PIPE_PARAM_STRING_LIST, "all", 0, 0, NULL,
-     "columns of x the model reads (all: every column; predict: the model's own features)"},
+    PIPE_NN_STAGE_MODEL_PARAM(
+        "predict: path of a model file written by a train run (its kind, threshold, features "
+        "and scaling come with it)"),
+    PIPE_NN_STAGE_SAVE_PARAM("auto", "train: model file written in the output folder (auto: "
+                                     "<stage id>.safetensors; \"\": none)"),
+    PIPE_NN_STAGE_FEATURES_PARAM(
+        "columns of x the model reads (all: every column; predict: the model's own features)"),
     {"class_weight", PIPE_PARAM_MAP, "none", 0, 0, NULL,
      "weights of the training rows per class: none, balanced (n / (2 n_class), as "
      "scikit-learn) or [w0, w1]"},
@@ -34,11 +33,10 @@ static const pipe_param_decl cls_params[] = {
      "threshold)"},
     {"threshold", PIPE_PARAM_FLOAT, "0.5", 0, 1, NULL,
      "the decision threshold without tuning; with tuning, kept when it is among the best"},
-    {"scaler_method", PIPE_PARAM_CHOICE, "standard", 0, 0, "standard|minmax",
-     "train: the method of the scaler stage whose params are the scaler input (saved with "
-     "the model; predict re-applies it)"},
-    {"apply_scaler", PIPE_PARAM_BOOL, "true", 0, 0, NULL,
-     "predict: scale x with the scaling saved in the model (false: x is already scaled)"},
+    PIPE_NN_STAGE_SCALER_METHOD_PARAM(
+        "train: the method of the scaler stage whose params are the scaler input (saved with "
+        "the model; predict re-applies it)"),
+    PIPE_NN_STAGE_APPLY_SCALER_PARAM,
     {"layers", PIPE_PARAM_INT_LIST, "[256, 128, 64]", 1, 65536, NULL,
      "network: units of each hidden dense layer"},
     {"activation", PIPE_PARAM_CHOICE, "relu", 0, 0, PIPE_NN_ACT_CHOICES,

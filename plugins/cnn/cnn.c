@@ -12,14 +12,14 @@
 #include <string.h>
 
 static const pipe_param_decl cnn_params[] = {
-    {"mode", PIPE_PARAM_CHOICE, "train", 0, 0, "train|predict",
-     "train: fit the network on the training rows and predict every image; predict: load a "
-     "saved model (parameter model) and predict every image of x"},
-    {"model", PIPE_PARAM_STRING, "", 0, 0, NULL,
-     "predict: path of a model.safetensors written by a train run"},
-    {"save", PIPE_PARAM_STRING, "model.safetensors", 0, 0, NULL,
-     "train: file written in the run's output folder with the weights and the architecture "
-     "(\"\": do not save)"},
+    PIPE_NN_STAGE_MODE_PARAM(
+        "train: fit the network on the training rows and predict every image; predict: load a "
+        "saved model (parameter model) and predict every image of x"),
+    PIPE_NN_STAGE_MODEL_PARAM(PIPE_NN_STAGE_MODEL_DOC),
+    PIPE_NN_STAGE_SAVE_PARAM(
+        "model.safetensors",
+        "train: file written in the run's output folder with the weights and the architecture "
+        "(\"\": do not save)"),
     {"target", PIPE_PARAM_STRING, "", 0, 0, NULL,
      "column of y to predict (\"\": y is rank 1 or N x 1)"},
     {"layers", PIPE_PARAM_MAP, "[{conv: 32}, {conv: 64}, {maxpool: 2}, flatten, {dense: 128}]", 0,

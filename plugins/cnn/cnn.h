@@ -80,10 +80,6 @@ int cnn_data_images(pipe_ctx *ctx, cnn_data *d);
 int cnn_data_target_and_split(pipe_ctx *ctx, cnn_data *d);
 void cnn_data_free(cnn_data *d);
 
-/* Publish predictions of every image as output `pred` (f64 rank 1 for
- * one output, else rows × outputs). 0 or -1 (reported). */
-int cnn_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const cnn_data *d);
-
 /* ---- the modes (cnn_train.c, cnn_predict.c) ---- */
 
 int cnn_train(pipe_ctx *ctx);

@@ -1,11 +1,10 @@
 /*
  * cnn_data.c — from the cnn stage's input tensors to what the core
- * trains on: the images as reals, the target, the train and validation
- * rows of the split (nn_stage's), with clear errors for mismatched shapes
- * and values that cannot be used; and the predictions published back.
+ * trains on: the images as reals, the target and the train and
+ * validation rows of the split (nn_stage's), with clear errors for mismatched shapes
+ * and values that cannot be used.
  */
 #include "cnn.h"
-#include "table/table.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -43,39 +42,6 @@ int cnn_data_images(pipe_ctx *ctx, cnn_data *d)
     return 0;
 }
 
-/* The target values into d->y (d->n_out per row). */
-static int read_target(pipe_ctx *ctx, const pipe_tensor *y, pipe_nn_rows *d)
-{
-    const char *target = pipe_param_string(ctx, "target"), *name = pipe_input_name(ctx, "y");
-    char err[1024];
-    int64_t col = -1;
-    if (y->rank > 2 || y->shape[0] != d->rows)
-        return pipe_error(ctx,
-                          "the target y '%s' must have one row per image of x (%lld), found "
-                          "shape %lld x %lld",
-                          name, (long long)d->rows, (long long)y->shape[0],
-                          (long long)pipe_tensor_cols(y));
-    if (target[0] && (col = pipe_table_find(y, target, err, sizeof err)) < 0)
-        return pipe_param_error(ctx, "target", "%s (in y '%s')", err, name);
-    if (!target[0] && y->columns && y->shape[1] > 1)
-        return pipe_param_error(ctx, "target",
-                                "y '%s' is a table of %lld columns: name the column to predict",
-                                name, (long long)y->shape[1]);
-    d->n_out = col >= 0 ? 1 : (int)pipe_tensor_cols(y);
-    if (cnn_is_classifier(ctx) && d->n_out != 1)
-        return pipe_error(ctx, "head: classification predicts one 0/1 column; y '%s' has %d", name,
-                          d->n_out);
-    d->y = malloc((size_t)(d->rows * d->n_out) * sizeof *d->y);
-    if (!d->y)
-        return pipe_error(ctx, "out of memory");
-    int64_t stride = pipe_tensor_cols(y);
-    for (int64_t r = 0; r < d->rows; r++)
-        for (int j = 0; j < d->n_out; j++)
-            d->y[r * d->n_out + j] =
-                (pipe_nn_real)pipe_tensor_get(y, r * stride + (col >= 0 ? col : j));
-    return 0;
-}
-
 /* The targets of the rows used must be finite (0 or 1 for a classifier). */
 static int check_targets(pipe_ctx *ctx, const pipe_nn_rows *d, const int64_t *rows, int64_t n)
 {
@@ -98,26 +64,16 @@ static int check_targets(pipe_ctx *ctx, const pipe_nn_rows *d, const int64_t *ro
 
 int cnn_data_target_and_split(pipe_ctx *ctx, cnn_data *d)
 {
-    const pipe_tensor *y = pipe_input(ctx, "y");
-    if (!y)
-        return pipe_error(ctx, "mode: train needs the target: map the y input (inputs: {y: ...})");
     pipe_nn_rows *r = &d->rows;
-    if (read_target(ctx, y, r) != 0 || pipe_nn_stage_split(ctx, r) != 0)
+    if (pipe_nn_stage_target(ctx, 1, r) != 0)
+        return -1;
+    if (cnn_is_classifier(ctx) && r->n_out != 1)
+        return pipe_error(ctx, "head: classification predicts one 0/1 column; y '%s' has %d",
+                          pipe_input_name(ctx, "y"), r->n_out);
+    if (pipe_nn_stage_split(ctx, r) != 0)
         return -1;
     if (check_targets(ctx, r, r->train, r->n_train) != 0 ||
         check_targets(ctx, r, r->val, r->n_val) != 0)
         return -1;
     return 0;
-}
-
-int cnn_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const cnn_data *d)
-{
-    int n_out = pipe_nn_model_outputs(m);
-    const pipe_nn_rows *r = &d->rows;
-    pipe_tensor *pred = n_out == 1 ? pipe_tensor_new1(PIPE_F64, r->rows)
-                                   : pipe_tensor_new2(PIPE_F64, r->rows, n_out);
-    if (!pred)
-        return pipe_error(ctx, "out of memory");
-    pipe_nn_model_predict(m, r->x, r->rows, pred->data);
-    return pipe_output(ctx, "pred", pred);
 }

@@ -9,21 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Inputs and outputs that only train mode uses must not be mapped. */
-static int check_ports(pipe_ctx *ctx)
-{
-    static const char *const train_only[] = {"y", "split"};
-    int status = 0;
-    for (size_t i = 0; i < PIPE_COUNT(train_only); i++)
-        if (pipe_input(ctx, train_only[i]))
-            status =
-                pipe_error(ctx, "input '%s' is only used in mode: train (it is mapped to '%s')",
-                           train_only[i], pipe_input_name(ctx, train_only[i]));
-    if (pipe_output_wanted(ctx, "history"))
-        status = pipe_error(ctx, "output 'history' is only made in mode: train");
-    return status;
-}
-
 /* The images' shape as the model file writes it ("3x2x3", or "14"). */
 static void shape_text(const int chw[3], char *buf, size_t size)
 {
@@ -49,7 +34,7 @@ static int predict_with(pipe_ctx *ctx, const pipe_nn_st_file *file, const char *
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     if (rc == 0)
-        rc = cnn_publish_predictions(ctx, m, &d);
+        rc = pipe_nn_stage_publish_predictions(ctx, m, &d.rows);
     clock_gettime(CLOCK_MONOTONIC, &end);
     if (rc == 0) {
         pipe_metric(ctx, "rows", (double)d.rows.rows);
@@ -66,7 +51,7 @@ static int predict_with(pipe_ctx *ctx, const pipe_nn_st_file *file, const char *
 
 int cnn_predict(pipe_ctx *ctx)
 {
-    if (check_ports(ctx) != 0)
+    if (pipe_nn_stage_check_predict_ports(ctx) != 0)
         return -1;
     const char *path = pipe_param_string(ctx, "model");
     char err[512];

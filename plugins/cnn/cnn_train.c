@@ -9,21 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
-static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const char *name)
+/* The model file with the stage's metadata (cnn has no scaler input, and
+ * images have no feature names: the file holds the network only). */
+static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const cnn_data *d, const char *name)
 {
     const char *target = pipe_param_string(ctx, "target");
     const pipe_nn_st_meta meta[3] = {{"stage", "cnn"},
                                      {"target", target[0] ? target : pipe_input_name(ctx, "y")},
                                      {"head", pipe_param_string(ctx, "head")}};
-    char err[256];
-    pipe_file *f = pipe_file_open(ctx, name);
-    if (!f)
-        return -1;
-    if (pipe_nn_model_save(m, pipe_file_stream(f), NULL, 0, meta, 3, err, sizeof err) != 0) {
-        pipe_file_abort(f);
-        return pipe_error(ctx, "cannot save the model to '%s': %s", name, err);
-    }
-    return pipe_file_commit(ctx, f);
+    return pipe_nn_stage_save(ctx, m, &d->rows, name, meta, 3);
 }
 
 /* x must have the declared input_shape, when there is one. */
@@ -60,10 +54,10 @@ static int build_and_train(pipe_ctx *ctx, const cnn_data *d, const cnn_stack *st
              (long long)d->rows.n_val, cfg.fit.epochs, cfg.fit.batch);
     int rc = pipe_nn_stage_fit(ctx, m, &cfg.optim, &cfg.fit, &d->rows);
     if (rc == 0)
-        rc = cnn_publish_predictions(ctx, m, d);
+        rc = pipe_nn_stage_publish_predictions(ctx, m, &d->rows);
     const char *save = pipe_param_string(ctx, "save");
     if (rc == 0 && save[0])
-        rc = save_model(ctx, m, save);
+        rc = save_model(ctx, m, d, save);
     pipe_nn_model_free(m);
     return rc;
 }

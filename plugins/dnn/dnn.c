@@ -11,16 +11,16 @@
 #include <string.h>
 
 static const pipe_param_decl dnn_params[] = {
-    {"mode", PIPE_PARAM_CHOICE, "train", 0, 0, "train|predict",
-     "train: fit a network on the training rows and predict every row; predict: load a saved "
-     "model (parameter model) and predict every row of x"},
-    {"model", PIPE_PARAM_STRING, "", 0, 0, NULL,
-     "predict: path of a model.safetensors written by a train run"},
-    {"save", PIPE_PARAM_STRING, "model.safetensors", 0, 0, NULL,
-     "train: file written in the run's output folder with the weights, the architecture and "
-     "the scaler input (\"\": do not save)"},
-    {"features", PIPE_PARAM_STRING_LIST, "all", 0, 0, NULL,
-     "columns of x fed to the network (all: every column; predict: the model's own features)"},
+    PIPE_NN_STAGE_MODE_PARAM(
+        "train: fit a network on the training rows and predict every row; predict: load a saved "
+        "model (parameter model) and predict every row of x"),
+    PIPE_NN_STAGE_MODEL_PARAM(PIPE_NN_STAGE_MODEL_DOC),
+    PIPE_NN_STAGE_SAVE_PARAM(
+        "model.safetensors",
+        "train: file written in the run's output folder with the weights, the architecture and "
+        "the scaler input (\"\": do not save)"),
+    PIPE_NN_STAGE_FEATURES_PARAM(
+        "columns of x fed to the network (all: every column; predict: the model's own features)"),
     {"target", PIPE_PARAM_STRING, "", 0, 0, NULL,
      "column of y to predict (\"\": y is rank 1 or N x 1)"},
     {"layers", PIPE_PARAM_INT_LIST, "[128, 64, 32]", 1, 65536, NULL,
@@ -44,11 +44,10 @@ static const pipe_param_decl dnn_params[] = {
      "mse, mae, huber (see huber_delta) or bce (binary cross-entropy, sigmoid output)"},
     {"huber_delta", PIPE_PARAM_FLOAT, "1", 1e-12, 1e12, NULL,
      "huber: the loss is quadratic within +-huber_delta, linear outside"},
-    {"scaler_method", PIPE_PARAM_CHOICE, "standard", 0, 0, "standard|minmax",
-     "the method of the scaler stage whose params are given as the scaler input (saved with "
-     "the model; predict re-applies it)"},
-    {"apply_scaler", PIPE_PARAM_BOOL, "true", 0, 0, NULL,
-     "predict: scale x with the scaling saved in the model (false: x is already scaled)"},
+    PIPE_NN_STAGE_SCALER_METHOD_PARAM(
+        "the method of the scaler stage whose params are given as the scaler input (saved with "
+        "the model; predict re-applies it)"),
+    PIPE_NN_STAGE_APPLY_SCALER_PARAM,
     PIPE_NN_STAGE_TRAIN_PARAMS("300"),
 };
 

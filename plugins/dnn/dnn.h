@@ -1,7 +1,7 @@
 /*
  * dnn.h — what the files of the `dnn` stage share: reading its
- * parameters into the neural-network core's configuration, the target,
- * and the two modes (train, predict). Rows, model files and the saved
+ * parameters into the neural-network core's configuration and the two
+ * modes (train, predict). Rows, model files and the saved
  * scaling come from the core's stage helpers (nn_stage.h).
  */
 #ifndef PIPE_DNN_H
@@ -36,16 +36,7 @@ int dnn_check_params(pipe_ctx *ctx);
 int dnn_config_read(pipe_ctx *ctx, int n_outputs, dnn_config *cfg);
 void dnn_config_free(dnn_config *cfg);
 
-/* The target from input y (column `target`, or all of a rank-1 / N×1
- * tensor) into d->y and d->n_out; d->rows must be set. 0 or -1
- * (reported). */
-int dnn_read_target(pipe_ctx *ctx, pipe_nn_rows *d);
-
 int dnn_train(pipe_ctx *ctx);
 int dnn_predict(pipe_ctx *ctx);
-
-/* Publish predictions of all rows of d (model outputs per row) as `pred`:
- * f64 rank 1 for one output, rank 2 otherwise. 0 or -1 (reported). */
-int dnn_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d);
 
 #endif

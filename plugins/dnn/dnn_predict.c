@@ -8,22 +8,6 @@
 
 #include <time.h>
 
-/* Inputs that only train mode reads must not be mapped here. */
-static int check_inputs(pipe_ctx *ctx)
-{
-    static const char *const train_only[] = {"y", "split", "scaler"};
-    int status = 0;
-    for (size_t i = 0; i < PIPE_COUNT(train_only); i++)
-        if (pipe_input(ctx, train_only[i]))
-            status = pipe_error(ctx,
-                                "input '%s' is only used in mode: train (it is mapped to "
-                                "'%s')",
-                                train_only[i], pipe_input_name(ctx, train_only[i]));
-    if (pipe_output_wanted(ctx, "history"))
-        status = pipe_error(ctx, "output 'history' is only made in mode: train");
-    return status;
-}
-
 static double seconds_between(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
@@ -31,7 +15,7 @@ static double seconds_between(const struct timespec *a, const struct timespec *b
 
 int dnn_predict(pipe_ctx *ctx)
 {
-    if (check_inputs(ctx) != 0)
+    if (pipe_nn_stage_check_predict_ports(ctx) != 0)
         return -1;
     pipe_nn_saved s;
     pipe_nn_rows d = {0};
@@ -42,7 +26,7 @@ int dnn_predict(pipe_ctx *ctx)
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     if (rc == 0)
-        rc = dnn_publish_predictions(ctx, s.model, &d);
+        rc = pipe_nn_stage_publish_predictions(ctx, s.model, &d);
     clock_gettime(CLOCK_MONOTONIC, &end);
     if (rc == 0) {
         pipe_metric(ctx, "rows", (double)d.rows);

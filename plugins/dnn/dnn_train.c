@@ -48,7 +48,7 @@ static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, dnn_config *cfg)
              cfg->fit.epochs, cfg->fit.batch);
     int rc = pipe_nn_stage_fit(ctx, m, &cfg->optim, &cfg->fit, d);
     if (rc == 0)
-        rc = dnn_publish_predictions(ctx, m, d);
+        rc = pipe_nn_stage_publish_predictions(ctx, m, d);
     const char *save = pipe_param_string(ctx, "save");
     if (rc == 0 && save[0])
         rc = save_model(ctx, m, d, save);
@@ -68,7 +68,7 @@ static int read_inputs(pipe_ctx *ctx, const char *const *names, size_t n_names, 
                                 "would see the answer; list the features to use",
                                 pipe_input_name(ctx, "x"), target);
     if (pipe_nn_stage_features(ctx, x, names, n_names, "features", d) != 0 ||
-        dnn_read_target(ctx, d) != 0 || pipe_nn_stage_split(ctx, d) != 0 ||
+        pipe_nn_stage_target(ctx, 0, d) != 0 || pipe_nn_stage_split(ctx, d) != 0 ||
         pipe_nn_stage_check_finite(ctx, d) != 0 || pipe_nn_stage_check_scaler(ctx, x, d) != 0)
         return -1;
     return dnn_config_read(ctx, d->n_out, cfg);

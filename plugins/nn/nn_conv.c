@@ -86,13 +86,9 @@ size_t nn_conv_scratch_per_row(const nn_conv *c)
 
 void nn_conv_init_kernel(const nn_conv *c, nn_real *w, pipe_rng *rng, pipe_nn_init init)
 {
-    size_t count = nn_conv_kernel_count(c);
     double area = (double)c->kernel[0] * c->kernel[1];
-    double fan_in = c->in_chw[0] * area, fan_out = c->out_chw[0] * area;
-    double sd = sqrt(2 / fan_in), limit = sqrt(6 / (fan_in + fan_out));
-    for (size_t i = 0; i < count; i++)
-        w[i] = (nn_real)(init == PIPE_NN_INIT_HE ? sd * pipe_rng_normal(rng)
-                                                 : limit * (2 * pipe_rng_uniform(rng) - 1));
+    nn_init_kernel(w, nn_conv_kernel_count(c), c->in_chw[0] * area, c->out_chw[0] * area, rng,
+                   init);
 }
 
 /* The outputs o in [*lo, *hi) whose input index o·stride − pad + k lies in

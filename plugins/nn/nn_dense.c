@@ -31,18 +31,23 @@ static int dense_setup(pipe_nn_layer *l, char *err, size_t err_size)
     return 0;
 }
 
-static void dense_init(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init)
+void nn_init_kernel(nn_real *w, size_t count, double fan_in, double fan_out, pipe_rng *rng,
+                    pipe_nn_init init)
 {
-    double fan_in = l->in_size, fan_out = l->out_size;
     if (init == PIPE_NN_INIT_HE) {
         double sd = sqrt(2 / fan_in);
-        for (size_t i = 0; i < l->n_kernel; i++)
-            l->param[i] = (nn_real)(sd * pipe_rng_normal(rng));
+        for (size_t i = 0; i < count; i++)
+            w[i] = (nn_real)(sd * pipe_rng_normal(rng));
     } else {
         double limit = sqrt(6 / (fan_in + fan_out));
-        for (size_t i = 0; i < l->n_kernel; i++)
-            l->param[i] = (nn_real)(limit * (2 * pipe_rng_uniform(rng) - 1));
+        for (size_t i = 0; i < count; i++)
+            w[i] = (nn_real)(limit * (2 * pipe_rng_uniform(rng) - 1));
     }
+}
+
+static void dense_init(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init)
+{
+    nn_init_kernel(l->param, l->n_kernel, l->in_size, l->out_size, rng, init);
     memset(l->param + l->n_kernel, 0, (size_t)l->out_size * sizeof *l->param);
 }
 

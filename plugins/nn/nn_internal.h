@@ -114,6 +114,12 @@ void nn_spatial_spec_format(const pipe_nn_layer_spec *s, char *buf, size_t size)
 int nn_spatial_spec_field(pipe_nn_layer_spec *s, const char *key, const char *value, char *err,
                           size_t err_size);
 
+/* Draw `count` kernel weights (nn_dense.c): He, normal with sd
+ * sqrt(2 / fan_in), or Glorot, uniform within +-sqrt(6 / (fan_in +
+ * fan_out)); one draw of the stream per weight, in order. */
+void nn_init_kernel(nn_real *w, size_t count, double fan_in, double fan_out, pipe_rng *rng,
+                    pipe_nn_init init);
+
 /* Activations in place over `count` values (nn_act.c). */
 void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t count);
 /* d[i] *= act'(y[i]), where y = act(x) is the activation's output. */

@@ -13,9 +13,14 @@
  * "scaler_method" (CHOICE standard|minmax) and, in predict mode,
  * "apply_scaler" (BOOL) mean what they mean in `pipe inspect dnn`.
  *
+ * The parameters every such stage declares alike (mode, model, save,
+ * features, scaler_method, apply_scaler; PIPE_NN_STAGE_*_PARAM), the
+ * predict-mode check of train-only ports, and train mode's target.
+ *
  * The training side: the training parameters declared once
- * (PIPE_NN_STAGE_TRAIN_PARAMS), checked and read the same way, and the
- * fit with progress, history, metrics and timings (pipe_nn_stage_fit).
+ * (PIPE_NN_STAGE_TRAIN_PARAMS), checked and read the same way, the fit
+ * with progress, history, metrics and timings (pipe_nn_stage_fit), and
+ * the predictions for every row.
  *
  * Link the static library `pipe_nn_stage` (it uses the scaler plugin's
  * library to apply saved scalings) and include "nn_stage.h".
@@ -28,6 +33,35 @@
 #include "nn_train.h"
 
 #include <pipe/pipe.h>
+
+/* ------------------------------------------------------------------ */
+/* The mode and model-file parameters the stages declare alike         */
+/* ------------------------------------------------------------------ */
+
+/* pipe_param_decl initializers for the parameters "mode" (train|predict),
+ * "model", "save", "features", "scaler_method" and "apply_scaler", to
+ * splice into a stage's parameter table; each takes the description
+ * `pipe inspect` prints for the stage (and "save" its default file). */
+/* clang-format off */
+#define PIPE_NN_STAGE_MODE_PARAM(doc)                                                              \
+    {"mode", PIPE_PARAM_CHOICE, "train", 0, 0, "train|predict", doc}
+#define PIPE_NN_STAGE_MODEL_DOC "predict: path of a model.safetensors written by a train run"
+#define PIPE_NN_STAGE_MODEL_PARAM(doc) {"model", PIPE_PARAM_STRING, "", 0, 0, NULL, doc}
+#define PIPE_NN_STAGE_SAVE_PARAM(default_file, doc)                                                \
+    {"save", PIPE_PARAM_STRING, default_file, 0, 0, NULL, doc}
+#define PIPE_NN_STAGE_FEATURES_PARAM(doc)                                                          \
+    {"features", PIPE_PARAM_STRING_LIST, "all", 0, 0, NULL, doc}
+#define PIPE_NN_STAGE_SCALER_METHOD_PARAM(doc)                                                     \
+    {"scaler_method", PIPE_PARAM_CHOICE, "standard", 0, 0, "standard|minmax", doc}
+#define PIPE_NN_STAGE_APPLY_SCALER_PARAM                                                           \
+    {"apply_scaler", PIPE_PARAM_BOOL, "true", 0, 0, NULL,                                          \
+     "predict: scale x with the scaling saved in the model (false: x is already scaled)"}
+/* clang-format on */
+
+/* Predict mode reads only x: report every train-only input that is mapped
+ * ("y", "split" and, when the stage has it, "scaler") and a wanted
+ * "history" output. 0 or -1 (all reported). */
+int pipe_nn_stage_check_predict_ports(pipe_ctx *ctx);
 
 /* Rows as the core wants them. */
 typedef struct pipe_nn_rows {
@@ -56,6 +90,13 @@ const char **pipe_nn_stage_names(pipe_ctx *ctx, const char *param, size_t *n);
 int pipe_nn_stage_features(pipe_ctx *ctx, const pipe_tensor *x, const char *const *names, size_t n,
                            const char *param, pipe_nn_rows *d);
 
+/* Train mode's target from input "y" into d->y and d->n_out (d->rows must
+ * be set): column "target" (parameter) of a table, or every column of a
+ * rank-1 or N×1 tensor. `images` nonzero words the errors for a stage
+ * whose rows are images. 0 or -1 (reported: y missing, of another row
+ * count, a table without a named column). */
+int pipe_nn_stage_target(pipe_ctx *ctx, int images, pipe_nn_rows *d);
+
 /* The train and val rows from the optional "split" input (without it,
  * every row trains and none validates, which is logged). 0 or -1. */
 int pipe_nn_stage_split(pipe_ctx *ctx, pipe_nn_rows *d);
@@ -72,10 +113,12 @@ int pipe_nn_stage_check_scaler(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
 
 /*
  * Save a trained model to `name` in the output folder, with the feature
- * names of d, the "scaler" input (tensor "scaler", F64 [2, k]) with its
- * method and columns, and the stage's own metadata `meta`. Metadata keys
- * written here: "features", "scaler.method", "scaler.columns" (name lists
- * as JSON arrays). Returns 0 or -1 (reported).
+ * names of d (when it has them), the optional "scaler" input (tensor
+ * "scaler", F64 [2, k]) with its method and columns when it is mapped (a
+ * stage without that port, like cnn, saves none), and the stage's own
+ * metadata `meta`. Metadata keys written here: "features",
+ * "scaler.method", "scaler.columns" (name lists as JSON arrays). Returns
+ * 0 or -1 (reported).
  */
 int pipe_nn_stage_save(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d, const char *name,
                        const pipe_nn_st_meta *meta, size_t n_meta);
@@ -182,5 +225,12 @@ void pipe_nn_stage_read_training(pipe_ctx *ctx, pipe_nn_optim_config *optim,
  */
 int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_config *optim,
                       const pipe_nn_fit_config *fit, const pipe_nn_rows *d);
+
+/* Predictions of model m for every row of d: a new f64 tensor, rank 1
+ * for one output, rows × outputs otherwise; NULL after a reported error. */
+pipe_tensor *pipe_nn_stage_predict_all(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d);
+
+/* The same, published as output "pred". 0 or -1 (reported). */
+int pipe_nn_stage_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d);
 
 #endif

@@ -204,3 +204,17 @@ int pipe_nn_stage_predict_rows(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
     pipe_tensor_release(scaled);
     return rc;
 }
+
+int pipe_nn_stage_check_predict_ports(pipe_ctx *ctx)
+{
+    static const char *const train_only[] = {"y", "split", "scaler"};
+    int status = 0;
+    for (size_t i = 0; i < PIPE_COUNT(train_only); i++)
+        if (pipe_input(ctx, train_only[i]))
+            status =
+                pipe_error(ctx, "input '%s' is only used in mode: train (it is mapped to '%s')",
+                           train_only[i], pipe_input_name(ctx, train_only[i]));
+    if (pipe_output_wanted(ctx, "history"))
+        status = pipe_error(ctx, "output 'history' is only made in mode: train");
+    return status;
+}

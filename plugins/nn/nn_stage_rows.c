@@ -222,3 +222,35 @@ int pipe_nn_stage_check_scaler(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
     }
     return 0;
 }
+
+int pipe_nn_stage_target(pipe_ctx *ctx, int images, pipe_nn_rows *d)
+{
+    const pipe_tensor *y = pipe_input(ctx, "y");
+    const char *target = pipe_param_string(ctx, "target"), *name = pipe_input_name(ctx, "y");
+    int64_t col = -1;
+    char err[1024];
+    if (!y)
+        return pipe_error(ctx, "mode: train needs the target: map the y input (inputs: {y: ...})");
+    if (y->rank > 2 || y->shape[0] != d->rows)
+        return pipe_error(ctx,
+                          "the target y '%s' must have one row per %s of x (%lld%s), found "
+                          "shape %lld x %lld",
+                          name, images ? "image" : "row", (long long)d->rows, images ? "" : " rows",
+                          (long long)y->shape[0], (long long)pipe_tensor_cols(y));
+    if (target[0] && (col = pipe_table_find(y, target, err, sizeof err)) < 0)
+        return pipe_param_error(ctx, "target", "%s (in y '%s')", err, name);
+    if (!target[0] && y->columns && y->shape[1] > 1)
+        return pipe_param_error(ctx, "target",
+                                "y '%s' is a table of %lld columns: name the column to predict",
+                                name, (long long)y->shape[1]);
+    d->n_out = col >= 0 ? 1 : (int)pipe_tensor_cols(y);
+    d->y = malloc((size_t)(d->rows * d->n_out + 1) * sizeof *d->y);
+    if (!d->y)
+        return pipe_error(ctx, "out of memory");
+    int64_t stride = pipe_tensor_cols(y);
+    for (int64_t r = 0; r < d->rows; r++)
+        for (int j = 0; j < d->n_out; j++)
+            d->y[r * d->n_out + j] =
+                (pipe_nn_real)pipe_tensor_get(y, r * stride + (col >= 0 ? col : j));
+    return 0;
+}

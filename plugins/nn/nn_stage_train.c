@@ -1,7 +1,8 @@
 /*
  * nn_stage_train.c — the training side of the stage helpers (nn_stage.h):
- * which training parameters apply together, reading them, and the fit
- * with progress, the per-epoch history tensor, metrics and timings.
+ * which training parameters apply together, reading them, the fit with
+ * progress, the per-epoch history tensor, metrics and timings, and the
+ * predictions for every row.
  */
 #include "nn_stage.h"
 
@@ -227,4 +228,22 @@ int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_confi
     free(h.rows);
     pipe_nn_optim_free(opt);
     return rc;
+}
+
+pipe_tensor *pipe_nn_stage_predict_all(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d)
+{
+    int n_out = pipe_nn_model_outputs(m);
+    pipe_tensor *pred = n_out == 1 ? pipe_tensor_new1(PIPE_F64, d->rows)
+                                   : pipe_tensor_new2(PIPE_F64, d->rows, n_out);
+    if (!pred)
+        pipe_error(ctx, "out of memory");
+    else
+        pipe_nn_model_predict(m, d->x, d->rows, pred->data);
+    return pred;
+}
+
+int pipe_nn_stage_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d)
+{
+    pipe_tensor *pred = pipe_nn_stage_predict_all(ctx, m, d);
+    return pred ? pipe_output(ctx, "pred", pred) : -1;
 }

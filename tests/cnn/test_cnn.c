@@ -13,24 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Run `pipe run FILE --quiet --out DIR extra...`. */
-static pipe_test_result run_file(const char *file, const char *out, const char *const *extra)
-{
-    const char *args[32] = {"run", file, "--quiet", "--out", out};
-    int n = 5;
-    for (int i = 0; extra && extra[i]; i++)
-        args[n++] = extra[i];
-    args[n] = NULL;
-    return pipe_test_run(args);
-}
-
-static char *read_in(const char *dir, const char *name)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return pipe_test_read_file(path, NULL);
-}
-
 /* A small training pipeline on simulated events; %s is the cnn stage's
  * extra parameter lines. */
 static char *small_pipeline(const char *cnn_params)
@@ -83,17 +65,18 @@ Test(cnn_run, regression_pipeline_fast_variant)
 {
     char *out = pipe_test_tmpdir();
     const char *const extra[] = {"--set", "cnn.epochs=2", "--set", "simulate.events=20000", NULL};
-    pipe_test_result r = run_file("pipelines/cnn_regression.yaml", out, extra);
+    pipe_test_result r = pipe_test_run_file("pipelines/cnn_regression.yaml", out, extra);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    char *metrics = read_in(out, "metrics.json");
+    char *metrics = pipe_test_read_in(out, "metrics.json");
     /* conv 3·9·32+32, conv 32·9·64+64, dense 64·128+128, output 128+1 */
     cr_assert(strstr(metrics, "\"params\": 27841"), "%s", metrics);
     cr_assert(strstr(metrics, "\"epochs\": 2,"), "%s", metrics);
     cr_assert(strstr(metrics, "\"rows_train\": 16000"), "%s", metrics);
-    char *run_json = read_in(out, "run.json");
+    char *run_json = pipe_test_read_in(out, "run.json");
     cr_assert(strstr(run_json, "train_seconds"), "training time belongs in run.json");
     cr_assert_null(strstr(metrics, "train_seconds"), "metrics.json must repeat byte for byte");
-    char *model = read_in(out, "model.safetensors"), *encoding = read_in(out, "encoding.csv");
+    char *model = pipe_test_read_in(out, "model.safetensors"),
+         *encoding = pipe_test_read_in(out, "encoding.csv");
     cr_assert(model && encoding);
     /* after the 8-byte header length: the JSON header */
     cr_assert(strstr(model + 8, "\"pipe.inputs\":\"3x2x3\""), "the model records its input shape");
@@ -110,14 +93,14 @@ Test(cnn_run, comparison_pipeline_fast_variant)
     char *out = pipe_test_tmpdir();
     const char *const extra[] = {"--set", "cnn.epochs=1",          "--set", "dnn.epochs=1",
                                  "--set", "simulate.events=10000", NULL};
-    pipe_test_result r = run_file("pipelines/dnn_vs_cnn.yaml", out, extra);
+    pipe_test_result r = pipe_test_run_file("pipelines/dnn_vs_cnn.yaml", out, extra);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    char *metrics = read_in(out, "metrics.json");
+    char *metrics = pipe_test_read_in(out, "metrics.json");
     cr_assert(strstr(metrics, "\"dnn_test\": {") && strstr(metrics, "\"cnn_test\": {"), "%s",
               metrics);
     cr_assert(strstr(metrics, "\"params\": 12289") && strstr(metrics, "\"params\": 27841"), "%s",
               metrics);
-    char *png = read_in(out, "cnn_pred_vs_true.png");
+    char *png = pipe_test_read_in(out, "cnn_pred_vs_true.png");
     cr_assert(png, "the CNN's pred-vs-true plot is missing");
     free(png);
     free(metrics);

@@ -19,19 +19,7 @@ static pipe_test_result run(const char *file, const char *out, const char *const
     char *sample = pipe_test_shared_file("dielectron_sample.csv");
     setenv("PIPE_DATA", sample, 1);
     free(sample);
-    const char *args[32] = {"run", file, "--quiet", "--out", out};
-    int n = 5;
-    for (int i = 0; extra && extra[i]; i++)
-        args[n++] = extra[i];
-    args[n] = NULL;
-    return pipe_test_run(args);
-}
-
-static char *read_in(const char *dir, const char *name)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return pipe_test_read_file(path, NULL);
+    return pipe_test_run_file(file, out, extra);
 }
 
 static const char *const fast[] = {"--set", "dnn.epochs=3", NULL};
@@ -42,15 +30,15 @@ Test(dnn_run, regression_fast_variant)
     char *out = pipe_test_tmpdir();
     pipe_test_result r = run("pipelines/dnn_regression.yaml", out, fast);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    char *metrics = read_in(out, "metrics.json");
+    char *metrics = pipe_test_read_in(out, "metrics.json");
     cr_assert(metrics);
     /* 14·128+128 + 128·64+64 + 64·32+32 + 32+1 = 12289 */
     cr_assert(strstr(metrics, "\"params\": 12289"), "%s", metrics);
     cr_assert(strstr(metrics, "\"epochs\": 3,"), "%s", metrics);
     cr_assert(strstr(metrics, "\"rows_train\": 1095"), "%s", metrics);
-    char *model = read_in(out, "model.safetensors");
+    char *model = pipe_test_read_in(out, "model.safetensors");
     cr_assert(model, "no model.safetensors written");
-    char *run_json = read_in(out, "run.json");
+    char *run_json = pipe_test_read_in(out, "run.json");
     cr_assert(strstr(run_json, "train_seconds"), "training time belongs in run.json");
     cr_assert_null(strstr(metrics, "train_seconds"), "metrics.json must repeat byte for byte");
     free(run_json);
@@ -67,9 +55,10 @@ Test(dnn_run, same_seed_same_metrics)
     pipe_test_result ra = run("pipelines/dnn_regression.yaml", a, fast);
     pipe_test_result rb = run("pipelines/dnn_regression.yaml", b, fast);
     cr_assert(ra.status == 0 && rb.status == 0, "%s%s", ra.err, rb.err);
-    char *ma = read_in(a, "metrics.json"), *mb = read_in(b, "metrics.json");
+    char *ma = pipe_test_read_in(a, "metrics.json"), *mb = pipe_test_read_in(b, "metrics.json");
     cr_assert_str_eq(ma, mb);
-    char *pa = read_in(a, "model.safetensors"), *pb = read_in(b, "model.safetensors");
+    char *pa = pipe_test_read_in(a, "model.safetensors"),
+         *pb = pipe_test_read_in(b, "model.safetensors");
     cr_assert(pa && pb);
     free(ma);
     free(mb);
@@ -94,8 +83,8 @@ Test(dnn_run, predict_reproduces_the_training_predictions)
     const char *const pred_args[] = {"--set", model, NULL};
     r = run("pipelines/predict_mass.yaml", pred_out, pred_args);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    char *trained = read_in(train_out, "predictions_val.csv");
-    char *predicted = read_in(pred_out, "predictions.csv");
+    char *trained = pipe_test_read_in(train_out, "predictions_val.csv");
+    char *predicted = pipe_test_read_in(pred_out, "predictions.csv");
     cr_assert(trained && predicted);
     cr_assert_str_eq(trained, predicted, "predict mode gives other predictions than training");
     free(trained);
@@ -111,7 +100,7 @@ Test(dnn_run, physics_fast_variant)
     char *out = pipe_test_tmpdir();
     pipe_test_result r = run("pipelines/dnn_regression_physics.yaml", out, fast);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    char *metrics = read_in(out, "metrics.json");
+    char *metrics = pipe_test_read_in(out, "metrics.json");
     /* 15 inputs: 15·128+128 + 8256 + 2080 + 33 */
     cr_assert(strstr(metrics, "\"params\": 12417"), "%s", metrics);
     free(metrics);

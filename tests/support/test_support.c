@@ -144,6 +144,23 @@ char *pipe_test_read_file(const char *path, size_t *size)
     return buf;
 }
 
+pipe_test_result pipe_test_run_file(const char *file, const char *out, const char *const *extra)
+{
+    const char *args[64] = {"run", file, "--quiet", "--out", out};
+    size_t n = 5;
+    for (size_t i = 0; extra && extra[i] && n < 63; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    return pipe_test_run(args);
+}
+
+char *pipe_test_read_in(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return pipe_test_read_file(path, NULL);
+}
+
 pipe_test_pipeline pipe_test_pipeline_run(const char *command, const char *yaml, const char *dir,
                                           const char *const *extra)
 {

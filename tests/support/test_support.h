@@ -21,6 +21,13 @@ typedef struct pipe_test_result {
 pipe_test_result pipe_test_run(const char *const *args);
 void pipe_test_result_free(pipe_test_result *r);
 
+/* Run `pipe run FILE --quiet --out OUT extra...` (`extra`: a
+ * NULL-terminated list, or NULL), as the stages' end-to-end tests run the
+ * pipelines of pipelines/. */
+pipe_test_result pipe_test_run_file(const char *file, const char *out, const char *const *extra);
+/* The text of the file `name` in folder `dir` (malloc'd), or NULL. */
+char *pipe_test_read_in(const char *dir, const char *name);
+
 /* One pipeline run from a test: its temporary folder, the pipeline file
  * written there, the output folder and what pipe printed. */
 typedef struct pipe_test_pipeline {
