@@ -6,10 +6,13 @@
  * the confusion matrix, with scikit-learn's definitions. With one model
  * the keys are bare (accuracy, tuned.accuracy, roc_auc); with several they
  * start with the model's name (network.tuned.accuracy), which makes the
- * comparison table of metrics.json. See classify.h.
+ * comparison table of metrics.json. The models, their names and the
+ * comparison output are models.c's, shared with regression. See
+ * classify.h.
  */
 #include "classify.h"
 #include "metrics_core.h"
+#include "models.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,40 +24,23 @@ static const char *const threshold_ports[METRICS_MAX_MODELS] = {"threshold", "th
 
 /* What one model scored. */
 typedef struct model_eval {
-    char name[64];
+    const char *name, *prefix; /* models.c's */
     const double *score;
     int tuned_given;
     double tuned_threshold;
     pipe_metrics_classification fixed, tuned; /* fixed.roc_auc is the model's AUC */
 } model_eval;
 
-/* The number of models: pred and the pred2, ... mapped after it. */
-static int model_count(const pipe_ctx *ctx)
-{
-    int n = 1;
-    while (n < METRICS_MAX_MODELS && pipe_input_name(ctx, metrics_pred_port(n)))
-        n++;
-    return n;
-}
-
-/* Ports and parameters a regression must not use. */
+/* Ports and outputs a regression must not use. */
 static int check_regression(pipe_ctx *ctx)
 {
     int status = 0;
-    for (int i = 0; i < METRICS_MAX_MODELS; i++) {
-        const char *ports[2] = {i ? metrics_pred_port(i) : NULL, threshold_ports[i]};
-        for (int k = 0; k < 2; k++)
-            if (ports[k] && pipe_input_name(ctx, ports[k]))
-                status =
-                    pipe_error(ctx, "input '%s' is only used with kind: classification", ports[k]);
-    }
-    static const char *const outputs[] = {"roc", "comparison"};
-    for (size_t i = 0; i < PIPE_COUNT(outputs); i++)
-        if (pipe_output_name(ctx, outputs[i]))
-            status =
-                pipe_error(ctx, "output '%s' is only made with kind: classification", outputs[i]);
-    if (pipe_param_given(ctx, "names"))
-        status = pipe_param_error(ctx, "names", "is only used with kind: classification");
+    for (int i = 0; i < METRICS_MAX_MODELS; i++)
+        if (pipe_input_name(ctx, threshold_ports[i]))
+            status = pipe_error(ctx, "input '%s' is only used with kind: classification",
+                                threshold_ports[i]);
+    if (pipe_output_name(ctx, "roc"))
+        status = pipe_error(ctx, "output 'roc' is only made with kind: classification");
     return status;
 }
 
@@ -62,25 +48,11 @@ int metrics_classify_check(pipe_ctx *ctx)
 {
     if (strcmp(pipe_param_string(ctx, "kind"), "classification") != 0)
         return check_regression(ctx);
-    int n = model_count(ctx), status = 0;
-    for (int i = 1; i < METRICS_MAX_MODELS; i++)
-        if (i >= n && pipe_input_name(ctx, metrics_pred_port(i)))
-            status = pipe_error(ctx,
-                                "input '%s' is mapped but '%s' is not: map the scores in "
-                                "order (pred, pred2, ...)",
-                                metrics_pred_port(i), metrics_pred_port(i - 1));
-    for (int i = 0; i < METRICS_MAX_MODELS; i++)
-        if (i >= n && pipe_input_name(ctx, threshold_ports[i]))
+    int n = metrics_model_count(ctx), status = 0;
+    for (int i = n; i < METRICS_MAX_MODELS; i++)
+        if (pipe_input_name(ctx, threshold_ports[i]))
             status = pipe_error(ctx, "input '%s' is mapped but its scores '%s' are not",
                                 threshold_ports[i], metrics_pred_port(i));
-    size_t names = pipe_param_count(ctx, "names");
-    char ports[64] = "";
-    for (int i = 0; i < n; i++)
-        snprintf(ports + strlen(ports), sizeof ports - strlen(ports), "%s%s", i ? ", " : "",
-                 metrics_pred_port(i));
-    if (names && names != (size_t)n)
-        status = pipe_param_error(ctx, "names", "has %zu names for %d model%s (%s)", names, n,
-                                  n > 1 ? "s" : "", ports);
     return status;
 }
 
@@ -99,24 +71,13 @@ static int read_threshold(pipe_ctx *ctx, int i, double *value)
     return 0;
 }
 
-/* Model i's name: from `names`, else its tensor; dots become '_' (they
- * would nest the metric keys). */
-static void model_name(pipe_ctx *ctx, int i, char *buf, size_t size)
-{
-    int named = pipe_param_count(ctx, "names") > 0;
-    snprintf(buf, size, "%s",
-             named ? pipe_param_string_at(ctx, "names", (size_t)i)
-                   : pipe_input_name(ctx, metrics_pred_port(i)));
-    for (char *c = buf; *c; c++)
-        if (*c == '.')
-            *c = '_';
-}
-
-static int evaluate(pipe_ctx *ctx, const metrics_rows *rows, int i, model_eval *e)
+static int evaluate(pipe_ctx *ctx, const metrics_rows *rows, const metrics_models *models, int i,
+                    model_eval *e)
 {
     char err[256];
-    model_name(ctx, i, e->name, sizeof e->name);
-    e->score = i ? rows->more[i - 1] : rows->pred;
+    e->name = models->name[i];
+    e->prefix = models->prefix[i];
+    e->score = models->pred[i];
     e->tuned_given = pipe_input(ctx, threshold_ports[i]) != NULL;
     if (e->tuned_given && read_threshold(ctx, i, &e->tuned_threshold) != 0)
         return -1;
@@ -128,37 +89,29 @@ static int evaluate(pipe_ctx *ctx, const metrics_rows *rows, int i, model_eval *
     return 0;
 }
 
-/* pipe_metric with the key prefix + key. */
-static void metric(pipe_ctx *ctx, const char *prefix, const char *key, double value)
-{
-    char full[160];
-    snprintf(full, sizeof full, "%s%s", prefix, key);
-    pipe_metric(ctx, full, value);
-}
-
 static void report_at(pipe_ctx *ctx, const char *prefix, const pipe_metrics_classification *m)
 {
-    metric(ctx, prefix, "accuracy", m->accuracy);
-    metric(ctx, prefix, "precision", m->precision);
-    metric(ctx, prefix, "recall", m->recall);
-    metric(ctx, prefix, "f1", m->f1);
-    metric(ctx, prefix, "confusion.tp", (double)m->tp);
-    metric(ctx, prefix, "confusion.fp", (double)m->fp);
-    metric(ctx, prefix, "confusion.tn", (double)m->tn);
-    metric(ctx, prefix, "confusion.fn", (double)m->fn);
+    metrics_metric(ctx, prefix, "accuracy", m->accuracy);
+    metrics_metric(ctx, prefix, "precision", m->precision);
+    metrics_metric(ctx, prefix, "recall", m->recall);
+    metrics_metric(ctx, prefix, "f1", m->f1);
+    metrics_metric(ctx, prefix, "confusion.tp", (double)m->tp);
+    metrics_metric(ctx, prefix, "confusion.fp", (double)m->fp);
+    metrics_metric(ctx, prefix, "confusion.tn", (double)m->tn);
+    metrics_metric(ctx, prefix, "confusion.fn", (double)m->fn);
 }
 
-static void report_model(pipe_ctx *ctx, const model_eval *e, int several)
+static void report_model(pipe_ctx *ctx, const model_eval *e)
 {
-    char prefix[80], tuned[96];
-    snprintf(prefix, sizeof prefix, "%.63s%s", several ? e->name : "", several ? "." : "");
+    const char *prefix = e->prefix;
+    char tuned[96];
     if (!isnan(e->fixed.roc_auc))
-        metric(ctx, prefix, "roc_auc", e->fixed.roc_auc);
+        metrics_metric(ctx, prefix, "roc_auc", e->fixed.roc_auc);
     report_at(ctx, prefix, &e->fixed);
     if (!e->tuned_given)
         return;
     snprintf(tuned, sizeof tuned, "%stuned.", prefix);
-    metric(ctx, tuned, "threshold", e->tuned_threshold);
+    metrics_metric(ctx, tuned, "threshold", e->tuned_threshold);
     report_at(ctx, tuned, &e->tuned);
 }
 
@@ -193,12 +146,7 @@ static int publish_comparison(pipe_ctx *ctx, const model_eval *e, int n)
 {
     static const char *const columns[C_COLS] = {"roc_auc", "accuracy", "precision",
                                                 "recall",  "f1",       "threshold"};
-    pipe_tensor *t = pipe_tensor_new2(PIPE_F64, n, C_COLS);
-    if (!t || pipe_tensor_set_columns(t, columns, C_COLS) != 0) {
-        pipe_tensor_release(t);
-        return pipe_error(ctx, "out of memory");
-    }
-    double *row = t->data;
+    double values[METRICS_MAX_MODELS * C_COLS], *row = values;
     for (int i = 0; i < n; i++, row += C_COLS) {
         const pipe_metrics_classification *m = headline(&e[i]);
         row[C_AUC] = e[i].fixed.roc_auc;
@@ -209,7 +157,7 @@ static int publish_comparison(pipe_ctx *ctx, const model_eval *e, int n)
         row[C_THRESHOLD] =
             e[i].tuned_given ? e[i].tuned_threshold : pipe_param_float(ctx, "threshold");
     }
-    return pipe_output(ctx, "comparison", t);
+    return metrics_publish_comparison(ctx, columns, C_COLS, values, n);
 }
 
 /* The roc output: columns model (0 for pred, 1 for pred2, ...),
@@ -248,16 +196,18 @@ static int publish_roc(pipe_ctx *ctx, const model_eval *e, int n, const metrics_
 
 int metrics_classify_report(pipe_ctx *ctx, const metrics_rows *rows)
 {
-    int n = model_count(ctx);
+    metrics_models models;
+    metrics_models_init(ctx, rows, &models);
+    int n = models.n;
     model_eval e[METRICS_MAX_MODELS];
     for (int i = 0; i < n; i++)
-        if (evaluate(ctx, rows, i, &e[i]) != 0)
+        if (evaluate(ctx, rows, &models, i, &e[i]) != 0)
             return -1;
     int64_t positives = e[0].fixed.tp + e[0].fixed.fn;
     pipe_metric(ctx, "count", (double)rows->n);
     pipe_metric(ctx, "positives", (double)positives);
     for (int i = 0; i < n; i++)
-        report_model(ctx, &e[i], n > 1);
+        report_model(ctx, &e[i]);
     log_table(ctx, e, n, rows->n, positives);
     int rc = 0;
     if (pipe_output_wanted(ctx, "comparison"))

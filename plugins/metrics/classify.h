@@ -11,12 +11,13 @@
 
 #include <pipe/pipe.h>
 
-/* Check the ports and parameters only classification uses (and that they
- * are not used by a regression). 0 or -1 (reported). */
+/* Check the ports only classification uses (threshold, threshold2, ...,
+ * the roc output): in order, and not used by a regression. 0 or -1
+ * (reported). The models themselves are checked by models.c. */
 int metrics_classify_check(pipe_ctx *ctx);
 
 /* Evaluate every mapped score on the gathered rows, set the metrics and
- * publish the roc and comparison outputs when mapped. 0 or -1 (reported). */
+ * publish the roc and comparison outputs when wanted. 0 or -1 (reported). */
 int metrics_classify_report(pipe_ctx *ctx, const metrics_rows *rows);
 
 #endif

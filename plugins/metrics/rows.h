@@ -9,7 +9,7 @@
 #include <pipe/pipe.h>
 #include <stdint.h>
 
-/* Scores compared by one classification metrics stage: pred, pred2, ... */
+/* Models compared by one metrics stage: pred, pred2, ... */
 #define METRICS_MAX_MODELS 4
 
 typedef struct metrics_rows {

@@ -5,7 +5,7 @@
  * keys named after the models), the roc and comparison outputs written as
  * CSV, and the port and parameter errors.
  */
-#include "test_support.h"
+#include "eval_run.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -13,54 +13,12 @@
 #include <string.h>
 
 /* Rows: y 0 0 1 1; alpha 0.1 0.4 0.35 0.8 (scikit-learn's roc_curve
- * example); beta 0.5 0.9 0.5 0.5. One more table holds the tuned
- * threshold of alpha, 0.3. Lines 1-31; `eval` params follow. */
-static const char pipeline[] = "pipeline: classify\n"
-                               "stages:\n"
-                               "  - id: load\n"
-                               "    plugin: loader\n"
-                               "    params: {path: \"%s/rows.csv\"}\n"
-                               "    outputs: {table: rows}\n"
-                               "  - id: y\n"
-                               "    plugin: features\n"
-                               "    inputs: {table: rows}\n"
-                               "    params: {target: y}\n"
-                               "    outputs: {table: t1, target: y}\n"
-                               "  - id: alpha\n"
-                               "    plugin: features\n"
-                               "    inputs: {table: rows}\n"
-                               "    params: {target: alpha}\n"
-                               "    outputs: {table: t2, target: alpha}\n"
-                               "  - id: beta\n"
-                               "    plugin: features\n"
-                               "    inputs: {table: rows}\n"
-                               "    params: {target: beta}\n"
-                               "    outputs: {table: t3, target: beta}\n"
-                               "  - id: load_t\n"
-                               "    plugin: loader\n"
-                               "    params: {path: \"%s/threshold.csv\"}\n"
-                               "    outputs: {table: t_rows}\n"
-                               "  - id: t\n"
-                               "    plugin: features\n"
-                               "    inputs: {table: t_rows}\n"
-                               "    params: {target: t}\n"
-                               "    outputs: {table: t4, target: t}\n"
-                               "  - id: eval\n"
-                               "%s";
-
+ * example); beta 0.5 0.9 0.5 0.5. The tensor t holds the tuned threshold
+ * of alpha, 0.3. */
 static pipe_test_pipeline run(const char *eval, const char *expect)
 {
-    char *dir = pipe_test_tmpdir(), yaml[4096];
-    free(pipe_test_write_file(dir, "rows.csv",
-                              "y,alpha,beta\n0,0.1,0.5\n0,0.4,0.9\n1,0.35,0.5\n1,0.8,0.5\n"));
-    free(pipe_test_write_file(dir, "threshold.csv", "t\n0.3\n"));
-    snprintf(yaml, sizeof yaml, pipeline, dir, dir, eval);
-    char *expect_file = expect ? pipe_test_write_file(dir, "expect.json", expect) : NULL;
-    const char *extra[] = {"--expect", expect_file, NULL};
-    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, dir, expect ? extra : NULL);
-    free(expect_file);
-    free(dir);
-    return p;
+    return metrics_eval_run("y,alpha,beta\n0,0.1,0.5\n0,0.4,0.9\n1,0.35,0.5\n1,0.8,0.5\n", eval,
+                            expect);
 }
 
 static const char two_models[] =
@@ -154,13 +112,13 @@ static void fails(const char *eval, int status, const char *message)
 Test(classify_run, ports_and_names_are_checked)
 {
     fails("    plugin: metrics\n"
-          "    inputs: {pred: alpha, pred2: beta, true: y}\n"
+          "    inputs: {pred: alpha, threshold: t, true: y}\n"
           "    params: {part: all}\n",
-          2, "stage 'eval': input 'pred2' is only used with kind: classification");
+          2, "stage 'eval': input 'threshold' is only used with kind: classification");
     fails("    plugin: metrics\n"
           "    inputs: {pred: alpha, pred3: beta, true: y}\n"
           "    params: {kind: classification, part: all}\n",
-          2, "stage 'eval': input 'pred3' is mapped but 'pred2' is not: map the scores in order");
+          2, "stage 'eval': input 'pred3' is mapped but 'pred2' is not: map the models in order");
     fails("    plugin: metrics\n"
           "    inputs: {pred: alpha, threshold2: t, true: y}\n"
           "    params: {kind: classification, part: all}\n",
