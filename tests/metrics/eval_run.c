@@ -4,6 +4,9 @@
  */
 #include "eval_run.h"
 
+#include <criterion/criterion.h>
+#include <string.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -53,4 +56,12 @@ pipe_test_pipeline metrics_eval_run(const char *rows_csv, const char *eval, cons
     free(expect_file);
     free(dir);
     return p;
+}
+
+void metrics_eval_fails(const char *rows_csv, const char *eval, int status, const char *message)
+{
+    pipe_test_pipeline p = metrics_eval_run(rows_csv, eval, NULL);
+    cr_assert_eq(p.r.status, status, "exit %d, expected %d: %s", p.r.status, status, p.r.err);
+    cr_assert(strstr(p.r.err, message), "expected: %s\nfound: %s", message, p.r.err);
+    pipe_test_pipeline_free(&p);
 }

@@ -15,4 +15,8 @@
  * Free with pipe_test_pipeline_free. */
 pipe_test_pipeline metrics_eval_run(const char *rows_csv, const char *eval, const char *expect);
 
+/* Run as metrics_eval_run without expectations and assert that pipe exits
+ * with `status` and prints `message` on stderr. */
+void metrics_eval_fails(const char *rows_csv, const char *eval, int status, const char *message);
+
 #endif

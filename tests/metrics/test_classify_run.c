@@ -15,10 +15,11 @@
 /* Rows: y 0 0 1 1; alpha 0.1 0.4 0.35 0.8 (scikit-learn's roc_curve
  * example); beta 0.5 0.9 0.5 0.5. The tensor t holds the tuned threshold
  * of alpha, 0.3. */
+static const char ROWS[] = "y,alpha,beta\n0,0.1,0.5\n0,0.4,0.9\n1,0.35,0.5\n1,0.8,0.5\n";
+
 static pipe_test_pipeline run(const char *eval, const char *expect)
 {
-    return metrics_eval_run("y,alpha,beta\n0,0.1,0.5\n0,0.4,0.9\n1,0.35,0.5\n1,0.8,0.5\n", eval,
-                            expect);
+    return metrics_eval_run(ROWS, eval, expect);
 }
 
 static const char two_models[] =
@@ -103,10 +104,7 @@ Test(classify_run, one_model_keeps_bare_keys)
 
 static void fails(const char *eval, int status, const char *message)
 {
-    pipe_test_pipeline p = run(eval, NULL);
-    cr_assert_eq(p.r.status, status, "exit %d, expected %d: %s", p.r.status, status, p.r.err);
-    cr_assert(strstr(p.r.err, message), "expected: %s\nfound: %s", message, p.r.err);
-    pipe_test_pipeline_free(&p);
+    metrics_eval_fails(ROWS, eval, status, message);
 }
 
 Test(classify_run, ports_and_names_are_checked)

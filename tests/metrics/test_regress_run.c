@@ -24,9 +24,11 @@
  * With y as the mass and bins [0, 5, 20]: rows 1, 4 in [0, 5) (alpha MAE
  * 0.5, beta 0.5), rows 8, 10 in [5, 20] (alpha 1.5, beta 2).
  */
+static const char ROWS[] = "y,alpha,beta\n1,2,1\n4,4,5\n8,6,8\n10,9,14\n";
+
 static pipe_test_pipeline run(const char *eval, const char *expect)
 {
-    return metrics_eval_run("y,alpha,beta\n1,2,1\n4,4,5\n8,6,8\n10,9,14\n", eval, expect);
+    return metrics_eval_run(ROWS, eval, expect);
 }
 
 static const char two_models[] = "    plugin: metrics\n"
@@ -101,10 +103,7 @@ Test(regress_run, names_default_to_the_tensors_and_one_model_keeps_bare_keys)
 
 static void fails(const char *eval, int status, const char *message)
 {
-    pipe_test_pipeline p = run(eval, NULL);
-    cr_assert_eq(p.r.status, status, "exit %d, expected %d: %s", p.r.status, status, p.r.err);
-    cr_assert(strstr(p.r.err, message), "expected: %s\nfound: %s", message, p.r.err);
-    pipe_test_pipeline_free(&p);
+    metrics_eval_fails(ROWS, eval, status, message);
 }
 
 Test(regress_run, a_second_model_of_another_length_is_refused)
