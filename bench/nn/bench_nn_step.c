@@ -5,7 +5,9 @@
  *
  * Prints the time of one training step (forward, loss, backward, Adam
  * update with the L2 penalty) as best and median over many single steps,
- * then the time of a full training run: `epochs` epochs (300 by default)
+ * then the same for each of its three phases (timed in a separate loop, so
+ * that their clock reads do not weigh on the step), then the time of a full
+ * training run: `epochs` epochs (300 by default)
  * over 85,000 training rows with 14,800 validation rows, through
  * pipe_nn_fit exactly as the dnn stage calls it.
  *
@@ -82,6 +84,38 @@ static void time_steps(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_real 
     free(t);
 }
 
+/* Best and median of the forward pass, the backward pass (loss included)
+ * and the optimizer update, over the same steps as time_steps. */
+static void time_phases(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_real *x,
+                        const pipe_nn_real *y, pipe_rng *rng)
+{
+    static const char *const names[3] = {"forward", "backward", "optimizer"};
+    double *t[3];
+    for (int p = 0; p < 3; p++)
+        t[p] = malloc(TIMED_STEPS * sizeof *t[p]);
+    for (int s = 0; s < TIMED_STEPS + 2000; s++) {
+        int64_t row = (int64_t)(s % (TRAIN_ROWS / BATCH)) * BATCH;
+        double t0 = bench_now();
+        pipe_nn_model_forward(m, x + row * N_IN, BATCH, 1, rng);
+        double t1 = bench_now();
+        pipe_nn_model_backward(m, x + row * N_IN, y + row, NULL, BATCH);
+        double t2 = bench_now();
+        pipe_nn_optim_step(opt, m, 1e-3);
+        double t3 = bench_now();
+        if (s >= 2000) {
+            t[0][s - 2000] = t1 - t0;
+            t[1][s - 2000] = t2 - t1;
+            t[2][s - 2000] = t3 - t2;
+        }
+    }
+    for (int p = 0; p < 3; p++) {
+        bench_sort(t[p], TIMED_STEPS);
+        printf("  %-9s best %5.1f us, median %5.1f us\n", names[p], t[p][0] * 1e6,
+               t[p][TIMED_STEPS / 2] * 1e6);
+        free(t[p]);
+    }
+}
+
 static void time_fit(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_real *x,
                      const pipe_nn_real *y, pipe_rng *rng, int epochs)
 {
@@ -128,6 +162,7 @@ int main(int argc, char **argv)
     printf("reference network 14-128-64-32-1 relu, %zu parameters, MSE + L2, Adam\n",
            pipe_nn_model_param_count(m));
     time_steps(m, opt, x, y, &rng);
+    time_phases(m, opt, x, y, &rng);
     if (epochs > 0)
         time_fit(m, opt, x, y, &rng, epochs);
     pipe_nn_optim_free(opt);

@@ -41,6 +41,8 @@ NN_HOT void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t cou
     case PIPE_NN_LINEAR:
         break;
     case PIPE_NN_RELU:
+        /* Unrolled: the plain loop takes two cycles a vector on Zen 3. */
+#pragma GCC unroll 4
         for (size_t i = 0; i < count; i++)
             v[i] = v[i] > 0 ? v[i] : 0;
         break;

@@ -3,18 +3,22 @@
  * choice of path, and the im2col + GEMM path for images (the unrolled
  * path for tiny images is nn_conv_unrolled.c).
  *
- * Both paths run over the whole mini-batch at once, so each pass is one
- * large GEMM rather than one small GEMM per sample.
+ * Both paths run over many samples at once (the unrolled path the whole
+ * mini-batch, im2col a cache-sized chunk of it), so each pass is a few
+ * large GEMMs rather than one small GEMM per sample.
  */
 #include "nn_conv.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 /* Unrolled when the input plane has at most this many kernel windows of
  * pixels, and the unrolled matrix at most this many reals. */
 #define UNROLL_MAX_WINDOWS 2
 #define UNROLL_MAX_REALS (1u << 22)
+/* The patches of one chunk of samples of the im2col path, at most. */
+#define CHUNK_REALS (1u << 17)
 
 int nn_conv_out_len(int in, int kernel, int stride, int pad)
 {
@@ -73,15 +77,25 @@ size_t nn_conv_kernel_count(const nn_conv *c)
     return (size_t)c->out_chw[0] * patch_len(c);
 }
 
+/* Samples per chunk of the im2col path: the patches of a chunk take at
+ * most CHUNK_REALS reals, so that they stay in the cache between im2col
+ * and the GEMMs (at least one sample). */
+static int chunk_samples(const nn_conv *c)
+{
+    size_t per_sample = patch_len(c) * out_pixels(c);
+    return per_sample >= CHUNK_REALS ? 1 : (int)(CHUNK_REALS / per_sample);
+}
+
 size_t nn_conv_scratch_fixed(const nn_conv *c)
 {
-    return nn_conv_unrolled(c) ? nn_conv_unrolled_fixed(c) : 0;
+    return nn_conv_unrolled(c)
+               ? nn_conv_unrolled_fixed(c)
+               : (patch_len(c) + (size_t)c->out_chw[0]) * out_pixels(c) * (size_t)chunk_samples(c);
 }
 
 size_t nn_conv_scratch_per_row(const nn_conv *c)
 {
-    return nn_conv_unrolled(c) ? nn_conv_unrolled_per_row(c)
-                               : (patch_len(c) + (size_t)c->out_chw[0]) * out_pixels(c);
+    return nn_conv_unrolled(c) ? nn_conv_unrolled_per_row(c) : 0;
 }
 
 void nn_conv_init_kernel(const nn_conv *c, nn_real *w, pipe_rng *rng, pipe_nn_init init)
@@ -108,42 +122,89 @@ static void inside(int len, int out_len, int stride, int pad, int k, int *lo, in
 /* im2col                                                               */
 /* ------------------------------------------------------------------ */
 
-/* The work area of a batch of n: patches (patch_len × n·P), then the
- * GEMM result or its gradient (out × n·P). */
-static nn_real *cols_of(const nn_conv *c)
+/* Keep short copy loops inline rather than let GCC turn them into calls
+ * to memcpy and memset (rows of an image are a few reals long). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_LIBC_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define NO_LIBC_CALLS
+#endif
+
+/* Stride 1 with the output as wide as the input ("same" width, |dx| < w):
+ * a patch row is the plane shifted by (dy, dx), so output pixel k reads
+ * input pixel k + dy·w + dx — one contiguous run over the rows that meet
+ * the image — except in the |dx| columns where the window hangs over the
+ * left or right edge. */
+static int shifts_plainly(const nn_conv *c)
 {
-    return c->work;
+    return c->stride[0] == 1 && c->stride[1] == 1 && c->out_chw[2] == c->in_chw[2] &&
+           c->pad[1] < c->in_chw[2] && c->kernel[1] - 1 - c->pad[1] < c->in_chw[2];
 }
 
-static nn_real *gemm_of(const nn_conv *c, int n)
+/* The run [*from, *to) of output pixels of tap (i, j) in a plain shift
+ * (see shifts_plainly), rows [ylo, yhi); returns the offset dy·w + dx. */
+static ptrdiff_t plain_run(const nn_conv *c, int i, int j, int ylo, int yhi, size_t *from,
+                           size_t *to)
 {
-    return c->work + patch_len(c) * out_pixels(c) * (size_t)n;
+    int w = c->in_chw[2], dx = j - c->pad[1];
+    *from = (size_t)ylo * w + (size_t)(dx < 0 ? -dx : 0);
+    *to = (size_t)yhi * w - (size_t)(dx > 0 ? dx : 0);
+    if (*to < *from)
+        *to = *from;
+    return (ptrdiff_t)(i - c->pad[0]) * w + dx;
 }
 
-/* One patch row (c, i, j) of one sample: dst[oy·OW + ox] = plane[y][x]. */
-static void im2col_plane(const nn_conv *c, const nn_real *plane, int i, int j, nn_real *dst)
+/* One patch row (c, i, j) of one sample: dst[oy·OW + ox] = plane[y][x],
+ * 0 in the padding (inlined in im2col: short rows, no calls). */
+static inline __attribute__((always_inline)) void
+im2col_plane(const nn_conv *c, const nn_real *restrict plane, int i, int j, nn_real *restrict dst)
 {
     int w = c->in_chw[2], oh = c->out_chw[1], ow = c->out_chw[2];
     int sh = c->stride[0], sw = c->stride[1], ylo, yhi, xlo, xhi;
     inside(c->in_chw[1], oh, sh, c->pad[0], i, &ylo, &yhi);
     inside(w, ow, sw, c->pad[1], j, &xlo, &xhi);
-    memset(dst, 0, (size_t)oh * ow * sizeof *dst);
-    for (int oy = ylo; oy < yhi; oy++) {
-        const nn_real *src = plane + (size_t)(oy * sh - c->pad[0] + i) * w;
-        nn_real *d = dst + (size_t)oy * ow;
-        int x0 = xlo * sw - c->pad[1] + j;
-        if (sw == 1) {
-            memcpy(d + xlo, src + x0, (size_t)(xhi - xlo) * sizeof *d);
+    if (shifts_plainly(c)) {
+        size_t from, to, p = (size_t)oh * ow;
+        ptrdiff_t shift = plain_run(c, i, j, ylo, yhi, &from, &to);
+        for (size_t k = 0; k < from; k++)
+            dst[k] = 0;
+        const nn_real *restrict from_plane = plane + (ptrdiff_t)from + shift;
+        for (size_t k = 0; k < to - from; k++)
+            dst[from + k] = from_plane[k];
+        for (size_t k = to; k < p; k++)
+            dst[k] = 0;
+        for (int oy = ylo; oy < yhi; oy++) {
+            for (int ox = 0; ox < xlo; ox++)
+                dst[(size_t)oy * ow + ox] = 0;
+            for (int ox = xhi; ox < ow; ox++)
+                dst[(size_t)oy * ow + ox] = 0;
+        }
+        return;
+    }
+    for (int oy = 0; oy < oh; oy++, dst += ow) {
+        if (oy < ylo || oy >= yhi) {
+            for (int ox = 0; ox < ow; ox++)
+                dst[ox] = 0;
             continue;
         }
-        for (int ox = xlo; ox < xhi; ox++)
-            d[ox] = src[x0 + (ox - xlo) * sw];
+        const nn_real *src =
+            plane + (size_t)(oy * sh - c->pad[0] + i) * w + xlo * sw - c->pad[1] + j;
+        for (int ox = 0; ox < xlo; ox++)
+            dst[ox] = 0;
+        if (sw == 1)
+            for (int ox = xlo; ox < xhi; ox++)
+                dst[ox] = src[ox - xlo];
+        else
+            for (int ox = xlo; ox < xhi; ox++)
+                dst[ox] = src[(ox - xlo) * sw];
+        for (int ox = xhi; ox < ow; ox++)
+            dst[ox] = 0;
     }
 }
 
 /* cols[(ch·kh + i)·kw + j][s·P + p] = the input under tap (i, j) of output
  * pixel p of sample s (0 in the padding). */
-static void im2col(const nn_conv *c, const nn_real *in, int n, nn_real *cols)
+NN_HOT NO_LIBC_CALLS static void im2col(const nn_conv *c, const nn_real *in, int n, nn_real *cols)
 {
     int ch = c->in_chw[0], kh = c->kernel[0], kw = c->kernel[1];
     size_t plane = in_pixels(c), p = out_pixels(c), np = (size_t)n * p;
@@ -156,13 +217,31 @@ static void im2col(const nn_conv *c, const nn_real *in, int n, nn_real *cols)
             }
 }
 
-/* The reverse of im2col_plane: plane[y][x] += src[oy·OW + ox]. */
-NN_HOT static void col2im_plane(const nn_conv *c, const nn_real *src, int i, int j, nn_real *plane)
+/* The reverse of im2col_plane: plane[y][x] += src[oy·OW + ox] (inlined
+ * in col2im). A plain shift clears the entries of src that lie over the
+ * padding first (their gradient goes nowhere), then adds one run. */
+static inline __attribute__((always_inline)) void
+col2im_plane(const nn_conv *c, nn_real *restrict src, int i, int j, nn_real *restrict plane)
 {
     int w = c->in_chw[2], oh = c->out_chw[1], ow = c->out_chw[2];
     int sh = c->stride[0], sw = c->stride[1], ylo, yhi, xlo, xhi;
     inside(c->in_chw[1], oh, sh, c->pad[0], i, &ylo, &yhi);
     inside(w, ow, sw, c->pad[1], j, &xlo, &xhi);
+    if (shifts_plainly(c)) {
+        size_t from, to;
+        ptrdiff_t shift = plain_run(c, i, j, ylo, yhi, &from, &to);
+        for (int oy = ylo; oy < yhi; oy++) {
+            for (int ox = 0; ox < xlo; ox++)
+                src[(size_t)oy * ow + ox] = 0;
+            for (int ox = xhi; ox < ow; ox++)
+                src[(size_t)oy * ow + ox] = 0;
+        }
+        nn_real *restrict to_plane = plane + (ptrdiff_t)from + shift;
+        const nn_real *restrict from_src = src + from;
+        for (size_t k = 0; k < to - from; k++)
+            to_plane[k] += from_src[k];
+        return;
+    }
     for (int oy = ylo; oy < yhi; oy++) {
         nn_real *dst = plane + (size_t)(oy * sh - c->pad[0] + i) * w + (xlo * sw - c->pad[1] + j);
         const nn_real *s = src + (size_t)oy * ow + xlo;
@@ -177,7 +256,7 @@ NN_HOT static void col2im_plane(const nn_conv *c, const nn_real *src, int i, int
     }
 }
 
-static void col2im(const nn_conv *c, const nn_real *cols, int n, nn_real *din, int accumulate)
+NN_HOT static void col2im(const nn_conv *c, nn_real *cols, int n, nn_real *din, int accumulate)
 {
     int ch = c->in_chw[0], kh = c->kernel[0], kw = c->kernel[1];
     size_t plane = in_pixels(c), p = out_pixels(c), np = (size_t)n * p;
@@ -186,51 +265,95 @@ static void col2im(const nn_conv *c, const nn_real *cols, int n, nn_real *din, i
     for (int k = 0; k < ch; k++)
         for (int i = 0; i < kh; i++)
             for (int j = 0; j < kw; j++) {
-                const nn_real *row = cols + ((size_t)(k * kh + i) * kw + j) * np;
+                nn_real *row = cols + ((size_t)(k * kh + i) * kw + j) * np;
                 for (int s = 0; s < n; s++)
                     col2im_plane(c, row + (size_t)s * p, i, j, din + ((size_t)s * ch + k) * plane);
             }
 }
 
-static void im2col_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
+/* The sum of v[0 .. count), in LANES partial sums so that it vectorizes. */
+#define LANES 16
+NN_HOT static nn_real row_sum(const nn_real *v, size_t count)
 {
-    int oc = c->out_chw[0];
-    size_t p = out_pixels(c), np = (size_t)n * p, k = patch_len(c);
-    nn_real *cols = cols_of(c), *y = gemm_of(c, n);
-    im2col(c, in, n, cols);
-    /* The GEMM accumulates onto the bias (beta = 1; see nn_dense.c). */
-    for (int o = 0; o < oc; o++) {
-        nn_real *row = y + (size_t)o * np;
-        for (size_t q = 0; q < np; q++)
-            row[q] = c->b[o];
-    }
-    NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, (int)np, (int)k, 1, c->w, (int)k, cols,
-            (int)np, 1, y, (int)np);
-    for (int s = 0; s < n; s++)
-        for (int o = 0; o < oc; o++)
-            memcpy(out + ((size_t)s * oc + o) * p, y + (size_t)o * np + (size_t)s * p,
-                   p * sizeof *out);
+    nn_real part[LANES] = {0};
+    size_t i = 0;
+    for (; i + LANES <= count; i += LANES)
+        for (int k = 0; k < LANES; k++)
+            part[k] += v[i + k];
+    nn_real sum = 0;
+    for (; i < count; i++)
+        sum += v[i];
+    for (int k = 0; k < LANES; k++)
+        sum += part[k];
+    return sum;
 }
 
-static void im2col_backward(const nn_conv *c, const nn_real *dz, nn_real *din, int accumulate,
-                            int n)
+/* The work area: the patches of a chunk of m samples (patch_len × m·P),
+ * then the GEMM result or its gradient (out × m·P). */
+static nn_real *gemm_of(const nn_conv *c)
+{
+    return c->work + patch_len(c) * out_pixels(c) * (size_t)chunk_samples(c);
+}
+
+static void im2col_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
+{
+    int oc = c->out_chw[0], chunk = chunk_samples(c);
+    size_t p = out_pixels(c), k = patch_len(c), in_size = c->in_chw[0] * in_pixels(c);
+    nn_real *cols = c->work, *y = gemm_of(c);
+    for (int s0 = 0; s0 < n; s0 += chunk) {
+        int m = n - s0 < chunk ? n - s0 : chunk;
+        size_t np = (size_t)m * p;
+        im2col(c, in + (size_t)s0 * in_size, m, cols);
+        /* The GEMM accumulates onto the bias (beta = 1; see nn_dense.c). */
+        for (int o = 0; o < oc; o++)
+            for (size_t q = 0; q < np; q++)
+                y[(size_t)o * np + q] = c->b[o];
+        NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, (int)np, (int)k, 1, c->w, (int)k,
+                cols, (int)np, 1, y, (int)np);
+        for (int s = 0; s < m; s++)
+            for (int o = 0; o < oc; o++)
+                memcpy(out + ((size_t)(s0 + s) * oc + o) * p, y + (size_t)o * np + (size_t)s * p,
+                       p * sizeof *out);
+    }
+}
+
+/* One chunk of m samples from s0 of the backward pass: its share of the
+ * bias and kernel gradients (added), and its input gradient. The patches
+ * are made again from the input. */
+static void im2col_backward_chunk(const nn_conv *c, const nn_real *in, const nn_real *dz,
+                                  nn_real *din, int accumulate, int s0, int m)
 {
     int oc = c->out_chw[0];
-    size_t p = out_pixels(c), np = (size_t)n * p, k = patch_len(c);
-    nn_real *cols = cols_of(c), *y = gemm_of(c, n);
-    for (int o = 0; o < oc; o++)
-        for (int s = 0; s < n; s++)
-            memcpy(y + (size_t)o * np + (size_t)s * p, dz + ((size_t)s * oc + o) * p,
+    size_t p = out_pixels(c), np = (size_t)m * p, k = patch_len(c);
+    size_t in_size = c->in_chw[0] * in_pixels(c);
+    nn_real *cols = c->work, *y = gemm_of(c);
+    for (int o = 0; o < oc; o++) {
+        for (int s = 0; s < m; s++)
+            memcpy(y + (size_t)o * np + (size_t)s * p, dz + ((size_t)(s0 + s) * oc + o) * p,
                    p * sizeof *y);
-    memset(c->gw, 0, (size_t)oc * k * sizeof *c->gw);
+        c->gb[o] += row_sum(y + (size_t)o * np, np);
+    }
+    im2col(c, in + (size_t)s0 * in_size, m, cols);
     NN_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, oc, (int)k, (int)np, 1, y, (int)np, cols,
             (int)np, 1, c->gw, (int)k);
     if (!din)
         return;
-    /* The patches are no longer needed: their gradient takes their place. */
+    /* The patches are no longer needed: their gradient takes their place
+     * (beta = 1 on a cleared matrix: cheaper than OpenBLAS' own clearing). */
+    memset(cols, 0, k * np * sizeof *cols);
     NN_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)np, oc, 1, c->w, (int)k, y,
-            (int)np, 0, cols, (int)np);
-    col2im(c, cols, n, din, accumulate);
+            (int)np, 1, cols, (int)np);
+    col2im(c, cols, m, din + (size_t)s0 * in_size, accumulate);
+}
+
+static void im2col_backward(const nn_conv *c, const nn_real *in, const nn_real *dz, nn_real *din,
+                            int accumulate, int n)
+{
+    int oc = c->out_chw[0], chunk = chunk_samples(c);
+    memset(c->gw, 0, (size_t)oc * patch_len(c) * sizeof *c->gw);
+    memset(c->gb, 0, (size_t)oc * sizeof *c->gb);
+    for (int s0 = 0; s0 < n; s0 += chunk)
+        im2col_backward_chunk(c, in, dz, din, accumulate, s0, n - s0 < chunk ? n - s0 : chunk);
 }
 
 /* ------------------------------------------------------------------ */
@@ -246,23 +369,14 @@ void nn_conv_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
     nn_act_forward(c->act, c->alpha, out, (size_t)n * c->out_chw[0] * out_pixels(c));
 }
 
-void nn_conv_backward(const nn_conv *c, const nn_real *out, nn_real *dout, nn_real *din,
-                      int accumulate, int n)
+void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, nn_real *dout,
+                      nn_real *din, int accumulate, int n)
 {
-    int oc = c->out_chw[0];
+    size_t oc = (size_t)c->out_chw[0];
     size_t p = out_pixels(c);
     nn_act_backward(c->act, c->alpha, out, dout, (size_t)n * oc * p);
-    for (int o = 0; o < oc; o++) {
-        nn_real sum = 0;
-        for (int s = 0; s < n; s++) {
-            const nn_real *row = dout + ((size_t)s * oc + o) * p;
-            for (size_t q = 0; q < p; q++)
-                sum += row[q];
-        }
-        c->gb[o] = sum;
-    }
     if (nn_conv_unrolled(c))
         nn_conv_unrolled_backward(c, dout, din, accumulate, n);
     else
-        im2col_backward(c, dout, din, accumulate, n);
+        im2col_backward(c, in, dout, din, accumulate, n);
 }

@@ -10,17 +10,18 @@
  * Two ways of computing, chosen from the geometry (nn_conv_unrolled):
  *
  * - im2col, for images larger than a few kernel windows: the input
- *   patches of the whole mini-batch are copied into one matrix (row
- *   (c, i, j), column (sample, output pixel)) and multiplied with the
- *   kernel in one GEMM; backward makes two GEMMs (kernel gradient, patch
- *   gradient) and folds the patch gradient back onto the input (col2im).
+ *   patches of a chunk of samples (as many as fit a cache-sized matrix)
+ *   are copied into one matrix (row (c, i, j), column (sample, output
+ *   pixel)) and multiplied with the kernel in one GEMM; backward makes the
+ *   patches again from the input, then two GEMMs (kernel gradient, patch
+ *   gradient), and folds the patch gradient back onto the input (col2im).
  *
  * - unrolled, for tiny images (the 2 × 3 pixels of the tabular encoding,
  *   where most taps fall in the padding): the convolution is written out
  *   as the dense matrix it is, (out · pixels) × (H · W · in), rebuilt from
- *   the kernel at every pass (nn_conv_unrolled.c), so forward and input
- *   gradient are one GEMM each, and the kernel gradient is one GEMM folded
- *   back onto the taps. No patch matrix, and no products with padding.
+ *   the kernel at every pass (nn_conv_unrolled.c), so forward, kernel
+ *   gradient and input gradient are GEMMs over the whole mini-batch,
+ *   skipping the blocks of the matrix that are zero. No patch matrix.
  */
 #ifndef PIPE_NN_CONV_H
 #define PIPE_NN_CONV_H
@@ -67,14 +68,13 @@ void nn_conv_init_kernel(const nn_conv *c, nn_real *w, pipe_rng *rng, pipe_nn_in
 void nn_conv_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out);
 
 /*
- * After nn_conv_forward(c, in, n, out) (whose work area keeps what it
- * needs of `in`): given dout = dLoss/dout (overwritten unless the
- * activation is linear), set c->gw and c->gb, and when din is not NULL
- * write dLoss/din there — or add it to what din holds when `accumulate`
- * is nonzero.
+ * After nn_conv_forward(c, in, n, out), with the same `in` and `out`:
+ * given dout = dLoss/dout (overwritten unless the activation is linear),
+ * set c->gw and c->gb, and when din is not NULL write dLoss/din there —
+ * or add it to what din holds when `accumulate` is nonzero.
  */
-void nn_conv_backward(const nn_conv *c, const nn_real *out, nn_real *dout, nn_real *din,
-                      int accumulate, int n);
+void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, nn_real *dout,
+                      nn_real *din, int accumulate, int n);
 
 /* The unrolled path (nn_conv_unrolled.c): its work area, forward, and
  * backward given dz = dLoss/d(pre-activation), after forward over the

@@ -79,9 +79,8 @@ static void conv_forward(pipe_nn_layer *l, const nn_real *in, int n, int trainin
 
 static void conv_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n)
 {
-    (void)in; /* the convolution's work area keeps what it needs */
     nn_conv c = conv_of(l);
-    nn_conv_backward(&c, l->out, dout, din, 0, n);
+    nn_conv_backward(&c, in, l->out, dout, din, 0, n);
 }
 
 static int conv_tensors(const pipe_nn_layer *l, pipe_nn_tensor_info *out)

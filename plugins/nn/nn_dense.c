@@ -3,10 +3,10 @@
  * (in, out) row-major as Keras stores it, followed by b.
  *
  * Forward is the bias copied into the output, one GEMM accumulating onto
- * it and one activation pass. Backward
- * turns dLoss/dy into dLoss/dz in place while summing the bias gradient,
- * then two GEMMs give the kernel gradient (xᵀ·dz) and the input gradient
- * (dz·Wᵀ). A single-output layer uses GEMV and GER, cheaper at that shape.
+ * it and one activation pass. Backward turns dLoss/dy into dLoss/dz in
+ * place while summing the bias gradient (one pass for ReLU), then two
+ * GEMMs give the kernel gradient (xᵀ·dz) and the input gradient (dz·Wᵀ).
+ * A single-output layer uses GEMV and GER, cheaper at that shape.
  */
 #include "nn_internal.h"
 
@@ -53,14 +53,25 @@ static void dense_init(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init)
 
 /* Every GEMM here accumulates into an output we prepared (beta = 1):
  * OpenBLAS' own zeroing pass for beta = 0 costs more than the bias copy
- * or memset that replaces it (13% of a step with beta = 0). */
+ * or memset that replaces it, for every shape of the reference network. */
+
+/* Every one of the n rows of out set to the bias: one row, then copies of
+ * the rows done so far (log2 n calls rather than n small ones). */
+static void bias_rows(nn_real *out, const nn_real *bias, int n, int no)
+{
+    size_t row = (size_t)no * sizeof *out, rows = (size_t)n;
+    if (n < 1)
+        return;
+    memcpy(out, bias, row);
+    for (size_t done = 1; done < rows; done *= 2)
+        memcpy(out + done * no, out, (rows - done < done ? rows - done : done) * row);
+}
+
 static void dense_forward(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng)
 {
     (void)training, (void)rng;
     int ni = l->in_size, no = l->out_size;
-    const nn_real *bias = l->param + l->n_kernel;
-    for (int r = 0; r < n; r++)
-        memcpy(l->out + (size_t)r * no, bias, (size_t)no * sizeof *bias);
+    bias_rows(l->out, l->param + l->n_kernel, n, no);
     if (no == 1)
         NN_GEMV(CblasRowMajor, CblasNoTrans, n, ni, 1, in, ni, l->param, 1, 1, l->out, 1);
     else
@@ -69,11 +80,31 @@ static void dense_forward(pipe_nn_layer *l, const nn_real *in, int n, int traini
     nn_act_forward(l->spec.act, l->spec.alpha, l->out, (size_t)n * no);
 }
 
+/* ReLU's dz = dout · [y > 0] in place and gb = Σ_rows dz, in one pass
+ * (nn_act_backward's ReLU, fused with the sum). */
+NN_HOT static void relu_dz(const nn_real *y, nn_real *dout, nn_real *gb, int n, int no)
+{
+    memset(gb, 0, (size_t)no * sizeof *gb);
+    for (int r = 0; r < n; r++) {
+        const nn_real *yr = y + (size_t)r * no;
+        nn_real *row = dout + (size_t)r * no;
+        for (int j = 0; j < no; j++) {
+            nn_real d = yr[j] > 0 ? row[j] : 0;
+            row[j] = d;
+            gb[j] += d;
+        }
+    }
+}
+
 /* dz = dout · act'(y) in place, and the bias gradient Σ_rows dz. */
 NN_HOT static void dense_dz(pipe_nn_layer *l, nn_real *dout, int n)
 {
     int no = l->out_size;
     nn_real *gb = l->grad + l->n_kernel;
+    if (!l->dz_given && l->spec.act == PIPE_NN_RELU) {
+        relu_dz(l->out, dout, gb, n, no);
+        return;
+    }
     if (!l->dz_given)
         nn_act_backward(l->spec.act, l->spec.alpha, l->out, dout, (size_t)n * no);
     memset(gb, 0, (size_t)no * sizeof *gb);

@@ -24,10 +24,10 @@ int pipe_nn_loss_parse(const char *name)
 }
 
 /* The loss of one prediction p against target t, and dloss/dp in *g. */
-static double loss_one(const pipe_nn_loss *loss, double p, double t, double *g)
+static double loss_one(pipe_nn_loss_kind kind, double delta, double p, double t, double *g)
 {
     double d = p - t;
-    switch (loss->kind) {
+    switch (kind) {
     case PIPE_NN_MSE:
         *g = 2 * d;
         return d * d;
@@ -35,12 +35,12 @@ static double loss_one(const pipe_nn_loss *loss, double p, double t, double *g)
         *g = d > 0 ? 1 : d < 0 ? -1 : 0;
         return fabs(d);
     case PIPE_NN_HUBER:
-        if (fabs(d) <= loss->delta) {
+        if (fabs(d) <= delta) {
             *g = d;
             return 0.5 * d * d;
         }
-        *g = d > 0 ? loss->delta : -loss->delta;
-        return loss->delta * (fabs(d) - 0.5 * loss->delta);
+        *g = d > 0 ? delta : -delta;
+        return delta * (fabs(d) - 0.5 * delta);
     case PIPE_NN_BCE:
         break;
     }
@@ -49,8 +49,10 @@ static double loss_one(const pipe_nn_loss *loss, double p, double t, double *g)
     return -(t * log(pc) + (1 - t) * log(1 - pc));
 }
 
-double pipe_nn_loss_eval(const pipe_nn_loss *loss, const pipe_nn_real *pred, const pipe_nn_real *y,
-                         const pipe_nn_real *w, int n, int dim, pipe_nn_real *grad)
+/* pipe_nn_loss_eval for one kind. Called with a constant kind, so that
+ * each kind gets its own loop, without a switch per value. */
+static double eval_kind(pipe_nn_loss_kind kind, double delta, const nn_real *pred, const nn_real *y,
+                        const nn_real *w, int n, int dim, nn_real *grad)
 {
     double total = 0, scale = 1.0 / ((double)n * dim);
     for (int r = 0; r < n; r++) {
@@ -58,11 +60,28 @@ double pipe_nn_loss_eval(const pipe_nn_loss *loss, const pipe_nn_real *pred, con
         for (int j = 0; j < dim; j++) {
             size_t i = (size_t)r * dim + j;
             double g;
-            row += loss_one(loss, pred[i], y[i], &g);
+            row += loss_one(kind, delta, pred[i], y[i], &g);
             if (grad)
                 grad[i] = (nn_real)(g * wr * scale);
         }
         total += wr * row;
     }
     return total * scale;
+}
+
+double pipe_nn_loss_eval(const pipe_nn_loss *loss, const pipe_nn_real *pred, const pipe_nn_real *y,
+                         const pipe_nn_real *w, int n, int dim, pipe_nn_real *grad)
+{
+    double delta = loss->delta;
+    switch (loss->kind) {
+    case PIPE_NN_MSE:
+        return eval_kind(PIPE_NN_MSE, delta, pred, y, w, n, dim, grad);
+    case PIPE_NN_MAE:
+        return eval_kind(PIPE_NN_MAE, delta, pred, y, w, n, dim, grad);
+    case PIPE_NN_HUBER:
+        return eval_kind(PIPE_NN_HUBER, delta, pred, y, w, n, dim, grad);
+    case PIPE_NN_BCE:
+        break;
+    }
+    return eval_kind(PIPE_NN_BCE, delta, pred, y, w, n, dim, grad);
 }

@@ -98,30 +98,37 @@ static int is_plain_2x2(const pipe_nn_layer_spec *s)
            s->stride[0] == 2 && s->stride[1] == 2 && s->pad[0] == 0 && s->pad[1] == 0;
 }
 
+/* Keep (v, at) unless x is larger: a maximum without branches (the first
+ * of equal values wins, as in window_argmax). */
+#define KEEP_LARGER(v, at, x, x_at)                                                                \
+    do {                                                                                           \
+        int larger_ = (x) > (v);                                                                   \
+        (v) = (x) > (v) ? (x) : (v);                                                               \
+        (at) += ((x_at) - (at)) & -larger_;                                                        \
+    } while (0)
+
+/* The maximum of each 2x2 window, row of windows by row of windows
+ * (scalar: the rows are often a single window, too short to vectorize). */
 static void maxpool_2x2(pipe_nn_layer *l, const nn_real *in, int planes)
 {
     int width = l->in_chw[2], oh = l->out_chw[1], ow = l->out_chw[2];
-    size_t in_plane = (size_t)l->in_chw[1] * width;
-    int32_t *arg = (int32_t *)l->scratch;
-    nn_real *out = l->out;
-    for (int p = 0; p < planes; p++) {
-        const nn_real *plane = in + (size_t)p * in_plane;
-        for (int oy = 0; oy < oh; oy++) {
-            const nn_real *r0 = plane + (size_t)2 * oy * width, *r1 = r0 + width;
-            for (int ox = 0; ox < ow; ox++, out++, arg++) {
-                int x = 2 * ox, best = 2 * oy * width + x;
+    size_t skip = (size_t)(l->in_chw[1] - 2 * oh) * width; /* an odd last row */
+    int32_t *restrict arg = (int32_t *)l->scratch;
+    nn_real *restrict out = l->out;
+    const nn_real *r0 = in;
+    for (int p = 0; p < planes; p++, r0 += skip)
+        for (int top = 0; top < 2 * oh * width; top += 2 * width, r0 += 2 * width) {
+            const nn_real *r1 = r0 + width;
+            for (int x = 0; x < 2 * ow; x += 2, out++, arg++) {
+                int best = top + x, bottom = top + width + x;
                 nn_real v = r0[x];
-                if (r0[x + 1] > v)
-                    v = r0[x + 1], best = 2 * oy * width + x + 1;
-                if (r1[x] > v)
-                    v = r1[x], best = (2 * oy + 1) * width + x;
-                if (r1[x + 1] > v)
-                    v = r1[x + 1], best = (2 * oy + 1) * width + x + 1;
+                KEEP_LARGER(v, best, r0[x + 1], top + x + 1);
+                KEEP_LARGER(v, best, r1[x], bottom);
+                KEEP_LARGER(v, best, r1[x + 1], bottom + 1);
                 *out = v;
                 *arg = best;
             }
         }
-    }
 }
 
 static void pool_forward(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng)
@@ -151,31 +158,46 @@ static void pool_forward(pipe_nn_layer *l, const nn_real *in, int n, int trainin
     }
 }
 
-static void pool_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n)
+/* din[arg[o]] += dout[o], plane by plane (din cleared). */
+static void maxpool_backward(const pipe_nn_layer *l, const nn_real *dout, nn_real *din, int n)
 {
-    (void)in;
-    if (!din)
-        return;
+    size_t planes = (size_t)n * l->in_chw[0], in_plane = (size_t)l->in_chw[1] * l->in_chw[2];
+    size_t per_plane = (size_t)l->out_chw[1] * l->out_chw[2];
+    const int32_t *arg = (const int32_t *)l->scratch;
+    for (size_t p = 0; p < planes; p++, arg += per_plane, dout += per_plane, din += in_plane)
+        for (size_t o = 0; o < per_plane; o++)
+            din[arg[o]] += dout[o];
+}
+
+/* Each window's pixels get dout / area (din cleared). */
+static void avgpool_backward(const pipe_nn_layer *l, const nn_real *dout, nn_real *din, int n)
+{
     int planes = n * l->in_chw[0], width = l->in_chw[2];
     int oh = l->out_chw[1], ow = l->out_chw[2], in_plane = l->in_chw[1] * width;
-    const int32_t *arg = (const int32_t *)l->scratch;
     nn_real area = (nn_real)(l->spec.kernel[0] * l->spec.kernel[1]);
-    memset(din, 0, (size_t)n * l->in_size * sizeof *din);
     for (int p = 0; p < planes; p++) {
         nn_real *plane = din + (size_t)p * in_plane;
         for (int oy = 0; oy < oh; oy++)
             for (int ox = 0; ox < ow; ox++) {
                 size_t o = ((size_t)p * oh + oy) * ow + ox;
-                if (l->spec.kind == PIPE_NN_MAXPOOL) {
-                    plane[arg[o]] += dout[o];
-                    continue;
-                }
                 window w = window_at(l, oy, ox);
                 for (int y = w.y0; y < w.y1; y++)
                     for (int x = w.x0; x < w.x1; x++)
                         plane[y * width + x] += dout[o] / area;
             }
     }
+}
+
+static void pool_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n)
+{
+    (void)in;
+    if (!din)
+        return;
+    memset(din, 0, (size_t)n * l->in_size * sizeof *din);
+    if (l->spec.kind == PIPE_NN_MAXPOOL)
+        maxpool_backward(l, dout, din, n);
+    else
+        avgpool_backward(l, dout, din, n);
 }
 
 const pipe_nn_layer_ops nn_pool_ops = {

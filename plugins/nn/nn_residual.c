@@ -211,7 +211,6 @@ static void residual_forward(pipe_nn_layer *l, const nn_real *in, int n, int tra
 static void residual_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din,
                               int n)
 {
-    (void)in; /* the convolutions' work areas keep what they need */
     block b;
     block_bind(l, n, &b);
     size_t count = (size_t)n * b.area;
@@ -221,16 +220,16 @@ static void residual_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout
         b.bn2.ops->backward(&b.bn2, b.z2, dout, b.t1, n);
         dz2 = b.t1;
     }
-    nn_conv_backward(&b.conv2, b.z2, dz2, b.t2, 0, n); /* t2 = dLoss/da1 */
+    nn_conv_backward(&b.conv2, b.a1, b.z2, dz2, b.t2, 0, n); /* t2 = dLoss/da1 */
     nn_real *dz1 = b.t2;
     if (b.norm) {
         nn_act_backward(l->spec.act, l->spec.alpha, b.a1, b.t2, count);
         b.bn1.ops->backward(&b.bn1, b.z1, b.t2, b.t1, n);
         dz1 = b.t1;
     }
-    nn_conv_backward(&b.conv1, b.z1, dz1, din, 0, n);
+    nn_conv_backward(&b.conv1, in, b.z1, dz1, din, 0, n);
     if (b.projected) {
-        nn_conv_backward(&b.shortcut, b.zs, dout, din, 1, n);
+        nn_conv_backward(&b.shortcut, in, b.zs, dout, din, 1, n);
     } else if (din) {
         for (size_t i = 0; i < count; i++)
             din[i] += dout[i];

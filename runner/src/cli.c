@@ -39,7 +39,8 @@ static const char usage_run[] =
     "\n"
     "  --set STAGE.PARAM=VALUE  override a parameter (VALUE is YAML: 3, [1, 2], adam)\n"
     "  --out DIR                write results to DIR\n"
-    "  --threads N              threads for BLAS and stages (default 1)\n"
+    "  --threads N              threads for BLAS and stages (default: the pipeline's\n"
+    "                           threads:, else 1)\n"
     "  --quiet                  no logs or progress, only errors\n"
     "  --expect FILE            compare metrics with FILE; exit 1 when any is out of\n"
     "                           tolerance\n"
@@ -193,7 +194,7 @@ int pipe_cli_main(int argc, char **argv)
     cli_args a;
     memset(&a, 0, sizeof a);
     a.command = command;
-    a.opts.threads = 1;
+    a.opts.threads = 0; /* the pipeline's threads:, else 1 */
     int rc = parse_options(&a, argc, argv, usage);
     if (rc == 0 && a.help) {
         fputs(usage, stdout);

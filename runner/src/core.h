@@ -70,6 +70,7 @@ typedef struct pipe_pipeline {
     const char *name;
     const char *description;
     uint64_t seed;
+    int threads;        /* threads: of the file, or 0 when it does not say */
     const char *output; /* output directory, or NULL for output/<name> */
     pipe_stage_spec *stages;
     size_t n_stages;
@@ -215,7 +216,7 @@ typedef struct pipe_run_options {
     size_t n_overrides;
     const char *out_dir; /* --out, or NULL */
     const char *expect;  /* --expect file, or NULL */
-    int threads;
+    int threads;         /* --threads, or 0: the pipeline's threads (default 1) */
     int quiet;
     int validate_only;
 } pipe_run_options;
@@ -224,6 +225,7 @@ typedef struct pipe_run_options {
 typedef struct pipe_run_state {
     const pipe_pipeline *pipeline;
     const pipe_run_options *opts;
+    int threads; /* --threads, else the pipeline's threads:, else 1 */
     pipe_store store;
     pipe_metrics metrics;
     pipe_metrics info; /* run-to-run figures for run.json */

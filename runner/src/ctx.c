@@ -62,7 +62,7 @@ int pipe_part_parse(const char *name)
 
 int pipe_threads(const pipe_ctx *ctx)
 {
-    return ctx->run->opts->threads;
+    return ctx->run->threads;
 }
 int pipe_rank(const pipe_ctx *ctx)
 {

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const top_keys[] = {"pipeline", "description", "seed", "output", "stages"};
+static const char *const top_keys[] = {"pipeline", "description", "seed",
+                                       "threads",  "output",      "stages"};
 static const char *const stage_keys[] = {"id",      "plugin",      "params", "inputs",
                                          "outputs", "description", "when"};
 
@@ -174,6 +175,25 @@ static int parse_seed(const char *file, const pipe_value *root, uint64_t *seed)
     return 0;
 }
 
+/* threads: the run's thread count when --threads does not say (1 to 256). */
+static int parse_threads(const char *file, const pipe_value *root, int *threads)
+{
+    const pipe_value *v = pipe_value_get(root, "threads");
+    *threads = 0;
+    if (!v)
+        return 0;
+    char *end = NULL;
+    long n = v->kind == PIPE_VALUE_SCALAR ? strtol(v->scalar, &end, 10) : 0;
+    if (v->kind != PIPE_VALUE_SCALAR || !end || *end || end == v->scalar || n < 1 || n > 256) {
+        pipe_diag(file, v->line, v->column, NULL,
+                  "'threads' must be a whole number from 1 to 256, found '%s'",
+                  v->kind == PIPE_VALUE_SCALAR ? v->scalar : pipe_value_kind_name(v->kind));
+        return -1;
+    }
+    *threads = (int)n;
+    return 0;
+}
+
 static int parse_stages(pipe_pipeline *p, const pipe_value *root)
 {
     const pipe_value *list = pipe_value_get(root, "stages");
@@ -244,6 +264,7 @@ pipe_pipeline *pipe_pipeline_load(const char *path)
     errors += get_scalar(p->file, root, "description", 0, NULL, &p->description) != 0;
     errors += get_scalar(p->file, root, "output", 0, NULL, &p->output) != 0;
     errors += parse_seed(p->file, root, &p->seed) != 0;
+    errors += parse_threads(p->file, root, &p->threads) != 0;
     errors += parse_stages(p, root) != 0;
     if (errors) {
         pipe_pipeline_free(p);

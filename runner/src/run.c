@@ -151,8 +151,8 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
             ",\n  \"pipeline_hash\": \"fnv1a64:%016llx\",\n  \"seed\": %llu,\n"
             "  \"threads\": %d,\n  \"pipe_version\": \"%s\",\n  \"abi\": \"%d.%d\",\n"
             "  \"status\": \"%s\",\n  \"finished_at\": \"%s\",\n  \"wall_seconds\": ",
-            (unsigned long long)p->hash, (unsigned long long)p->seed, run->opts->threads,
-            PIPE_VERSION, PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", stamp);
+            (unsigned long long)p->hash, (unsigned long long)p->seed, run->threads, PIPE_VERSION,
+            PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", stamp);
     pipe_json_number(f, seconds);
     fputs(",\n  \"stages\": [", f);
     for (size_t i = 0; i < plan->n; i++)
@@ -223,7 +223,7 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
                 strerror(errno));
         return 1;
     }
-    openblas_set_num_threads(o->threads);
+    openblas_set_num_threads(run->threads);
     run->progress_tty = isatty(2);
     stage_record *recs = pipe_xcalloc(plan->n, sizeof *recs);
     double t0 = pipe_now();
@@ -253,6 +253,7 @@ int pipe_run_file(const char *path, const pipe_run_options *opts)
     memset(&run, 0, sizeof run);
     run.pipeline = p;
     run.opts = opts;
+    run.threads = opts->threads > 0 ? opts->threads : p->threads > 0 ? p->threads : 1;
     pipe_store_init(&run.store);
     pipe_plan plan;
     memset(&plan, 0, sizeof plan);

@@ -70,38 +70,60 @@ static double direct_conv(const float *x, const float *w, const float *b, const 
     return sum;
 }
 
-/* Both ways of computing: im2col (a 3x7x6 image) and unrolled (3x2x3,
- * the tabular encoding's size, and 3x3x4). */
+/* One convolution over an input shape, and the output height and width
+ * it makes. */
+typedef struct conv_case {
+    int chw[3];
+    pipe_nn_layer_spec spec;
+    int hw[2];
+} conv_case;
+
+/* Forward a model of the one convolution over 3 samples and compare every
+ * output with direct_conv. */
+static void expect_direct(const conv_case *t)
+{
+    const int *chw = t->chw, oh = t->hw[0], ow = t->hw[1];
+    const pipe_nn_layer_spec *s = &t->spec;
+    pipe_nn_model *m = build(chw, s, 1, 4);
+    cr_assert_eq(pipe_nn_model_outputs(m), s->channels * oh * ow);
+    float *x = random_input(3, chw[0] * chw[1] * chw[2], 9);
+    const float *w = pipe_nn_model_params(m, NULL);
+    const float *b = w + (size_t)s->channels * chw[0] * s->kernel[0] * s->kernel[1];
+    const float *out = pipe_nn_model_forward(m, x, 3, 0, NULL);
+    for (int n = 0; n < 3; n++)
+        for (int o = 0; o < s->channels; o++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    double want = direct_conv(x, w, b, chw, s, n, o, oy, ox);
+                    double got = out[((n * s->channels + o) * oh + oy) * ow + ox];
+                    cr_assert_float_eq(got, want, 1e-5, "%dx%dx%d: sample %d channel %d (%d, %d)",
+                                       chw[0], chw[1], chw[2], n, o, oy, ox);
+                }
+    free(x);
+    pipe_nn_model_free(m);
+}
+
+/* Every way of computing: im2col (a 3x7x6 image, and a 2x64x64 one large
+ * enough that im2col takes the batch a sample at a time: 73728 patch
+ * reals per sample, see CHUNK_REALS in nn_conv.c); unrolled with the full
+ * matrix (3x2x3, the tabular encoding's size, and 3x3x4); unrolled with
+ * shifted kernels, when there are enough input channels (see
+ * nn_conv_unrolled.c): 2x3 (by column), 3x2 (by row), stride 2 (kernel
+ * rows off the image), padding wider than the window (outputs that see
+ * only padding). */
 Test(nn_conv, forward_matches_a_direct_convolution)
 {
-    const int chws[4][3] = {{3, 7, 6}, {3, 7, 6}, {3, 2, 3}, {3, 3, 4}};
-    pipe_nn_layer_spec specs[4][1] = {{conv(4, 3, 2, 2, 1, 1, 1)},
-                                      {conv(2, 1, 1, 1, 1, 0, 0)},
-                                      {conv(5, 3, 3, 1, 1, 1, 1)},
-                                      {conv(3, 3, 2, 2, 1, 1, 0)}};
-    const int want_hw[4][2] = {{4, 7}, {7, 6}, {2, 3}, {2, 3}};
-    for (int t = 0; t < 4; t++) {
-        const int *chw = chws[t];
-        pipe_nn_layer_spec *s = &specs[t][0];
-        pipe_nn_model *m = build(chw, s, 1, 4);
-        cr_assert_eq(pipe_nn_model_outputs(m), s->channels * want_hw[t][0] * want_hw[t][1]);
-        float *x = random_input(3, chw[0] * chw[1] * chw[2], 9);
-        const float *w = pipe_nn_model_params(m, NULL);
-        const float *b = w + (size_t)s->channels * 3 * s->kernel[0] * s->kernel[1];
-        const float *out = pipe_nn_model_forward(m, x, 3, 0, NULL);
-        int oh = want_hw[t][0], ow = want_hw[t][1];
-        for (int n = 0; n < 3; n++)
-            for (int o = 0; o < s->channels; o++)
-                for (int oy = 0; oy < oh; oy++)
-                    for (int ox = 0; ox < ow; ox++) {
-                        double want = direct_conv(x, w, b, chw, s, n, o, oy, ox);
-                        double got = out[((n * s->channels + o) * oh + oy) * ow + ox];
-                        cr_assert_float_eq(got, want, 1e-5, "sample %d channel %d (%d, %d)", n, o,
-                                           oy, ox);
-                    }
-        free(x);
-        pipe_nn_model_free(m);
-    }
+    const conv_case cases[9] = {{{3, 7, 6}, conv(4, 3, 2, 2, 1, 1, 1), {4, 7}},
+                                {{3, 7, 6}, conv(2, 1, 1, 1, 1, 0, 0), {7, 6}},
+                                {{2, 64, 64}, conv(3, 3, 3, 1, 1, 1, 1), {64, 64}},
+                                {{3, 2, 3}, conv(5, 3, 3, 1, 1, 1, 1), {2, 3}},
+                                {{3, 3, 4}, conv(3, 3, 2, 2, 1, 1, 0), {2, 3}},
+                                {{32, 2, 3}, conv(8, 3, 3, 1, 1, 1, 1), {2, 3}},
+                                {{32, 3, 2}, conv(8, 3, 3, 1, 1, 1, 1), {3, 2}},
+                                {{32, 3, 4}, conv(5, 3, 3, 2, 2, 1, 1), {2, 2}},
+                                {{32, 2, 2}, conv(3, 3, 3, 1, 1, 3, 3), {6, 6}}};
+    for (int t = 0; t < 9; t++)
+        expect_direct(&cases[t]);
 }
 
 Test(nn_conv, pooling_values)

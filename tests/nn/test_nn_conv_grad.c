@@ -164,6 +164,60 @@ Test(nn_conv_grad, conv2d_as_first_layer_on_a_one_pixel_image)
     check_gradients(&p, "1x1 image");
 }
 
+/* A 3x3 convolution over 110592 patch reals per sample: im2col takes the
+ * batch a sample at a time (see CHUNK_REALS in nn_conv.c), in backward
+ * too, after a 1x1 one so that the input gradient is checked. */
+Test(nn_conv_grad, conv2d_in_chunks_of_samples)
+{
+    const int chw[3] = {2, 64, 64};
+    pipe_nn_layer_spec specs[4] = {conv(3, 1, 1, 1, 0, PIPE_NN_TANH),
+                                   conv(2, 3, 3, 1, 1, PIPE_NN_TANH),
+                                   pipe_nn_layer_spec_default(PIPE_NN_GLOBAL_AVGPOOL), dense(2)};
+    probe p;
+    probe_init(&p, chw, specs, 4);
+    check_gradients(&p, "3x3 convolution on 3x64x64, one sample per chunk");
+}
+
+/* Enough input channels for the shifted layout of the unrolled path
+ * (see test_nn_conv.c): a 1x1 convolution (im2col) makes 30 channels, so
+ * that the input gradient of the 3x3 one is checked too: 2x3 (by column),
+ * 3x2 (by row), 3x4 with stride 2 (kernel rows off the image). */
+Test(nn_conv_grad, conv2d_with_shifted_kernels)
+{
+    const int chws[3][3] = {{2, 2, 3}, {2, 3, 2}, {2, 3, 4}};
+    const int strides[3] = {1, 1, 2};
+    for (int i = 0; i < 3; i++) {
+        pipe_nn_layer_spec specs[3] = {conv(30, 1, 1, 1, 0, PIPE_NN_TANH),
+                                       conv(3, 3, 3, strides[i], 1, PIPE_NN_TANH), dense(2)};
+        char name[80];
+        snprintf(name, sizeof name, "shifted kernels on 30x%dx%d", chws[i][1], chws[i][2]);
+        probe p;
+        probe_init(&p, chws[i], specs, 3);
+        check_gradients(&p, name);
+    }
+}
+
+/* On a 1x2 image every convolution of a residual block computes unrolled
+ * and the 1x1 projection adds its input gradient to the block's: with the
+ * full matrix (3 channels, 3x3 kernels) and shifted (34, 1x1 kernels so
+ * that the check stays quick). */
+Test(nn_conv_grad, residual_block_on_a_two_pixel_image)
+{
+    const int chw[3] = {2, 1, 2}, channels[2][2] = {{3, 4}, {34, 36}}, kernels[2] = {3, 1};
+    for (int i = 0; i < 2; i++) {
+        pipe_nn_layer_spec specs[3] = {conv(channels[i][0], 1, 1, 1, 0, PIPE_NN_TANH),
+                                       residual(channels[i][1], 1, 0), dense(2)};
+        specs[1].kernel[0] = specs[1].kernel[1] = kernels[i];
+        specs[1].act = PIPE_NN_TANH; /* no kinks for the finite differences */
+        char name[80];
+        snprintf(name, sizeof name, "residual %d -> %d channels on 1x2", channels[i][0],
+                 channels[i][1]);
+        probe p;
+        probe_init(&p, chw, specs, 3);
+        check_gradients(&p, name);
+    }
+}
+
 Test(nn_conv_grad, max_pooling)
 {
     check_after_conv(pool(PIPE_NN_MAXPOOL, 2, 2, 0), "maxpool 2, stride 2");

@@ -2,7 +2,9 @@
  * test_nn_grad.c — gradient checks of the neural-network core, in double
  * precision (linked with pipe_nn_f64): for every layer kind, activation
  * and loss, the back-propagated gradient of every parameter must match a
- * central finite difference of the loss to 1e-6 (relative).
+ * central finite difference of the loss to 1e-6 (relative). Also the dense
+ * layer's output and bias gradient at every batch size from 1 to 9 against
+ * a direct computation (its bias rows are filled by doubling copies).
  */
 #include "nn.h"
 #include "nn_train.h"
@@ -108,6 +110,47 @@ Test(nn_grad, dense_every_activation)
         probe_init(&p, 4, specs, 3, PIPE_NN_MSE, 0);
         check_gradients(&p, names[act]);
     }
+}
+
+/* One ReLU layer, MSE: out = relu(x·W + b) and dLoss/db_j = Σ_r 2·(out − y)
+ * / (n·units) where out > 0, for n = 1 … 9 rows. */
+Test(nn_grad, dense_relu_rows_and_bias_gradient_at_every_batch_size)
+{
+    enum { IN = 3, UNITS = 5, MAX_ROWS = 9 };
+    pipe_nn_layer_spec spec = dense(UNITS, PIPE_NN_RELU);
+    pipe_nn_loss loss = {PIPE_NN_MSE, 1};
+    char err[200];
+    pipe_nn_model *m = pipe_nn_model_new(IN, &spec, 1, &loss, MAX_ROWS, err, sizeof err);
+    cr_assert(m, "model: %s", err);
+    pipe_rng rng;
+    pipe_rng_seed(&rng, 3);
+    double x[MAX_ROWS * IN], y[MAX_ROWS * UNITS], *w = pipe_nn_model_params(m, NULL);
+    for (int i = 0; i < IN * UNITS + UNITS; i++)
+        w[i] = pipe_rng_normal(&rng);
+    for (int i = 0; i < MAX_ROWS * IN; i++)
+        x[i] = pipe_rng_normal(&rng);
+    for (int i = 0; i < MAX_ROWS * UNITS; i++)
+        y[i] = pipe_rng_normal(&rng);
+    for (int n = 1; n <= MAX_ROWS; n++) {
+        const double *out = pipe_nn_model_forward(m, x, n, 1, &rng);
+        double gb[UNITS] = {0};
+        for (int r = 0; r < n; r++)
+            for (int j = 0; j < UNITS; j++) {
+                double z = w[IN * UNITS + j];
+                for (int k = 0; k < IN; k++)
+                    z += x[r * IN + k] * w[k * UNITS + j];
+                double o = z > 0 ? z : 0;
+                cr_expect(fabs(out[r * UNITS + j] - o) < 1e-12, "%d rows: out[%d][%d] %g, not %g",
+                          n, r, j, out[r * UNITS + j], o);
+                gb[j] += o > 0 ? 2 * (o - y[r * UNITS + j]) / (n * UNITS) : 0;
+            }
+        pipe_nn_model_backward(m, x, y, NULL, n);
+        const double *g = pipe_nn_model_grads(m, NULL) + IN * UNITS;
+        for (int j = 0; j < UNITS; j++)
+            cr_expect(fabs(g[j] - gb[j]) < 1e-12, "%d rows: bias gradient %d is %g, not %g", n, j,
+                      g[j], gb[j]);
+    }
+    pipe_nn_model_free(m);
 }
 
 Test(nn_grad, single_output_dense_uses_gemv_path)

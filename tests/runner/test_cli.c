@@ -88,6 +88,36 @@ Test(cli, bad_threads_is_usage_error)
     free_case(&c);
 }
 
+/* The "threads" figure of the run.json of a run of `yaml` with `extra`. */
+static int run_threads(const char *yaml, const char *const *extra)
+{
+    case_run c = run_case("run", yaml, extra);
+    cr_assert_eq(c.r.status, 0, "%s", c.r.err);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/run.json", c.out);
+    char *run = pipe_test_read_file(path, NULL);
+    const char *at = run ? strstr(run, "\"threads\": ") : NULL;
+    cr_assert(at, "%s", run);
+    int threads = atoi(at + strlen("\"threads\": "));
+    free(run);
+    free_case(&c);
+    return threads;
+}
+
+Test(cli, threads_from_the_pipeline_unless_the_command_line_says)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml, "threads: 2\n%s", GOOD);
+    const char *const one[] = {"--threads", "1", NULL};
+    cr_assert_eq(run_threads(GOOD, NULL), 1);
+    cr_assert_eq(run_threads(yaml, NULL), 2);
+    cr_assert_eq(run_threads(yaml, one), 1);
+    case_run c =
+        run_case("validate", "pipeline: x\nthreads: 0\nstages:\n  - {id: a, plugin: tgen}\n", NULL);
+    assert_err(&c, 2, "F:2:10: 'threads' must be a whole number from 1 to 256, found '0'\n");
+    free_case(&c);
+}
+
 Test(cli, missing_file_names_path_and_reason)
 {
     const char *args[] = {"validate", "/nonexistent/x.yaml", NULL};
