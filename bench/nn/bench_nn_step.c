@@ -150,6 +150,7 @@ int main(int argc, char **argv)
 {
     int epochs = argc > 1 ? atoi(argv[1]) : 300;
     openblas_set_num_threads(1);
+    pipe_nn_fpu_flush_denormals(); /* as pipe_nn_fit trains */
     pipe_rng rng;
     pipe_rng_seed(&rng, 42);
     int64_t rows = TRAIN_ROWS + VAL_ROWS;
