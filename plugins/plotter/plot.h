@@ -154,6 +154,11 @@ int plot_correlation(plot_canvas *cv, const plot_options *o, const plot_vec *col
 /* Binary confusion matrix of score ≥ o->threshold against label (0/1). */
 int plot_confusion(plot_canvas *cv, const plot_options *o, const double *score, const double *label,
                    size_t n, plot_err *err);
+/* The confusion matrix's subtitle: "threshold T, accuracy A %", or, when
+ * every score is already a class (0 or 1, e.g. a classifier's tuned
+ * labels) and the threshold keeps them, "classes as given, accuracy A %". */
+void plot_confusion_subtitle(const plot_options *o, const double *score, size_t n,
+                             double accuracy_percent, char *buf, size_t size);
 
 /* ---- spectra (plot_spectrum.c) ---- */
 /* The spectrum of `mass` (GeV) in logarithmic bins, log–log. */

@@ -126,6 +126,21 @@ static int confusion_counts(const plot_options *o, const double *score, const do
     return 0;
 }
 
+void plot_confusion_subtitle(const plot_options *o, const double *score, size_t n,
+                             double accuracy_percent, char *buf, size_t size)
+{
+    int classes = o->threshold > 0 && o->threshold <= 1;
+    for (size_t i = 0; i < n && classes; i++)
+        classes = score[i] == 0 || score[i] == 1;
+    char threshold[32], accuracy[32];
+    plot_format_sig(o->threshold, 3, threshold, sizeof threshold);
+    plot_format_fixed(accuracy_percent, 2, accuracy, sizeof accuracy);
+    if (classes)
+        snprintf(buf, size, "classes as given, accuracy %s %%", accuracy);
+    else
+        snprintf(buf, size, "threshold %s, accuracy %s %%", threshold, accuracy);
+}
+
 int plot_confusion(plot_canvas *cv, const plot_options *o, const double *score, const double *label,
                    size_t n, plot_err *err)
 {
@@ -136,11 +151,9 @@ int plot_confusion(plot_canvas *cv, const plot_options *o, const double *score, 
         return -1;
     if (o->n_classes < 2)
         return plot_fail(err, "a confusion matrix needs 2 class names, got %zu", o->n_classes);
-    char subtitle[128], threshold[32], accuracy[32];
-    plot_format_sig(o->threshold, 3, threshold, sizeof threshold);
-    plot_format_fixed(100 * (counts[0][0] + counts[1][1]) / (double)n, 2, accuracy,
-                      sizeof accuracy);
-    snprintf(subtitle, sizeof subtitle, "threshold %s, accuracy %s %%", threshold, accuracy);
+    char subtitle[128];
+    plot_confusion_subtitle(o, score, n, 100 * (counts[0][0] + counts[1][1]) / (double)n, subtitle,
+                            sizeof subtitle);
     plot_box fig = plot_figure_begin(cv, plot_or(o->title, "Confusion matrix"));
     plot_colorbar cb = {1, 0, 100, 0, plot_cmap_blues, "Fraction of the true class [%]"};
     plot_axis x = {.categories = o->classes,

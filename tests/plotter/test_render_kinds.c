@@ -156,6 +156,20 @@ Test(kinds, confusion_cells_have_the_colour_of_their_fraction)
     save_and_check(cv, "confusion.png");
 }
 
+Test(kinds, confusion_subtitle_names_the_threshold_unless_given_classes)
+{
+    double score[] = {0.1, 0.2, 0.9, 0.8, 0.3}, classes[] = {0, 0, 1, 1, 0};
+    plot_options o = options();
+    char text[128];
+    plot_confusion_subtitle(&o, score, 5, 80, text, sizeof text);
+    cr_assert_str_eq(text, "threshold 0.5, accuracy 80.00 %");
+    plot_confusion_subtitle(&o, classes, 5, 100, text, sizeof text);
+    cr_assert_str_eq(text, "classes as given, accuracy 100.00 %");
+    o.threshold = 1.5; /* every row is class 0: the threshold matters again */
+    plot_confusion_subtitle(&o, classes, 5, 60, text, sizeof text);
+    cr_assert_str_eq(text, "threshold 1.5, accuracy 60.00 %");
+}
+
 Test(kinds, correlation_cells_have_the_colour_of_r)
 {
     double a[50], b[50], c[50];
