@@ -77,8 +77,7 @@ static void check_png(const char *out, const char *kind)
     cr_assert_str_eq(png_text_of(&p, "pipe.version"), "0.1.0");
     cr_assert_str_eq(png_text_of(&p, "Software"), "pipe 0.1.0");
     const char *seed = png_text_of(&p, "pipe.seed");
-    cr_assert(seed && strcmp(seed, "11") == 0, "seed %s",
-              seed ? seed : "(none)");
+    cr_assert(seed && strcmp(seed, "11") == 0, "seed %s", seed ? seed : "(none)");
     cr_assert_eq(png_pixel(&p, 1, 1), 0xFFFFFF, "%s: the corner is background", kind);
     png_loaded_free(&p);
 }

@@ -305,8 +305,8 @@ void pipe_file_abort(pipe_file *f);
 const char *pipe_suggest(const char *word, const char *const *candidates, size_t n);
 /* Writes " (did you mean 'x'?)" into buf, or "" when nothing is close;
  * returns buf. For messages: "no column '%s'%s". */
-const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n,
-                              char *buf, size_t size);
+const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n, char *buf,
+                              size_t size);
 
 /* ------------------------------------------------------------------ */
 /* The plugin descriptor                                                */
