@@ -54,6 +54,12 @@ typedef struct pipe_metrics_bin {
  * the reason in err. */
 int pipe_metrics_check_edges(const double *edges, size_t n_edges, char *err, size_t err_size);
 
+/* The bin of v among the n_edges - 1 bins [edges[i], edges[i+1]) (the
+ * last includes its upper edge, like numpy.histogram): its index, -1 below
+ * the first edge or for NaN, n_edges - 1 above the last. The metrics'
+ * mass bins and the plotter's histograms both bin this way. */
+int64_t pipe_metrics_bin_index(double v, const double *edges, size_t n_edges);
+
 /* The MAE in the n_edges - 1 bins [edges[i], edges[i+1]) of `mass` (the
  * last bin includes its upper edge, like numpy.histogram); rows outside
  * every bin or with a NaN mass count in none. */

@@ -107,12 +107,13 @@ int pipe_metrics_check_edges(const double *edges, size_t n_edges, char *err, siz
     return 0;
 }
 
-/* The bin of value v, or -1 (NaN, or outside every bin). */
-static int64_t bin_of(double v, const double *edges, size_t n_edges)
+int64_t pipe_metrics_bin_index(double v, const double *edges, size_t n_edges)
 {
     size_t last = n_edges - 1;
-    if (!(v >= edges[0] && v <= edges[last]))
+    if (!(v >= edges[0]))
         return -1;
+    if (v > edges[last])
+        return (int64_t)last;
     if (v == edges[last])
         return (int64_t)last - 1;
     size_t lo = 0, hi = last; /* edges[lo] <= v < edges[hi] */
@@ -133,8 +134,8 @@ void pipe_metrics_bins(const double *pred, const double *truth, const double *ma
     for (size_t b = 0; b < n_bins; b++)
         bins[b] = (pipe_metrics_bin){.lo = edges[b], .hi = edges[b + 1]};
     for (int64_t i = 0; i < n; i++) {
-        int64_t b = bin_of(mass[i], edges, n_edges);
-        if (b >= 0) {
+        int64_t b = pipe_metrics_bin_index(mass[i], edges, n_edges);
+        if (b >= 0 && (size_t)b < n_bins) {
             bins[b].count++;
             bins[b].mae += fabs(pred[i] - truth[i]); /* the sum, divided below */
         }

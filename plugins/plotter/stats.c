@@ -4,6 +4,8 @@
  */
 #include "stats.h"
 
+#include "metrics_core.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,24 +119,11 @@ void plot_edges_log(double lo, double hi, size_t bins, double *edges)
     edges[bins] = hi;
 }
 
-/* Index of the bin holding v, or −1 below, `bins` above. */
+/* Index of the bin holding v, or −1 below, `bins` above (the metrics
+ * stage's binning, so that a plot and a table agree). */
 static long find_bin(double v, const double *edges, size_t bins)
 {
-    if (v < edges[0])
-        return -1;
-    if (v > edges[bins])
-        return (long)bins;
-    if (v == edges[bins])
-        return (long)bins - 1;
-    size_t lo = 0, hi = bins; /* edges[lo] <= v < edges[hi] */
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (v < edges[mid])
-            hi = mid;
-        else
-            lo = mid;
-    }
-    return (long)lo;
+    return (long)pipe_metrics_bin_index(v, edges, bins + 1);
 }
 
 void plot_histogram(const double *v, size_t n, const double *edges, size_t bins, double *counts,
