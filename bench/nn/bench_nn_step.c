@@ -9,7 +9,9 @@
  * that their clock reads do not weigh on the step), then the time of a full
  * training run: `epochs` epochs (300 by default)
  * over 85,000 training rows with 14,800 validation rows, through
- * pipe_nn_fit exactly as the dnn stage calls it.
+ * pipe_nn_fit exactly as the dnn stage calls it. After every epoch of that
+ * run it reads the core's L1 store rate (bench_timing.h) and reports the
+ * epochs taken on a quiet core apart from the others.
  *
  * Usage: bench_nn_step [epochs]    (0 skips the full run)
  */
@@ -116,6 +118,54 @@ static void time_phases(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_real
     }
 }
 
+/* What the full run records after every epoch: when it ended (the time
+ * of the store-rate probe left out) and the core's store rate then. */
+typedef struct epoch_log {
+    double *seconds, *store_rate;
+    double last_end, probe_time;
+    int count;
+} epoch_log;
+
+static int log_epoch(void *user, const pipe_nn_epoch_stats *stats)
+{
+    (void)stats;
+    epoch_log *log = user;
+    double end = bench_now();
+    log->seconds[log->count] = end - log->last_end;
+    log->store_rate[log->count++] = bench_store_rate();
+    log->last_end = bench_now();
+    log->probe_time += log->last_end - end;
+    return 0;
+}
+
+/* Epochs split by the store rate measured after them: near the run's best
+ * rate (a quiet core) or not; their count and mean time each. */
+static void print_epoch_states(const epoch_log *log, int64_t steps_per_epoch)
+{
+    double best_rate = 0, sum[2] = {0, 0};
+    int count[2] = {0, 0};
+    for (int e = 0; e < log->count; e++)
+        best_rate = log->store_rate[e] > best_rate ? log->store_rate[e] : best_rate;
+    for (int e = 0; e < log->count; e++) {
+        int quiet = log->store_rate[e] >= 0.8 * best_rate;
+        sum[quiet] += log->seconds[e];
+        count[quiet]++;
+    }
+    double *sorted = malloc((size_t)log->count * sizeof *sorted);
+    memcpy(sorted, log->seconds, (size_t)log->count * sizeof *sorted);
+    bench_sort(sorted, (size_t)log->count);
+    printf("  epochs: fastest %.3f s, median %.3f s (%.1f and %.1f us per step)\n", sorted[0],
+           sorted[log->count / 2], sorted[0] / (double)steps_per_epoch * 1e6,
+           sorted[log->count / 2] / (double)steps_per_epoch * 1e6);
+    free(sorted);
+    printf("  L1 store rate after each epoch: best %.0f GB/s\n", best_rate);
+    for (int quiet = 1; quiet >= 0; quiet--)
+        if (count[quiet])
+            printf("  %3d epochs %s 80%% of it: %.3f s per epoch (%.1f us per step)\n",
+                   count[quiet], quiet ? "at or above" : "below", sum[quiet] / count[quiet],
+                   sum[quiet] / count[quiet] / (double)steps_per_epoch * 1e6);
+}
+
 static void time_fit(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_real *x,
                      const pipe_nn_real *y, pipe_rng *rng, int epochs)
 {
@@ -131,17 +181,23 @@ static void time_fit(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_real *x
                               .shuffle = 1,
                               .schedule = {.kind = PIPE_NN_SCHED_CONSTANT, .lr = 1e-3},
                               .metric = PIPE_NN_METRIC_MAE};
+    epoch_log log = {.seconds = malloc((size_t)epochs * sizeof *log.seconds),
+                     .store_rate = malloc((size_t)epochs * sizeof *log.store_rate)};
     pipe_nn_fit_result res;
     char err[256];
     double t0 = bench_now();
-    if (pipe_nn_fit(m, opt, &d, &cfg, rng, NULL, NULL, &res, err, sizeof err) != 0) {
+    log.last_end = t0;
+    if (pipe_nn_fit(m, opt, &d, &cfg, rng, log_epoch, &log, &res, err, sizeof err) != 0) {
         fprintf(stderr, "bench_nn_step: %s\n", err);
         exit(1);
     }
-    double t = bench_now() - t0;
+    double t = bench_now() - t0 - log.probe_time;
     printf("full training: %d epochs x %d rows (+%d validation rows): %.2f s "
            "(%.1f us per step, %lld steps)\n",
            epochs, TRAIN_ROWS, VAL_ROWS, t, t / (double)res.steps * 1e6, (long long)res.steps);
+    print_epoch_states(&log, res.steps / res.epochs_run);
+    free(log.seconds);
+    free(log.store_rate);
     free(train);
     free(val);
 }

@@ -10,6 +10,7 @@
  * parameters), and before a dense output layer.
  */
 #include "nn.h"
+#include "nn_grad_check.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -18,8 +19,6 @@
 #include <string.h>
 
 #define ROWS 5
-#define STEP 1e-6
-#define TOLERANCE 1e-6
 
 typedef struct probe {
     pipe_nn_model *m;
@@ -48,39 +47,11 @@ static void probe_init(probe *p, const int chw[3], const pipe_nn_layer_spec *spe
         p->y[i] = pipe_rng_normal(&rng);
 }
 
-static double probe_loss(probe *p)
-{
-    const double *out = pipe_nn_model_forward(p->m, p->x, ROWS, 1, NULL);
-    return pipe_nn_loss_eval(pipe_nn_model_loss(p->m), out, p->y, NULL, ROWS,
-                             pipe_nn_model_outputs(p->m), NULL);
-}
-
+/* Check every gradient, then free the probe. */
 static void check_gradients(probe *p, const char *what)
 {
-    size_t n;
-    double *params = pipe_nn_model_params(p->m, &n);
-    double *analytic = malloc(n * sizeof *analytic);
-    pipe_nn_model_forward(p->m, p->x, ROWS, 1, NULL);
-    pipe_nn_model_backward(p->m, p->x, p->y, NULL, ROWS);
-    memcpy(analytic, pipe_nn_model_grads(p->m, NULL), n * sizeof *analytic);
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        double keep = params[i];
-        params[i] = keep + STEP;
-        double up = probe_loss(p);
-        params[i] = keep - STEP;
-        double down = probe_loss(p);
-        params[i] = keep;
-        double numeric = (up - down) / (2 * STEP);
-        double err = fabs(numeric - analytic[i]) / fmax(1e-3, fabs(numeric) + fabs(analytic[i]));
-        if (err >= TOLERANCE && bad++ < 5)
-            cr_expect(0,
-                      "%s: parameter %zu of %zu: back-propagation %.10g, finite difference %.10g",
-                      what, i, n, analytic[i], numeric);
-    }
-    cr_expect(bad == 0, "%s: %d of %zu gradients wrong", what, bad, n);
-    cr_assert(n > 0);
-    free(analytic);
+    nn_grad_batch b = {p->x, p->y, NULL, ROWS, 1};
+    nn_grad_check(p->m, &b, what);
     free(p->x);
     free(p->y);
     pipe_nn_model_free(p->m);

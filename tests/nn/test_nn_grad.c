@@ -7,6 +7,7 @@
  * a direct computation (its bias rows are filled by doubling copies).
  */
 #include "nn.h"
+#include "nn_grad_check.h"
 #include "nn_train.h"
 
 #include <criterion/criterion.h>
@@ -15,8 +16,6 @@
 #include <string.h>
 
 #define ROWS 7
-#define STEP 1e-6
-#define TOLERANCE 1e-6
 
 /* A model under test with its batch and a seed for the dropout masks. */
 typedef struct probe {
@@ -52,42 +51,23 @@ static void probe_init(probe *p, int n_in, const pipe_nn_layer_spec *specs, int 
     p->mask_seed = 99;
 }
 
+static nn_grad_batch probe_batch(const probe *p)
+{
+    return (nn_grad_batch){p->x, p->y, p->use_weights ? p->w : NULL, ROWS, p->mask_seed};
+}
+
 /* The loss at the current parameters (training mode, same dropout mask). */
 static double probe_loss(probe *p)
 {
-    pipe_rng rng;
-    pipe_rng_seed(&rng, p->mask_seed);
-    const double *out = pipe_nn_model_forward(p->m, p->x, ROWS, 1, &rng);
-    return pipe_nn_loss_eval(pipe_nn_model_loss(p->m), out, p->y, p->use_weights ? p->w : NULL,
-                             ROWS, pipe_nn_model_outputs(p->m), NULL);
+    nn_grad_batch b = probe_batch(p);
+    return nn_grad_loss(p->m, &b);
 }
 
 /* Compare back-propagation with finite differences for every parameter. */
 static void check_gradients(probe *p, const char *what)
 {
-    size_t n;
-    double *params = pipe_nn_model_params(p->m, &n);
-    double *analytic = malloc(n * sizeof *analytic);
-    pipe_rng rng;
-    pipe_rng_seed(&rng, p->mask_seed);
-    pipe_nn_model_forward(p->m, p->x, ROWS, 1, &rng);
-    pipe_nn_model_backward(p->m, p->x, p->y, p->use_weights ? p->w : NULL, ROWS);
-    memcpy(analytic, pipe_nn_model_grads(p->m, NULL), n * sizeof *analytic);
-    for (size_t i = 0; i < n; i++) {
-        double keep = params[i];
-        params[i] = keep + STEP;
-        double up = probe_loss(p);
-        params[i] = keep - STEP;
-        double down = probe_loss(p);
-        params[i] = keep;
-        double numeric = (up - down) / (2 * STEP);
-        double err = fabs(numeric - analytic[i]) / fmax(1e-3, fabs(numeric) + fabs(analytic[i]));
-        cr_expect(err < TOLERANCE,
-                  "%s: parameter %zu: back-propagation %.10g, finite difference %.10g", what, i,
-                  analytic[i], numeric);
-    }
-    cr_assert(n > 0);
-    free(analytic);
+    nn_grad_batch b = probe_batch(p);
+    nn_grad_check(p->m, &b, what);
     pipe_nn_model_free(p->m);
 }
 
@@ -268,12 +248,12 @@ Test(nn_grad, l2_penalty_through_the_optimizer)
         step[i] = before[i] - params[i];
     for (size_t i = 0; i < n; i++) {
         memcpy(params, before, n * sizeof *params);
-        params[i] = before[i] + STEP;
+        params[i] = before[i] + NN_GRAD_STEP;
         double up = probe_loss(&p) + pipe_nn_model_penalty(p.m);
-        params[i] = before[i] - STEP;
+        params[i] = before[i] - NN_GRAD_STEP;
         double down = probe_loss(&p) + pipe_nn_model_penalty(p.m);
-        double numeric = (up - down) / (2 * STEP);
-        cr_expect(fabs(numeric - step[i]) < TOLERANCE * fmax(1e-3, fabs(numeric)),
+        double numeric = (up - down) / (2 * NN_GRAD_STEP);
+        cr_expect(fabs(numeric - step[i]) < NN_GRAD_TOLERANCE * fmax(1e-3, fabs(numeric)),
                   "parameter %zu: step %.10g, finite difference %.10g", i, step[i], numeric);
     }
     free(step);
