@@ -4,6 +4,7 @@
  * and background overlaid, and the mean score per bin of mass.
  */
 #include "kinds.h"
+#include "metrics_core.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,18 +28,21 @@ static int check_labels(const double *label, size_t n, plot_err *err)
 
 /* ---- roc ---- */
 
+/* One model's curve: scikit-learn's roc_curve points and the AUC from
+ * average ranks, both from the metrics library, so that the legend shows
+ * the roc_auc of metrics.json. */
 static int roc_series(plot_axes *ax, const plot_vec *s, size_t i, const double *label,
                       plot_legend *lg, plot_err *err)
 {
-    double *fpr, *tpr, auc;
-    size_t points = plot_roc_curve(s->v, label, s->n, &fpr, &tpr, &auc);
-    if (points == 0)
-        return plot_fail(err, "out of memory");
-    plot_line(ax, fpr, tpr, points, plot_series_color(i), 2.0, 0);
+    pipe_metrics_roc roc;
+    char why[200];
+    if (pipe_metrics_roc_curve(s->v, label, (int64_t)s->n, &roc, why, sizeof why) != 0)
+        return plot_fail(err, "%s", why);
+    plot_line(ax, roc.fpr, roc.tpr, (size_t)roc.count, plot_series_color(i), 2.0, 0);
     plot_legend_add(lg, PLOT_KEY_LINE, plot_series_color(i), "%s (AUC = %.4f)",
-                    s->name && *s->name ? s->name : "model", auc);
-    free(fpr);
-    free(tpr);
+                    s->name && *s->name ? s->name : "model",
+                    pipe_metrics_roc_auc(s->v, label, (int64_t)s->n));
+    pipe_metrics_roc_free(&roc);
     return 0;
 }
 

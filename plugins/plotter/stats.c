@@ -1,6 +1,6 @@
 /*
- * stats.c — ranges, quantiles, histograms, profiles, correlation and ROC
- * curves for the plot kinds. See stats.h.
+ * stats.c — ranges, quantiles, histograms, profiles and correlation for
+ * the plot kinds. See stats.h.
  */
 #include "stats.h"
 
@@ -203,53 +203,4 @@ double plot_pearson(const double *a, const double *b, size_t n)
         return NAN;
     double r = sab / sqrt(saa * sbb);
     return r > 1 ? 1 : r < -1 ? -1 : r;
-}
-
-/* Sort context: indices ordered by decreasing score. */
-typedef struct scored {
-    double score;
-    double label;
-} scored;
-
-static int by_score_desc(const void *a, const void *b)
-{
-    double x = ((const scored *)a)->score, y = ((const scored *)b)->score;
-    return (x < y) - (x > y);
-}
-
-size_t plot_roc_curve(const double *score, const double *label, size_t n, double **fpr,
-                      double **tpr, double *auc)
-{
-    scored *items = malloc(n * sizeof *items);
-    *fpr = malloc((n + 1) * sizeof **fpr);
-    *tpr = malloc((n + 1) * sizeof **tpr);
-    if (!items || !*fpr || !*tpr) {
-        free(items), free(*fpr), free(*tpr);
-        *fpr = *tpr = NULL;
-        return 0;
-    }
-    double positives = 0;
-    for (size_t i = 0; i < n; i++) {
-        items[i] = (scored){score[i], label[i]};
-        positives += label[i] != 0;
-    }
-    double negatives = (double)n - positives;
-    qsort(items, n, sizeof *items, by_score_desc);
-    size_t points = 0;
-    double tp = 0, fp = 0, area = 0;
-    (*fpr)[points] = 0, (*tpr)[points] = 0, points++;
-    for (size_t i = 0; i < n; i++) {
-        if (items[i].label != 0)
-            tp++;
-        else
-            fp++;
-        if (i + 1 < n && items[i + 1].score == items[i].score)
-            continue; /* a threshold between tied scores does not exist */
-        double x = negatives > 0 ? fp / negatives : 0, y = positives > 0 ? tp / positives : 0;
-        area += (x - (*fpr)[points - 1]) * (y + (*tpr)[points - 1]) / 2;
-        (*fpr)[points] = x, (*tpr)[points] = y, points++;
-    }
-    free(items);
-    *auc = area;
-    return points;
 }

@@ -1,7 +1,8 @@
 /*
  * stats.h — the numbers behind the plots (internal to pipe_plot):
- * ranges, quantiles, histograms, per-bin profiles, Pearson correlation,
- * ROC curves with their area. Pure arithmetic on finite doubles.
+ * ranges, quantiles, histograms, per-bin profiles, Pearson correlation.
+ * Pure arithmetic on finite doubles. (ROC curves come from the metrics
+ * library, as the histogram bins do.)
  */
 #ifndef PIPE_PLOT_STATS_H
 #define PIPE_PLOT_STATS_H
@@ -35,14 +36,5 @@ void plot_profile(const double *x, const double *y, size_t n, const double *edge
 
 /* Pearson correlation of a and b; NAN when either is constant. */
 double plot_pearson(const double *a, const double *b, size_t n);
-
-/* A ROC curve: false positive rate (x) and true positive rate (y) at
- * every distinct score threshold, from (0, 0) to (1, 1), and the area
- * under it by the trapezoidal rule (tied scores form one step, as in
- * scikit-learn). label is 0 or 1. Returns the number of points, written
- * to malloc'd *fpr and *tpr (the caller frees them), or 0 when out of
- * memory. */
-size_t plot_roc_curve(const double *score, const double *label, size_t n, double **fpr,
-                      double **tpr, double *auc);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * test_stats.c — the numbers behind the plots against closed forms and
- * scikit-learn's definitions: quantiles, Pearson correlation, ROC curves
- * and their area, histograms and per-bin profiles.
+ * NumPy's definitions: quantiles, Pearson correlation, histograms and
+ * per-bin profiles. (ROC curves are the metrics library's, tested there.)
  */
 #include "stats.h"
 
@@ -27,38 +27,6 @@ Test(stats, pearson_against_the_textbook_example)
         z[i] = -2 * x[i] + 7;
     cr_assert_float_eq(plot_pearson(x, z, 5), -1.0, 1e-12);
     cr_assert(isnan(plot_pearson(x, c, 5)));
-}
-
-Test(stats, roc_curve_of_a_small_example)
-{
-    /* scikit-learn: roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) = 0.75 */
-    double score[] = {0.1, 0.4, 0.35, 0.8}, label[] = {0, 0, 1, 1}, *fpr, *tpr, auc;
-    size_t n = plot_roc_curve(score, label, 4, &fpr, &tpr, &auc);
-    double want_fpr[] = {0, 0, 0.5, 0.5, 1}, want_tpr[] = {0, 0.5, 0.5, 1, 1};
-    cr_assert_eq(n, 5);
-    for (size_t i = 0; i < n; i++) {
-        cr_assert_float_eq(fpr[i], want_fpr[i], 1e-12);
-        cr_assert_float_eq(tpr[i], want_tpr[i], 1e-12);
-    }
-    cr_assert_float_eq(auc, 0.75, 1e-12);
-    free(fpr), free(tpr);
-}
-
-Test(stats, roc_ties_form_one_step)
-{
-    double score[] = {0.5, 0.5, 0.5, 0.5}, label[] = {0, 1, 0, 1}, *fpr, *tpr, auc;
-    size_t n = plot_roc_curve(score, label, 4, &fpr, &tpr, &auc);
-    cr_assert_eq(n, 2); /* (0, 0) straight to (1, 1) */
-    cr_assert_float_eq(auc, 0.5, 1e-12);
-    free(fpr), free(tpr);
-    double perfect[] = {0.1, 0.9, 0.2, 0.8};
-    n = plot_roc_curve(perfect, label, 4, &fpr, &tpr, &auc);
-    cr_assert_float_eq(auc, 1.0, 1e-12);
-    free(fpr), free(tpr);
-    double reversed[] = {0.9, 0.1, 0.8, 0.2};
-    n = plot_roc_curve(reversed, label, 4, &fpr, &tpr, &auc);
-    cr_assert_float_eq(auc, 0.0, 1e-12);
-    free(fpr), free(tpr);
 }
 
 Test(stats, histogram_counts_and_overflows)
