@@ -62,6 +62,10 @@ pipe_tensor *pipe_csv_read_buffer(const char *name, const char *text, size_t siz
  * `text` names none. */
 char pipe_csv_delimiter(const char *text);
 
+/* Check a stage's "delimiter" parameter with pipe_csv_delimiter: 0, or
+ * the stage's parameter error (what was expected, what was found). */
+int pipe_csv_check_delimiter_param(pipe_ctx *ctx);
+
 /* Parse one decimal number in [s, end): optional sign ('+' or '-'),
  * digits with an optional '.', an optional exponent, or "inf",
  * "infinity", "nan" (any case). Rounds to nearest like strtod for any

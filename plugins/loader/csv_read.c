@@ -72,6 +72,17 @@ char pipe_csv_delimiter(const char *text)
     return text[0];
 }
 
+int pipe_csv_check_delimiter_param(pipe_ctx *ctx)
+{
+    const char *delimiter = pipe_param_string(ctx, "delimiter");
+    if (pipe_csv_delimiter(delimiter))
+        return 0;
+    return pipe_param_error(ctx, "delimiter",
+                            "expected one character (not a quote or a line end) or \"tab\", "
+                            "found \"%s\"",
+                            delimiter);
+}
+
 static int check_delimiter(char delimiter, const char *name, char *err, size_t err_size)
 {
     if (delimiter != '"' && delimiter != '\n' && delimiter != '\r' && delimiter != '\0')

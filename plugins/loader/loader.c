@@ -35,12 +35,8 @@ static const pipe_port_decl loader_outputs[] = {
 
 static int loader_check(pipe_ctx *ctx)
 {
-    const char *delimiter = pipe_param_string(ctx, "delimiter");
-    if (!pipe_csv_delimiter(delimiter))
-        return pipe_param_error(ctx, "delimiter",
-                                "expected one character (not a quote or a line end) or \"tab\", "
-                                "found \"%s\"",
-                                delimiter);
+    if (pipe_csv_check_delimiter_param(ctx) != 0)
+        return -1;
     if (pipe_param_count(ctx, "path") == 0)
         return pipe_param_error(ctx, "path", "expected at least one file path, found none");
     return 0;

@@ -122,23 +122,10 @@ static void act_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_
     memcpy(din, dout, count * sizeof *din);
 }
 
-static int no_tensors(const pipe_nn_layer *l, pipe_nn_tensor_info *out)
-{
-    (void)l, (void)out;
-    return 0;
-}
-
-static void no_init(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init)
-{
-    (void)l, (void)rng, (void)init;
-}
-
 const pipe_nn_layer_ops nn_activation_ops = {
     .setup = act_setup,
-    .init = no_init,
     .forward = act_forward,
     .backward = act_backward,
-    .tensors = no_tensors,
 };
 
 /* ------------------------------------------------------------------ */
@@ -186,8 +173,6 @@ static void dropout_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout,
 
 const pipe_nn_layer_ops nn_dropout_ops = {
     .setup = dropout_setup,
-    .init = no_init,
     .forward = dropout_forward,
     .backward = dropout_backward,
-    .tensors = no_tensors,
 };

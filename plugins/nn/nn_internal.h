@@ -51,7 +51,7 @@ typedef struct pipe_nn_layer_ops {
      * scratch_fixed.
      * Returns 0, or -1 with a message in err. */
     int (*setup)(pipe_nn_layer *l, char *err, size_t err_size);
-    /* Initial parameters and state. */
+    /* Initial parameters and state (NULL for a layer with neither). */
     void (*init)(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init);
     /* l->out = f(in) over n rows. */
     void (*forward)(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng);
@@ -59,7 +59,7 @@ typedef struct pipe_nn_layer_ops {
      * din is not NULL, din = dLoss/din. */
     void (*backward)(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n);
     /* Named tensors of the layer (see pipe_nn_model_layer_tensors), with
-     * offsets within the layer's own parameters or state. */
+     * offsets within the layer's own parameters or state (NULL: none). */
     int (*tensors)(const pipe_nn_layer *l, pipe_nn_tensor_info *out);
 } pipe_nn_layer_ops;
 

@@ -259,7 +259,8 @@ void pipe_nn_model_free(pipe_nn_model *m)
 void pipe_nn_model_init(pipe_nn_model *m, pipe_rng *rng, pipe_nn_init init)
 {
     for (int i = 0; i < m->n_layers; i++)
-        m->layers[i].ops->init(&m->layers[i], rng, init);
+        if (m->layers[i].ops->init)
+            m->layers[i].ops->init(&m->layers[i], rng, init);
 }
 
 int pipe_nn_model_inputs(const pipe_nn_model *m)
@@ -327,7 +328,7 @@ size_t pipe_nn_model_param_count(const pipe_nn_model *m)
 int pipe_nn_model_layer_tensors(const pipe_nn_model *m, int i, pipe_nn_tensor_info *out)
 {
     const pipe_nn_layer *l = &m->layers[i];
-    int count = l->ops->tensors(l, out);
+    int count = l->ops->tensors ? l->ops->tensors(l, out) : 0;
     for (int k = 0; k < count; k++)
         out[k].offset += (size_t)(out[k].is_state ? l->state - m->state : l->param - m->params);
     return count;

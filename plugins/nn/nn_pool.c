@@ -13,17 +13,6 @@
 #include <stdint.h>
 #include <string.h>
 
-static int no_tensors(const pipe_nn_layer *l, pipe_nn_tensor_info *out)
-{
-    (void)l, (void)out;
-    return 0;
-}
-
-static void no_init(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init)
-{
-    (void)l, (void)rng, (void)init;
-}
-
 /* ------------------------------------------------------------------ */
 /* Max and average pooling                                              */
 /* ------------------------------------------------------------------ */
@@ -202,10 +191,8 @@ static void pool_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn
 
 const pipe_nn_layer_ops nn_pool_ops = {
     .setup = pool_setup,
-    .init = no_init,
     .forward = pool_forward,
     .backward = pool_backward,
-    .tensors = no_tensors,
 };
 
 /* ------------------------------------------------------------------ */
@@ -246,10 +233,8 @@ static void gap_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_
 
 const pipe_nn_layer_ops nn_global_avgpool_ops = {
     .setup = gap_setup,
-    .init = no_init,
     .forward = gap_forward,
     .backward = gap_backward,
-    .tensors = no_tensors,
 };
 
 /* ------------------------------------------------------------------ */
@@ -282,8 +267,6 @@ static void flatten_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout,
 
 const pipe_nn_layer_ops nn_flatten_ops = {
     .setup = flatten_setup,
-    .init = no_init,
     .forward = flatten_forward,
     .backward = flatten_backward,
-    .tensors = no_tensors,
 };

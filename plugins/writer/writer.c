@@ -50,12 +50,8 @@ static int writes_npy(pipe_ctx *ctx)
 
 static int writer_check(pipe_ctx *ctx)
 {
-    const char *delimiter = pipe_param_string(ctx, "delimiter");
-    if (!pipe_csv_delimiter(delimiter))
-        return pipe_param_error(ctx, "delimiter",
-                                "expected one character (not a quote or a line end) or \"tab\", "
-                                "found \"%s\"",
-                                delimiter);
+    if (pipe_csv_check_delimiter_param(ctx) != 0)
+        return -1;
     const char *path = pipe_param_string(ctx, "path");
     if (strcmp(pipe_param_string(ctx, "format"), "csv") == 0 && has_npy_extension(path))
         return pipe_param_error(ctx, "path", "expected a .csv name with format csv, found \"%s\"",

@@ -27,7 +27,7 @@ double nn_grad_loss(pipe_nn_model *m, const nn_grad_batch *b);
 
 /* Back-propagate once, then move every parameter by ± NN_GRAD_STEP and
  * compare. Each disagreement fails the running test (the first five are
- * reported with their values, then their count). Returns the count. */
-int nn_grad_check(pipe_nn_model *m, const nn_grad_batch *b, const char *what);
+ * reported with their values, then their count). */
+void nn_grad_check(pipe_nn_model *m, const nn_grad_batch *b, const char *what);
 
 #endif
