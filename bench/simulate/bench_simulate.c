@@ -2,7 +2,7 @@
  * bench_simulate.c — how fast pipe_sim generates events (the issue asks
  * for 100,000 events in at most 0.2 s) and, when the real CMS files are
  * found, how the simulation compares with them (the figures of
- * docs/simulate.md). Prints; does not pass or fail.
+ * docs/stages/simulate.md). Prints; does not pass or fail.
  */
 #include "bench_timing.h"
 #include "sim.h"

@@ -45,7 +45,7 @@ typedef struct pipe_cleaner_range {
     double lo, hi;
 } pipe_cleaner_range;
 
-/* Default tolerances of the physics check (see docs/data_stages.md). */
+/* Default tolerances of the physics check (see docs/stages/cleaner.md). */
 #define PIPE_CLEANER_ENERGY_TOLERANCE 1e-4
 #define PIPE_CLEANER_MASS_TOLERANCE 1e-4
 

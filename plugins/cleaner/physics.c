@@ -11,7 +11,7 @@
  * 2 E dE + 2 |P| |dP| <= (2 + 2 sqrt(3)) eps E^2, and M^2 from the file by
  * 2 eps M^2 <= 2 eps E^2: about 3.7e-5 E^2 in the worst case. The bound
  * scales with (E1 + E2)^2, not with M^2: light pairs of energetic electrons
- * lose the most (E^2 and |P|^2 nearly cancel). docs/data_stages.md gives
+ * lose the most (E^2 and |P|^2 nearly cancel). docs/stages/cleaner.md gives
  * the measured deviations.
  */
 #include "cleaner.h"

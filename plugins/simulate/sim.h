@@ -27,7 +27,7 @@ extern "C" {
  * The tunable constants of the generator, each once:
  * X(name, default, min, max, doc). The stage declares them as float
  * parameters; pipe_sim_config_default() applies the defaults. The defaults
- * are calibrated on the real sample (docs/simulate.md gives the figures).
+ * are calibrated on the real sample (docs/stages/simulate.md gives the figures).
  */
 #define PIPE_SIM_FLOAT_PARAMS(X)                                                                   \
     X(frac_jpsi, 0.008, 0, 1, "share of J/psi -> ee events (weights are normalised to sum 1)")     \
@@ -179,7 +179,7 @@ extern const char *const pipe_sim_distance_names[PIPE_SIM_N_DISTANCES];
 pipe_tensor *pipe_sim_consistent_rows(const pipe_tensor *t);
 
 /*
- * The comparison of docs/simulate.md. `sample` is the real sample of
+ * The comparison of docs/stages/simulate.md. `sample` is the real sample of
  * several runs, cut into n_blocks contiguous blocks (about one run each);
  * `run` is real events of one other run; `sim` is simulated.
  * Distances are in the order of pipe_sim_distance_names.

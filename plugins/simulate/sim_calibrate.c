@@ -1,6 +1,6 @@
 /*
  * sim_calibrate.c — the comparison of simulated with real events that
- * docs/simulate.md reports and the calibration test asserts: how far the
+ * docs/stages/simulate.md reports and the calibration test asserts: how far the
  * simulation is from the real sample, next to how far real runs are from
  * each other.
  */

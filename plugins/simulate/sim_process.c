@@ -17,7 +17,7 @@
  * density carries a forward excess. Part of the partners recoil against
  * the trigger electron (the away-side jet of a dijet event).
  *
- * The shape constants below were tuned on the real sample (docs/simulate.md).
+ * The shape constants below were tuned on the real sample (docs/stages/simulate.md).
  */
 #include "sim_internal.h"
 

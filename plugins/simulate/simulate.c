@@ -113,7 +113,8 @@ static const pipe_plugin simulate_plugin = {
         "same-sign), through a CMS-like detector: energy resolution a/sqrt(E) (+) b, small angular "
         "smearing, |eta| < eta_max, pt thresholds and the 2010 single-electron triggers. Columns, "
         "units and rounding are those of the CMS file; M is computed from the measured "
-        "four-vectors. The defaults are calibrated on real 2010 events (docs/simulate.md). Runs "
+        "four-vectors. The defaults are calibrated on real 2010 events (docs/stages/simulate.md). "
+        "Runs "
         "repeat exactly for a given pipeline seed.",
     .params = params,
     .n_params = PIPE_COUNT(params),

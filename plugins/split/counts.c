@@ -133,7 +133,7 @@ static int augment(rounding *r, size_t k0)
 
 /* Round cells up until every class and part has its count: first greedily
  * by largest remainder, then by augmenting paths (a solution always
- * exists: see docs/data_stages.md). Returns 0, or -1 if none was found. */
+ * exists: see docs/stages/split.md). Returns 0, or -1 if none was found. */
 static int round_up(rounding *r, cell *cells)
 {
     size_t n_cells = 3 * r->n_classes;

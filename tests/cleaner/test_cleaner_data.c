@@ -100,7 +100,7 @@ Test(cleaner_data, measured_margin_of_the_default_tolerances)
      * |p|, relative) and 1.19e-5 (|M^2 - m^2| / (E1 + E2)^2): tolerances of
      * 1e-5 and 1.5e-5 still keep every row, 1e-5 on the mass drops the 11
      * rows above it. The defaults (1e-4) keep a margin of 8 to 12 over these
-     * figures (quoted in docs/data_stages.md). */
+     * figures (quoted in docs/stages/cleaner.md). */
     pipe_tensor *in = read_shared("dielectron_sample.csv");
     pipe_cleaner_config cfg = {
         .physics_check = 1, .energy_tolerance = 1e-5, .mass_tolerance = 1.5e-5};
