@@ -23,14 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The real sample: $PIPE_SHARED_DATA, ../shared/data next to the source
- * tree, or /work/shared/data (written into buf). */
+/* The real sample: $PIPE_SHARED_DATA, else ../shared/data next to the
+ * source tree (written into buf). */
 static const char *default_sample(char *buf, size_t size)
 {
     const char *env = getenv("PIPE_SHARED_DATA");
     snprintf(buf, size, "%s/dielectron_sample.csv", env ? env : PIPE_SOURCE_DIR "/../shared/data");
-    if (access(buf, R_OK) != 0)
-        snprintf(buf, size, "/work/shared/data/dielectron_sample.csv");
     return buf;
 }
 

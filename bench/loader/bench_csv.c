@@ -24,12 +24,12 @@ typedef struct bench_options {
     const char *sample;
 } bench_options;
 
-/* The real sample: --sample, $PIPE_SHARED_DATA, ../shared/data next to the
- * source tree, or /work/shared/data. */
+/* The real sample: --sample, $PIPE_SHARED_DATA, else ../shared/data next
+ * to the source tree. */
 static const char *find_sample(const char *given, char *buf, size_t size)
 {
     const char *env = getenv("PIPE_SHARED_DATA");
-    const char *dirs[] = {env, PIPE_SOURCE_DIR "/../shared/data", "/work/shared/data"};
+    const char *dirs[] = {env, PIPE_SOURCE_DIR "/../shared/data"};
     struct stat st;
     if (given)
         return given;

@@ -82,7 +82,8 @@ static void print_distances(const char *label, const double d[PIPE_SIM_N_DISTANC
 
 static void compare_with_real(const pipe_tensor *sim)
 {
-    const char *dir = getenv("PIPE_SHARED_DATA") ? getenv("PIPE_SHARED_DATA") : "/work/shared/data";
+    const char *env = getenv("PIPE_SHARED_DATA");
+    const char *dir = env && *env ? env : PIPE_SOURCE_DIR "/../shared/data";
     pipe_tensor *sample = read_real(dir, "dielectron_sample.csv");
     pipe_tensor *damaged = sample ? read_real(dir, "dielectron_1k_damaged.csv") : NULL;
     pipe_tensor *run = damaged ? pipe_sim_consistent_rows(damaged) : NULL;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #ifndef PIPE_VERSION
 #define PIPE_VERSION "0.0.0"
@@ -45,7 +46,12 @@ static const char usage_run[] =
     "  --expect FILE            compare metrics with FILE; exit 1 when any is out of\n"
     "                           tolerance\n"
     "  --plugin-path DIR        search DIR for plugins first (repeatable; also\n"
-    "                           PIPE_PLUGIN_PATH=DIR:DIR)\n";
+    "                           PIPE_PLUGIN_PATH=DIR:DIR)\n"
+    "\n"
+    "environment:\n"
+    "  PIPE_SHARED_DATA         the folder of the real CMS files that pipelines name\n"
+    "                           as ${PIPE_SHARED_DATA}/...; when it is not set, pipe\n"
+    "                           sets it to ../shared/data if that folder exists\n";
 
 static const char usage_validate[] =
     "usage: pipe validate FILE [--set STAGE.PARAM=VALUE ...] [--plugin-path DIR]\n"
@@ -53,7 +59,8 @@ static const char usage_validate[] =
     "Check everything that can be checked without running: YAML structure, that\n"
     "every stage resolves to a plugin, every parameter is known, of the right type\n"
     "and in range, every input tensor is produced by an earlier stage with a\n"
-    "compatible dtype and rank. Exit 0 when valid, 2 otherwise.\n";
+    "compatible dtype and rank. Exit 0 when valid, 2 otherwise.\n"
+    "PIPE_SHARED_DATA defaults to ../shared/data as for 'pipe run'.\n";
 
 static const char usage_list[] =
     "usage: pipe list [--plugin-path DIR]\n\nList every stage plugin in the search path.\n";
@@ -152,6 +159,24 @@ static const char *usage_for(const char *command)
     return NULL;
 }
 
+/* The run's messages go to stderr, one line each. */
+static void diag_to_stderr(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "%s\n", line);
+}
+
+/* The only folder of the real CMS files a user can know without being told:
+ * ../shared/data, relative to where pipe runs. PIPE_SHARED_DATA, when set,
+ * wins; this is the command's decision, never the library's. */
+static void default_shared_data(void)
+{
+    const char *set = getenv("PIPE_SHARED_DATA");
+    struct stat st;
+    if ((!set || !*set) && stat("../shared/data", &st) == 0 && S_ISDIR(st.st_mode))
+        setenv("PIPE_SHARED_DATA", "../shared/data", 1);
+}
+
 static int dispatch(cli_args *a, const char *usage)
 {
     int needs_file = strcmp(a->command, "list") != 0;
@@ -161,6 +186,8 @@ static int dispatch(cli_args *a, const char *usage)
         return usage_error(usage, "unexpected argument '%s'", a->file);
     if (!strcmp(a->command, "run") || !strcmp(a->command, "validate")) {
         a->opts.validate_only = !strcmp(a->command, "validate");
+        a->opts.diag = diag_to_stderr;
+        default_shared_data();
         return pipe_run_file(a->file, &a->opts);
     }
     pipe_registry reg;

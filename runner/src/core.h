@@ -19,6 +19,17 @@ void pipe_diag(const char *file, int line, int col, const char *stage, const cha
     __attribute__((format(printf, 5, 6)));
 void pipe_diag_v(const char *file, int line, int col, const char *stage, const char *fmt,
                  va_list ap);
+/* Where the messages of a run go: one line each, without its newline. The
+ * pipe command passes one that writes to stderr; a program embedding the
+ * library passes its own. */
+typedef void (*pipe_diag_sink)(void *user, const char *line);
+struct pipe_run_options;
+/* A message of a run ("file:line:col: stage 'id': message" as pipe_diag)
+ * to the run's sink, `opts->diag` (stderr when it is NULL). */
+void pipe_run_diag(const struct pipe_run_options *opts, const char *file, int line, int col,
+                   const char *stage, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void pipe_run_diag_v(const struct pipe_run_options *opts, const char *file, int line, int col,
+                     const char *stage, const char *fmt, va_list ap);
 /* malloc'd printf, aborting on out-of-memory (the runner cannot go on). */
 char *pipe_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *pipe_xstrdup(const char *s);
@@ -219,6 +230,11 @@ typedef struct pipe_run_options {
     int threads;         /* --threads, or 0: the pipeline's threads (default 1) */
     int quiet;
     int validate_only;
+    /* The run's messages: stage logs and errors, skipped stages, failures,
+     * the closing summary (NULL: stderr). The library never sets an
+     * environment variable; the CLI decides PIPE_SHARED_DATA. */
+    pipe_diag_sink diag;
+    void *diag_user;
 } pipe_run_options;
 
 /* Shared by every stage of one run. */

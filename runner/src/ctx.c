@@ -108,10 +108,10 @@ static pipe_param_val *param(const pipe_ctx *ctx, const char *name, int type_a, 
             break;
         return v;
     }
-    fprintf(stderr,
-            "pipe: plugin '%s' asked for parameter '%s' that it does not declare "
-            "with that type: a bug in the plugin\n",
-            ctx->plugin->name, name);
+    pipe_run_diag(ctx->run->opts, NULL, 0, 0, NULL,
+                  "pipe: plugin '%s' asked for parameter '%s' that it does not declare "
+                  "with that type: a bug in the plugin",
+                  ctx->plugin->name, name);
     abort();
 }
 
@@ -148,8 +148,9 @@ static pipe_param_val *list_item(const pipe_ctx *ctx, const char *name, int type
 {
     pipe_param_val *v = param(ctx, name, type, type);
     if (i >= v->n) {
-        fprintf(stderr, "pipe: plugin '%s' read item %zu of parameter '%s', which has %zu\n",
-                ctx->plugin->name, i, name, v->n);
+        pipe_run_diag(ctx->run->opts, NULL, 0, 0, NULL,
+                      "pipe: plugin '%s' read item %zu of parameter '%s', which has %zu",
+                      ctx->plugin->name, i, name, v->n);
         abort();
     }
     return v;
@@ -190,11 +191,11 @@ static void param_error_v(pipe_ctx *ctx, const char *name, const pipe_value *at,
     char msg[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (where && v->given)
-        pipe_diag(v->file, where->line, where->column, ctx->spec->id, "parameter '%s': %s", name,
-                  msg);
+        pipe_run_diag(ctx->run->opts, v->file, where->line, where->column, ctx->spec->id,
+                      "parameter '%s': %s", name, msg);
     else
-        pipe_diag(ctx->run->pipeline->file, ctx->spec->line, ctx->spec->col, ctx->spec->id,
-                  "parameter '%s' (default): %s", name, msg);
+        pipe_run_diag(ctx->run->opts, ctx->run->pipeline->file, ctx->spec->line, ctx->spec->col,
+                      ctx->spec->id, "parameter '%s' (default): %s", name, msg);
 }
 
 int pipe_param_error(pipe_ctx *ctx, const char *name, const char *fmt, ...)
@@ -221,7 +222,7 @@ int pipe_error(pipe_ctx *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     if (ctx->run->progress_tty && ctx->progress_last > 0)
         fputc('\n', stderr);
-    pipe_diag_v(NULL, 0, 0, ctx->spec->id, fmt, ap);
+    pipe_run_diag_v(ctx->run->opts, NULL, 0, 0, ctx->spec->id, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -230,7 +231,7 @@ static void log_v(pipe_ctx *ctx, const char *level, const char *fmt, va_list ap)
 {
     char msg[4096];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    fprintf(stderr, "[%s] %s%s\n", ctx->spec->id, level, msg);
+    pipe_run_diag(ctx->run->opts, NULL, 0, 0, NULL, "[%s] %s%s", ctx->spec->id, level, msg);
 }
 
 void pipe_log(pipe_ctx *ctx, const char *fmt, ...)

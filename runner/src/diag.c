@@ -9,20 +9,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "file:line:col: stage 'id': message" into msg. */
+static void format_diag(char *msg, size_t size, const char *file, int line, int col,
+                        const char *stage, const char *fmt, va_list ap)
+{
+    size_t len = 0;
+    if (file && line > 0)
+        len += (size_t)snprintf(msg + len, size - len, "%s:%d:%d: ", file, line, col);
+    else if (file)
+        len += (size_t)snprintf(msg + len, size - len, "%s: ", file);
+    if (stage && len < size)
+        len += (size_t)snprintf(msg + len, size - len, "stage '%s': ", stage);
+    if (len < size)
+        vsnprintf(msg + len, size - len, fmt, ap);
+}
+
 void pipe_diag_v(const char *file, int line, int col, const char *stage, const char *fmt,
                  va_list ap)
 {
     char msg[4096];
-    size_t len = 0;
-    if (file && line > 0)
-        len += (size_t)snprintf(msg + len, sizeof msg - len, "%s:%d:%d: ", file, line, col);
-    else if (file)
-        len += (size_t)snprintf(msg + len, sizeof msg - len, "%s: ", file);
-    if (stage && len < sizeof msg)
-        len += (size_t)snprintf(msg + len, sizeof msg - len, "stage '%s': ", stage);
-    if (len < sizeof msg)
-        vsnprintf(msg + len, sizeof msg - len, fmt, ap);
+    format_diag(msg, sizeof msg, file, line, col, stage, fmt, ap);
     fprintf(stderr, "%s\n", msg);
+}
+
+void pipe_run_diag_v(const pipe_run_options *opts, const char *file, int line, int col,
+                     const char *stage, const char *fmt, va_list ap)
+{
+    char msg[4096];
+    format_diag(msg, sizeof msg, file, line, col, stage, fmt, ap);
+    if (opts && opts->diag)
+        opts->diag(opts->diag_user, msg);
+    else
+        fprintf(stderr, "%s\n", msg);
+}
+
+void pipe_run_diag(const pipe_run_options *opts, const char *file, int line, int col,
+                   const char *stage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pipe_run_diag_v(opts, file, line, col, stage, fmt, ap);
+    va_end(ap);
 }
 
 void pipe_diag(const char *file, int line, int col, const char *stage, const char *fmt, ...)

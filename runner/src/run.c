@@ -25,26 +25,6 @@ typedef struct stage_record {
     int status; /* 0 ok, -1 failed, 1 not run, 2 skipped by its 'when' */
 } stage_record;
 
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Point PIPE_SHARED_DATA at the real CMS files when the user has not. */
-static void default_shared_data(void)
-{
-    static const char *const candidates[] = {"../shared/data", "/work/shared/data"};
-    const char *set = getenv("PIPE_SHARED_DATA");
-    if (set && *set)
-        return;
-    for (size_t i = 0; i < PIPE_COUNT(candidates); i++)
-        if (is_dir(candidates[i])) {
-            setenv("PIPE_SHARED_DATA", candidates[i], 1);
-            return;
-        }
-}
-
 /* Does the stage's `when` condition hold? Logs why a stage is skipped. */
 static int should_run(const pipe_run_state *run, const pipe_stage_spec *s)
 {
@@ -56,8 +36,8 @@ static int should_run(const pipe_run_state *run, const pipe_stage_spec *s)
     int exists = path && stat(path, &st) == 0;
     int go = exists == s->when_exists;
     if (!go && !run->opts->quiet)
-        fprintf(stderr, "[%s] skipped: %s %s\n", s->id, path ? path : s->when_path->scalar,
-                exists ? "exists" : "does not exist");
+        pipe_run_diag(run->opts, NULL, 0, 0, NULL, "[%s] skipped: %s %s", s->id,
+                      path ? path : s->when_path->scalar, exists ? "exists" : "does not exist");
     free(path);
     return go;
 }
@@ -135,7 +115,7 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
     pipe_file *file = pipe_outfile_open(path, err, sizeof err);
     free(path);
     if (!file) {
-        fprintf(stderr, "pipe: %s\n", err);
+        pipe_run_diag(run->opts, NULL, 0, 0, NULL, "pipe: %s", err);
         return -1;
     }
     FILE *f = pipe_file_stream(file);
@@ -161,7 +141,7 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
     pipe_metrics_write_json(f, &run->info, 1);
     fputs("\n}\n", f);
     if (pipe_outfile_commit(file, err, sizeof err) != 0) {
-        fprintf(stderr, "pipe: %s\n", err);
+        pipe_run_diag(run->opts, NULL, 0, 0, NULL, "pipe: %s", err);
         return -1;
     }
     return 0;
@@ -174,13 +154,13 @@ static int write_metrics_json(const pipe_run_state *run)
     pipe_file *file = pipe_outfile_open(path, err, sizeof err);
     free(path);
     if (!file) {
-        fprintf(stderr, "pipe: %s\n", err);
+        pipe_run_diag(run->opts, NULL, 0, 0, NULL, "pipe: %s", err);
         return -1;
     }
     pipe_metrics_write_json(pipe_file_stream(file), &run->metrics, 0);
     fputc('\n', pipe_file_stream(file));
     if (pipe_outfile_commit(file, err, sizeof err) != 0) {
-        fprintf(stderr, "pipe: %s\n", err);
+        pipe_run_diag(run->opts, NULL, 0, 0, NULL, "pipe: %s", err);
         return -1;
     }
     return 0;
@@ -203,8 +183,9 @@ static size_t run_stages(pipe_run_state *run, const pipe_plan *plan, stage_recor
         recs[i].seconds = pipe_now() - t0;
         recs[i].status = rc;
         if (rc != 0) {
-            fprintf(stderr, "pipe: stage '%s' (%s) failed; the run stops here\n", s->id,
-                    plan->plugins[i]->name);
+            pipe_run_diag(run->opts, NULL, 0, 0, NULL,
+                          "pipe: stage '%s' (%s) failed; the run stops here", s->id,
+                          plan->plugins[i]->name);
             return i;
         }
     }
@@ -219,8 +200,8 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
                    : p->output ? pipe_xstrdup(p->output)
                                : pipe_strdup_printf("output/%s", p->name);
     if (pipe_mkdirs(run->out_dir) != 0) {
-        fprintf(stderr, "pipe: cannot create output folder %s: %s\n", run->out_dir,
-                strerror(errno));
+        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: cannot create output folder %s: %s", run->out_dir,
+                      strerror(errno));
         return 1;
     }
     openblas_set_num_threads(run->threads);
@@ -236,14 +217,13 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
     if (!ok || !written)
         return 1;
     if (!o->quiet)
-        fprintf(stderr, "pipe: %s done in %.2f s; results in %s/\n", p->name, seconds,
-                run->out_dir);
+        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s done in %.2f s; results in %s/", p->name,
+                      seconds, run->out_dir);
     return o->expect ? pipe_expect_check(o->expect, &run->metrics) : 0;
 }
 
 int pipe_run_file(const char *path, const pipe_run_options *opts)
 {
-    default_shared_data();
     pipe_pipeline *p = pipe_pipeline_load(path);
     if (!p)
         return 2;

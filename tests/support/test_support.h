@@ -46,10 +46,12 @@ void pipe_test_pipeline_free(pipe_test_pipeline *p);
 char *pipe_test_pipeline_output(const pipe_test_pipeline *p, const char *name);
 
 /* The folder with the real CMS files (PIPE_SHARED_DATA, else
- * <source>/../shared/data, else /work/shared/data), or NULL. */
+ * <source>/../shared/data), or NULL. pipe_test_run passes it to pipe as
+ * PIPE_SHARED_DATA. */
 const char *pipe_test_shared_data(void);
 /* Full path of a file in that folder (malloc'd). When the folder is
- * missing, the calling test is skipped with a message saying so. */
+ * missing, the calling test is skipped with a message naming the file; with
+ * PIPE_REQUIRE_SHARED_DATA set (CI sets it) it fails instead. */
 char *pipe_test_shared_file(const char *name);
 
 /* A fresh temporary directory (malloc'd path), removed by nobody: tests
