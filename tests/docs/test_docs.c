@@ -48,6 +48,18 @@ static char *read_source(const char *rel)
     return text;
 }
 
+/* The user pages into `pages`, and what `extract` finds in them into `out`. */
+static void from_user_pages(void (*extract)(const char *, const char *, doc_list *),
+                            doc_list *pages, doc_list *out)
+{
+    user_pages(pages);
+    for (size_t i = 0; i < pages->n; i++) {
+        char *text = read_source(pages->items[i]);
+        extract(text, pages->items[i], out);
+        free(text);
+    }
+}
+
 /* Run pipe with the arguments; returns its stdout (malloc'd) and asserts
  * exit status 0, quoting `where` and stderr otherwise. */
 static char *pipe_ok(const char *where, const char *const *args)
@@ -296,12 +308,7 @@ static void check_command(const char *where, char *cmd)
 Test(docs, every_command_shown_parses)
 {
     doc_list pages = {0}, cmds = {0};
-    user_pages(&pages);
-    for (size_t i = 0; i < pages.n; i++) {
-        char *text = read_source(pages.items[i]);
-        doc_page_commands(text, pages.items[i], &cmds);
-        free(text);
-    }
+    from_user_pages(doc_page_commands, &pages, &cmds);
     int quick_start = 0;
     for (size_t i = 0; i < cmds.n; i++) {
         char *cmd = strstr(cmds.items[i], ": ") + 2;
@@ -321,12 +328,7 @@ Test(docs, every_command_shown_parses)
 Test(docs, every_pipeline_shown_validates)
 {
     doc_list pages = {0}, pipelines = {0};
-    user_pages(&pages);
-    for (size_t i = 0; i < pages.n; i++) {
-        char *text = read_source(pages.items[i]);
-        doc_page_pipelines(text, pages.items[i], &pipelines);
-        free(text);
-    }
+    from_user_pages(doc_page_pipelines, &pages, &pipelines);
     cr_assert_geq(pipelines.n, 2, "found %zu whole pipelines in the pages", pipelines.n);
     char *dir = pipe_test_tmpdir();
     for (size_t i = 0; i < pipelines.n; i++) {

@@ -72,24 +72,28 @@ static char *read_in(const char *root, const char *name)
     return text;
 }
 
-Test(shared_data, the_command_defaults_to_the_sibling_folder)
+/* Run with PIPE_SHARED_DATA = env (unset: NULL) in a tree with
+ * ../shared/data, and expect the stage to have seen `seen`. */
+static void expect_seen(const char *env, const char *seen)
 {
     char *root = make_tree(1);
-    cr_assert_eq(run_in(root, NULL), 0);
+    cr_assert_eq(run_in(root, env), 0);
     char *metrics = read_in(root, "out/metrics.json");
-    cr_expect(strstr(metrics, "\"label\": \"../shared/data\"") != NULL, "%s", metrics);
+    char label[256];
+    snprintf(label, sizeof label, "\"label\": \"%s\"", seen);
+    cr_expect(strstr(metrics, label) != NULL, "%s", metrics);
     free(metrics);
     free(root);
 }
 
+Test(shared_data, the_command_defaults_to_the_sibling_folder)
+{
+    expect_seen(NULL, "../shared/data");
+}
+
 Test(shared_data, the_variable_wins)
 {
-    char *root = make_tree(1);
-    cr_assert_eq(run_in(root, "/data/cms"), 0);
-    char *metrics = read_in(root, "out/metrics.json");
-    cr_expect(strstr(metrics, "\"label\": \"/data/cms\"") != NULL, "%s", metrics);
-    free(metrics);
-    free(root);
+    expect_seen("/data/cms", "/data/cms");
 }
 
 Test(shared_data, no_folder_no_variable_is_an_error_at_the_parameter)
