@@ -65,12 +65,18 @@ typedef struct token {
     double value;
 } token;
 
+/* Limits that keep the recursive parser and compiler far from the end of
+ * the stack, whatever the text. */
+#define EXPR_MAX_DEPTH 256
+#define EXPR_MAX_NODES 10000
+
 typedef struct parser {
     const char *text;
     size_t pos;
     token tok;
     pipe_expr_error *err;
     int failed;
+    int depth, nodes; /* current nesting; nodes made */
 } parser;
 
 const char *pipe_expr_type_name(pipe_expr_type type)
@@ -194,6 +200,10 @@ static void describe(const parser *p, char *buf, size_t size)
 
 static expr_node *new_node(parser *p, expr_kind kind, int column)
 {
+    if (++p->nodes > EXPR_MAX_NODES) {
+        fail(p, column, "the expression has more than %d terms and operations", EXPR_MAX_NODES);
+        return NULL;
+    }
     expr_node *n = calloc(1, sizeof *n);
     if (!n)
         fail(p, 0, "out of memory");
@@ -330,7 +340,22 @@ static expr_node *parse_name(parser *p)
     return n;
 }
 
+static expr_node *parse_unary_at(parser *p);
+
+/* A unary expression, counting how deep operators and parentheses nest. */
 static expr_node *parse_unary(parser *p)
+{
+    if (++p->depth > EXPR_MAX_DEPTH) {
+        fail(p, p->tok.column, "the expression nests deeper than %d levels", EXPR_MAX_DEPTH);
+        p->depth--;
+        return NULL;
+    }
+    expr_node *n = parse_unary_at(p);
+    p->depth--;
+    return n;
+}
+
+static expr_node *parse_unary_at(parser *p)
 {
     int column = p->tok.column;
     if (is_punct(p, "-") || is_punct(p, "+") || is_punct(p, "!")) {

@@ -223,3 +223,27 @@ Test(expr, unknown_columns_with_their_column)
     /* pi and e are constants; a column with such a name needs backquotes. */
     fails("`e` + 1", 1, "unknown column 'e'");
 }
+
+Test(expr, limits_instead_of_a_stack_overflow)
+{
+    /* 300 nested parentheses, and 10,001 terms. */
+    char *deep = malloc(700), *wide = malloc(20010);
+    memset(deep, '(', 300);
+    strcpy(deep + 300, "a");
+    memset(deep + 301, ')', 300);
+    deep[601] = '\0';
+    fails(deep, 257, "the expression nests deeper than 256 levels");
+    for (int i = 0; i < 10001; i++)
+        wide[2 * i] = 'a', wide[2 * i + 1] = '+';
+    wide[20001] = '\0';
+    wide[20000] = 'a';
+    fails(wide, 1, "the expression has more than 10000 terms and operations");
+    /* 200 levels are fine: ((...(a)...)) is a. */
+    memset(deep, '(', 200);
+    strcpy(deep + 200, "a");
+    memset(deep + 201, ')', 200);
+    deep[401] = '\0';
+    cr_assert_eq(eval1(deep), 3);
+    free(deep);
+    free(wide);
+}
