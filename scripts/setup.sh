@@ -10,6 +10,7 @@ packages=(
   libpng-dev                         # PNG files
   libcairo2-dev fonts-dejavu-core    # plots: antialiased drawing, real fonts
   libcriterion-dev                   # tests
+  libxgboost-dev                     # the gbdt stage: boosted trees
 )
 
 missing=()
