@@ -82,6 +82,27 @@ static void argmax_rows(const plot_proba *p, double *out)
         out[i] = (double)pipe_metrics_argmax(p->p + i * p->k, (int64_t)p->k);
 }
 
+/* A plot of a probability table and its labels. */
+typedef int (*proba_plot)(plot_canvas *cv, const plot_options *o, const plot_proba *proba,
+                          const double *label, plot_err *err);
+
+/* Read the score table and labels of the kept rows and draw `plot`. */
+static int draw_proba(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                      const plot_options *o, proba_plot plot)
+{
+    plotter_rows rows;
+    proba_input in;
+    if (plotter_rows_init(ctx, &rows))
+        return -1;
+    int rc = proba_read(ctx, o, &rows, &in);
+    plot_err err;
+    if (rc == 0 && plot(cv, &in.o, &in.proba, in.label, &err) != 0)
+        rc = plotter_failed(ctx, kind, &err);
+    proba_free(&in);
+    plotter_rows_free(&rows);
+    return rc;
+}
+
 /* roc with a table: one class against the rest. */
 int plotter_render_roc_classes(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
                                const plot_options *o)
@@ -93,17 +114,7 @@ int plotter_render_roc_classes(pipe_ctx *ctx, const plotter_kind *kind, plot_can
                               "its ROC curves are one class against the rest, of one model; "
                               "remove the mapping of '%s'",
                               pipe_input_name(ctx, "score"), plotter_score_port(i));
-    plotter_rows rows;
-    proba_input in;
-    if (plotter_rows_init(ctx, &rows))
-        return -1;
-    int rc = proba_read(ctx, o, &rows, &in);
-    plot_err err;
-    if (rc == 0 && plot_roc_classes(cv, &in.o, &in.proba, in.label, &err) != 0)
-        rc = plotter_failed(ctx, kind, &err);
-    proba_free(&in);
-    plotter_rows_free(&rows);
-    return rc;
+    return draw_proba(ctx, kind, cv, o, plot_roc_classes);
 }
 
 int plotter_render_class_hist(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
@@ -114,17 +125,7 @@ int plotter_render_class_hist(pipe_ctx *ctx, const plotter_kind *kind, plot_canv
                           "input 'score' (tensor '%s') must be a table of class probabilities "
                           "(N x K, K >= 2) for kind 'class_hist'; for one score use score_hist",
                           pipe_input_name(ctx, "score"));
-    plotter_rows rows;
-    proba_input in;
-    if (plotter_rows_init(ctx, &rows))
-        return -1;
-    int rc = proba_read(ctx, o, &rows, &in);
-    plot_err err;
-    if (rc == 0 && plot_class_hist(cv, &in.o, &in.proba, in.label, &err) != 0)
-        rc = plotter_failed(ctx, kind, &err);
-    proba_free(&in);
-    plotter_rows_free(&rows);
-    return rc;
+    return draw_proba(ctx, kind, cv, o, plot_class_hist);
 }
 
 /* confusion: K x K from a probability table (argmax) or from class
