@@ -95,6 +95,13 @@ static int metrics_run(pipe_ctx *ctx, void *state)
     (void)state;
     metrics_rows rows;
     metrics_kind kind = metrics_kind_of(ctx);
+    static const char *const multiclass_only[2] = {"classes", "stages"};
+    for (int i = 0; i < 2 && kind != METRICS_MULTICLASS; i++)
+        if (pipe_param_given(ctx, multiclass_only[i]))
+            return pipe_param_error(ctx, multiclass_only[i],
+                                    "is only used with kind: multiclass, but pred ('%s') has one "
+                                    "column: kind is inferred as regression",
+                                    pipe_input_name(ctx, "pred"));
     if (metrics_rows_gather(ctx, kind, &rows) != 0)
         return -1;
     const char **classes = kind == METRICS_MULTICLASS ? metrics_class_names(ctx, rows.k) : NULL;

@@ -215,6 +215,12 @@ Test(multiclass_run, parameters_and_inputs_are_checked)
           "multiclass (kind is 'regression')");
     fails("    plugin: metrics\n"
           "    inputs: {pred: label, true: label}\n"
+          "    params: {part: all, classes: [DY, W, tt]}\n",
+          1,
+          "p.yaml:20:34: stage 'eval': parameter 'classes': is only used with kind: multiclass, "
+          "but pred ('label') has one column: kind is inferred as regression");
+    fails("    plugin: metrics\n"
+          "    inputs: {pred: label, true: label}\n"
           "    params: {kind: multiclass, part: all}\n",
           1,
           "stage 'eval': input pred ('label') must be an N x K table of class probabilities (K "
