@@ -47,8 +47,9 @@ static const pipe_param_decl metrics_params[] = {
 };
 
 static const pipe_port_decl metrics_inputs[] = {
-    {"pred", PIPE_DT_ANY, 0, 0, "predictions (rank 1 or N x 1)"},
-    {"true", PIPE_DT_ANY, 0, 0, "true values (rank 1 or N x 1)"},
+    {"pred", PIPE_DT_ANY, 0, 0,
+     "predictions (rank 1 or N x 1); multiclass: an N x K table of class probabilities"},
+    {"true", PIPE_DT_ANY, 0, 0, "true values (rank 1 or N x 1); multiclass: class indices 0..K-1"},
     {"split", PIPE_DT_INT, 1, 1, "the row split; part chooses the rows evaluated"},
     {"mass", PIPE_DT_ANY, 0, 1, "the mass per row, for the MAE per mass bin"},
     {"pred2", PIPE_DT_ANY, 0, 1,
@@ -122,8 +123,8 @@ static const pipe_plugin metrics_plugin = {
     PIPE_PLUGIN_ABI,
     .name = "metrics",
     .version = "1.0.0",
-    .summary = "evaluate and compare predictions: regression (MAE, RMSE, R2, ...) or "
-               "classification metrics",
+    .summary = "evaluate and compare predictions: regression (MAE, RMSE, R2, ...), binary or "
+               "multi-class classification metrics",
     .description =
         "Evaluates pred against true on one part of the split (part) or all rows. "
         "Regression, with scikit-learn's definitions: mae, mse, rmse, r2 (1 - SS_res/SS_tot), "
