@@ -186,3 +186,17 @@ void pipe_metrics_roc_free(pipe_metrics_roc *roc)
     free(roc->threshold);
     *roc = (pipe_metrics_roc){0};
 }
+
+double pipe_metrics_bkg_eff_at(const pipe_metrics_roc *roc, double sig_eff)
+{
+    for (int64_t i = 1; i < roc->count; i++) {
+        if (isnan(roc->tpr[i]) || isnan(roc->fpr[i]))
+            return NAN;
+        if (roc->tpr[i] < sig_eff)
+            continue;
+        /* tpr[i - 1] < sig_eff <= tpr[i]: the segment is not vertical */
+        double t = (sig_eff - roc->tpr[i - 1]) / (roc->tpr[i] - roc->tpr[i - 1]);
+        return roc->fpr[i - 1] + t * (roc->fpr[i] - roc->fpr[i - 1]);
+    }
+    return NAN;
+}

@@ -101,6 +101,34 @@ static void report_at(pipe_ctx *ctx, const char *prefix, const pipe_metrics_clas
     metrics_metric(ctx, prefix, "confusion.fn", (double)m->fn);
 }
 
+/* The background efficiency and rejection at 90 and 95 % signal
+ * efficiency, read on the ROC curve. 0, or -1 (reported). */
+static int report_working_points(pipe_ctx *ctx, const model_eval *e, const metrics_rows *rows)
+{
+    pipe_metrics_roc roc;
+    char err[256], key[64];
+    if (pipe_metrics_roc_curve(e->score, rows->truth, rows->n, &roc, err, sizeof err) != 0)
+        return pipe_error(ctx, "%s: %s", e->name, err);
+    static const int percent[2] = {90, 95};
+    for (int i = 0; i < 2; i++) {
+        double eff = pipe_metrics_bkg_eff_at(&roc, percent[i] / 100.0);
+        if (isnan(eff))
+            continue;
+        snprintf(key, sizeof key, "bkg_eff_at_sig_eff_%d", percent[i]);
+        metrics_metric(ctx, e->prefix, key, eff);
+        snprintf(key, sizeof key, "bkg_rejection_at_sig_eff_%d", percent[i]);
+        if (eff > 0)
+            metrics_metric(ctx, e->prefix, key, 1 / eff);
+        else
+            pipe_log(ctx,
+                     "%s: no background passes at %d %% signal efficiency: the rejection "
+                     "is infinite and left out",
+                     e->name, percent[i]);
+    }
+    pipe_metrics_roc_free(&roc);
+    return 0;
+}
+
 static void report_model(pipe_ctx *ctx, const model_eval *e)
 {
     const char *prefix = e->prefix;
@@ -206,8 +234,11 @@ int metrics_classify_report(pipe_ctx *ctx, const metrics_rows *rows)
     int64_t positives = e[0].fixed.tp + e[0].fixed.fn;
     pipe_metric(ctx, "count", (double)rows->n);
     pipe_metric(ctx, "positives", (double)positives);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         report_model(ctx, &e[i]);
+        if (report_working_points(ctx, &e[i], rows) != 0)
+            return -1;
+    }
     log_table(ctx, e, n, rows->n, positives);
     int rc = 0;
     if (pipe_output_wanted(ctx, "comparison"))

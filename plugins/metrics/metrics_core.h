@@ -16,6 +16,22 @@
  * from ranks (tied scores get their average rank, which equals
  * scikit-learn's trapezoidal area) and the ROC curve's points.
  *
+ * Multi-class (true a class index 0..K-1, pred an N x K table of
+ * probabilities): the predicted class is the row's argmax (the first of
+ * equal maxima, like numpy.argmax); accuracy, per-class precision, recall,
+ * F1 and support, macro and support-weighted F1 (scikit-learn's
+ * labels=range(K), zero_division=0: a class never predicted has precision
+ * 0, an empty class recall 0, and both count in the macro mean), log loss
+ * as scikit-learn 1.2's log_loss (each probability clipped to [eps, 1 -
+ * eps] with eps the float64 machine epsilon 2^-52, the row renormalised to
+ * sum 1), one-vs-rest ROC AUC per class (NaN for a class absent from or
+ * alone in the true values) and their unweighted mean, and the K x K
+ * confusion counts (rows = true class).
+ *
+ * Background efficiency at a signal efficiency: the false positive rate
+ * on the ROC curve where the true positive rate reaches it, interpolated
+ * linearly between the curve's two points around it.
+ *
  * Link the static library `pipe_metrics_core` and include "metrics_core.h".
  */
 #ifndef PIPE_METRICS_CORE_H
@@ -102,6 +118,39 @@ typedef struct pipe_metrics_roc {
 int pipe_metrics_roc_curve(const double *score, const double *truth, int64_t n,
                            pipe_metrics_roc *out, char *err, size_t err_size);
 void pipe_metrics_roc_free(pipe_metrics_roc *roc);
+
+/* The background efficiency (false positive rate) where the curve's
+ * signal efficiency (true positive rate) reaches sig_eff in (0, 1]:
+ * between the last point below sig_eff and the first at or above it,
+ * interpolated linearly. NaN when the curve has no such points (one class
+ * missing). Its background rejection is 1 / this (infinite when 0). */
+double pipe_metrics_bkg_eff_at(const pipe_metrics_roc *roc, double sig_eff);
+
+/* One class of a multi-class evaluation. */
+typedef struct pipe_metrics_class {
+    int64_t support, predicted;            /* rows of the class; rows predicted as it */
+    double precision, recall, f1, roc_auc; /* roc_auc NaN when undefined */
+} pipe_metrics_class;
+
+typedef struct pipe_metrics_multiclass {
+    int64_t count, k;
+    double accuracy, macro_f1, weighted_f1, log_loss;
+    double macro_roc_auc;        /* NaN when a class's AUC is undefined */
+    pipe_metrics_class *classes; /* k of them */
+    int64_t *confusion;          /* k x k: [true * k + predicted]; with classes, one allocation */
+} pipe_metrics_multiclass;
+
+/* The class a row of k probabilities predicts: the index of the first
+ * maximum. */
+int64_t pipe_metrics_argmax(const double *row, int64_t k);
+
+/* Multi-class metrics of n >= 1 rows: proba is n x k row major (k >= 2,
+ * each value in [0, 1]), truth the class indices 0..k-1. Returns 0, or -1
+ * with the reason in err (naming the row). Free with
+ * pipe_metrics_multiclass_free. */
+int pipe_metrics_multiclass_eval(const double *proba, const double *truth, int64_t n, int64_t k,
+                                 pipe_metrics_multiclass *out, char *err, size_t err_size);
+void pipe_metrics_multiclass_free(pipe_metrics_multiclass *m);
 
 #ifdef __cplusplus
 }

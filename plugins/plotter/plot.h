@@ -92,6 +92,17 @@ typedef enum plot_scatter_mode {
 } plot_scatter_mode;
 #define PLOT_SCATTER_AUTO_LIMIT 5000
 
+/* What a ROC plot's axes show: the background efficiency (false positive
+ * rate) against the signal efficiency; the signal efficiency against the
+ * background rejection 1/ε_B (on a log axis unless log_y is turned off;
+ * where ε_B = 0 the rejection is infinite and the curve runs along the
+ * top of the axis); or the signal efficiency against 1 − ε_B. */
+typedef enum plot_roc_axes {
+    PLOT_ROC_STANDARD,
+    PLOT_ROC_REJECTION,
+    PLOT_ROC_REJECTION_LINEAR,
+} plot_roc_axes;
+
 /* Options shared by the plot kinds. Strings are markup: "^{2}" raises,
  * "_{ee}" lowers. NULL or "" means the kind's default. */
 typedef struct plot_options {
@@ -109,7 +120,8 @@ typedef struct plot_options {
     const char *const *classes; /* names of label values 0, 1, ... */
     size_t n_classes;
     plot_scatter_mode scatter;
-    size_t max_images; /* image_grid: images shown */
+    size_t max_images;      /* image_grid: images shown */
+    plot_roc_axes roc_axes; /* roc: what the axes show */
 } plot_options;
 
 /* Defaults: M in GeV, linear axes, 0.5 threshold, classes
@@ -154,6 +166,12 @@ int plot_correlation(plot_canvas *cv, const plot_options *o, const plot_vec *col
 /* Binary confusion matrix of score ≥ o->threshold against label (0/1). */
 int plot_confusion(plot_canvas *cv, const plot_options *o, const double *score, const double *label,
                    size_t n, plot_err *err);
+/* K x K confusion matrix of predicted class indices against true ones
+ * (both integers 0..k−1, k = o->n_classes ≥ 2, named by o->classes):
+ * each cell coloured by the fraction of its true class (row), with the
+ * count and that fraction printed. */
+int plot_confusion_classes(plot_canvas *cv, const plot_options *o, const double *predicted,
+                           const double *label, size_t n, plot_err *err);
 /* The confusion matrix's subtitle: "threshold T, accuracy A %", or, when
  * every score is already a class (0 or 1, e.g. a classifier's tuned
  * labels) and the threshold keeps them, "classes as given, accuracy A %". */
@@ -171,6 +189,24 @@ int plot_roc(plot_canvas *cv, const plot_options *o, const plot_vec *scores, siz
              const double *label, size_t n, plot_err *err);
 int plot_score_hist(plot_canvas *cv, const plot_options *o, const double *score,
                     const double *label, size_t n, plot_err *err);
+
+/* Class probabilities: n rows of k ≥ 2 values (row major), class c named
+ * o->classes[c] (o->n_classes == k). */
+typedef struct plot_proba {
+    const double *p;
+    size_t n, k;
+} plot_proba;
+
+/* One-vs-rest ROC curves of a multi-class model: class c's probability
+ * against label == c, one curve per class (k ≤ PLOT_MAX_SERIES) with its
+ * AUC; a class without rows (or with all) is named in the legend as
+ * having no curve. */
+int plot_roc_classes(plot_canvas *cv, const plot_options *o, const plot_proba *proba,
+                     const double *label, plot_err *err);
+/* One panel per class c: the histogram of P(c) for the rows of each true
+ * class, overlaid (scaled to unit sum with o->density). */
+int plot_class_hist(plot_canvas *cv, const plot_options *o, const plot_proba *proba,
+                    const double *label, plot_err *err);
 /* Mean score (± standard deviation) per bin of mass. */
 int plot_score_vs_mass(plot_canvas *cv, const plot_options *o, const double *score,
                        const double *mass, size_t n, plot_err *err);

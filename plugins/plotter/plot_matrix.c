@@ -1,8 +1,9 @@
 /*
  * plot_matrix.c — heat maps with the value printed in every cell: the
  * Pearson correlation matrix of chosen columns (diverging colours from
- * −1 to +1) and the confusion matrix of a binary classifier (counts and
- * the fraction of each true class).
+ * −1 to +1) and the confusion matrix of a classifier, binary (a score
+ * at a threshold) or of K classes (predicted class indices), with counts
+ * and the fraction of each true class.
  */
 #include "kinds.h"
 
@@ -94,13 +95,15 @@ int plot_correlation(plot_canvas *cv, const plot_options *o, const plot_vec *col
 /* ---- confusion ---- */
 
 /* Cell text: the count, and below it the fraction of the true class. */
-static void confusion_text(plot_axes *ax, size_t col, size_t row, double count, double fraction,
-                           plot_color bg)
+static void confusion_text(plot_axes *ax, size_t k, size_t col, size_t row, double count,
+                           double fraction, plot_color bg)
 {
-    double cell = (ax->right - ax->left) / 2;
+    double cell = (ax->right - ax->left) / (double)k;
     plot_font big = cell_font(ax->cv, cell, 8), small = big;
     big.size = fmin(big.size * 1.3, PLOT_FONT_LABEL.size * 1.3);
     big.bold = 1;
+    if (small.size == 0)
+        return;
     char count_text[32], fraction_text[32];
     snprintf(count_text, sizeof count_text, "%.0f", count);
     plot_format_fixed(100 * fraction, 1, fraction_text, sizeof fraction_text);
@@ -113,15 +116,43 @@ static void confusion_text(plot_axes *ax, size_t col, size_t row, double count, 
     plot_text(ax->cv, small, fraction_text, x, y + line / 2, PLOT_CENTER, PLOT_TOP, 0, ink);
 }
 
+/* Draw the k x k counts[true * k + predicted], normalised by true class. */
+static void confusion_draw(plot_canvas *cv, const plot_options *o, const double *counts, size_t k,
+                           const char *subtitle)
+{
+    plot_box fig = plot_figure_begin(cv, plot_or(o->title, "Confusion matrix"));
+    plot_colorbar cb = {1, 0, 100, 0, plot_cmap_blues, "Fraction of the true class [%]"};
+    plot_axis x = {.categories = o->classes,
+                   .n_categories = k,
+                   .label = plot_or(o->x_label, "Predicted class")};
+    plot_axis y = {
+        .categories = o->classes, .n_categories = k, .label = plot_or(o->y_label, "True class")};
+    plot_axes ax;
+    plot_axes_begin(&ax, cv, plot_box_square(cv, fig, plot_colorbar_width(cv, &cb)), &x, &y, &cb,
+                    subtitle);
+    for (size_t t = 0; t < k; t++) {
+        double row_total = 0;
+        for (size_t p = 0; p < k; p++)
+            row_total += counts[t * k + p];
+        for (size_t p = 0; p < k; p++) {
+            double fraction = row_total > 0 ? counts[t * k + p] / row_total : 0;
+            plot_color c = plot_cmap_blues(fraction);
+            draw_cell(&ax, p, t, c);
+            confusion_text(&ax, k, p, t, counts[t * k + p], fraction, c);
+        }
+    }
+    plot_axes_end(&ax);
+}
+
 /* Counts[true][predicted]; returns -1 (err set) for a label not 0/1. */
 static int confusion_counts(const plot_options *o, const double *score, const double *label,
-                            size_t n, double counts[2][2], plot_err *err)
+                            size_t n, double counts[4], plot_err *err)
 {
     for (size_t i = 0; i < n; i++) {
         if (label[i] != 0 && label[i] != 1)
             return plot_fail(err, "labels must be 0 or 1, but label %zu (of %zu) is %g", i + 1, n,
                              label[i]);
-        counts[label[i] == 1][score[i] >= o->threshold]++;
+        counts[2 * (label[i] == 1) + (score[i] >= o->threshold)]++;
     }
     return 0;
 }
@@ -144,7 +175,7 @@ void plot_confusion_subtitle(const plot_options *o, const double *score, size_t 
 int plot_confusion(plot_canvas *cv, const plot_options *o, const double *score, const double *label,
                    size_t n, plot_err *err)
 {
-    double counts[2][2] = {{0, 0}, {0, 0}};
+    double counts[4] = {0, 0, 0, 0};
     if (n == 0)
         return plot_fail(err, "no rows to plot");
     if (confusion_counts(o, score, label, n, counts, err))
@@ -152,27 +183,49 @@ int plot_confusion(plot_canvas *cv, const plot_options *o, const double *score, 
     if (o->n_classes < 2)
         return plot_fail(err, "a confusion matrix needs 2 class names, got %zu", o->n_classes);
     char subtitle[128];
-    plot_confusion_subtitle(o, score, n, 100 * (counts[0][0] + counts[1][1]) / (double)n, subtitle,
+    plot_confusion_subtitle(o, score, n, 100 * (counts[0] + counts[3]) / (double)n, subtitle,
                             sizeof subtitle);
-    plot_box fig = plot_figure_begin(cv, plot_or(o->title, "Confusion matrix"));
-    plot_colorbar cb = {1, 0, 100, 0, plot_cmap_blues, "Fraction of the true class [%]"};
-    plot_axis x = {.categories = o->classes,
-                   .n_categories = 2,
-                   .label = plot_or(o->x_label, "Predicted class")};
-    plot_axis y = {
-        .categories = o->classes, .n_categories = 2, .label = plot_or(o->y_label, "True class")};
-    plot_axes ax;
-    plot_axes_begin(&ax, cv, plot_box_square(cv, fig, plot_colorbar_width(cv, &cb)), &x, &y, &cb,
-                    subtitle);
-    for (size_t t = 0; t < 2; t++) {
-        double row_total = counts[t][0] + counts[t][1];
-        for (size_t p = 0; p < 2; p++) {
-            double fraction = row_total > 0 ? counts[t][p] / row_total : 0;
-            plot_color c = plot_cmap_blues(fraction);
-            draw_cell(&ax, p, t, c);
-            confusion_text(&ax, p, t, counts[t][p], fraction, c);
+    confusion_draw(cv, o, counts, 2, subtitle);
+    return 0;
+}
+
+/* Most classes a K x K confusion matrix shows. */
+#define MAX_CLASSES 40
+
+/* Whether v is a class index 0..k-1. */
+static int is_class(double v, size_t k)
+{
+    return v >= 0 && v <= (double)(k - 1) && v == floor(v);
+}
+
+int plot_confusion_classes(plot_canvas *cv, const plot_options *o, const double *predicted,
+                           const double *label, size_t n, plot_err *err)
+{
+    size_t k = o->n_classes;
+    if (n == 0)
+        return plot_fail(err, "no rows to plot");
+    if (k < 2 || k > MAX_CLASSES)
+        return plot_fail(err, "a confusion matrix shows 2 to %d classes, got %zu", MAX_CLASSES, k);
+    double *counts = calloc(k * k, sizeof *counts);
+    if (!counts)
+        return plot_fail(err, "out of memory");
+    size_t correct = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *bad = !is_class(label[i], k)       ? &label[i]
+                            : !is_class(predicted[i], k) ? &predicted[i]
+                                                         : NULL;
+        if (bad) {
+            free(counts);
+            return plot_fail(err, "%s %zu (of %zu) is %g, expected a class index 0..%zu",
+                             bad == &label[i] ? "label" : "predicted class", i + 1, n, *bad, k - 1);
         }
+        counts[(size_t)label[i] * k + (size_t)predicted[i]]++;
+        correct += label[i] == predicted[i];
     }
-    plot_axes_end(&ax);
+    char subtitle[128], accuracy[32];
+    plot_format_fixed(100.0 * (double)correct / (double)n, 2, accuracy, sizeof accuracy);
+    snprintf(subtitle, sizeof subtitle, "%zu classes, accuracy %s %%", k, accuracy);
+    confusion_draw(cv, o, counts, k, subtitle);
+    free(counts);
     return 0;
 }

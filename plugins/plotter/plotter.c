@@ -15,7 +15,7 @@
 
 #define KINDS                                                                                      \
     "loss_curve|pred_vs_true|error_hist|error_vs_true|correlation|mass_spectrum|roc|confusion|"    \
-    "score_vs_mass|score_hist|bars|image_grid"
+    "score_vs_mass|score_hist|bars|image_grid|class_hist"
 
 static const pipe_param_decl plotter_params[] = {
     {"kind", PIPE_PARAM_CHOICE, NULL, 0, 0, KINDS, "the plot to draw (see the inputs each needs)"},
@@ -34,7 +34,12 @@ static const pipe_param_decl plotter_params[] = {
     {"log_x", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
      "logarithmic x axis (pred_vs_true, error_vs_true, roc, score_vs_mass)"},
     {"log_y", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
-     "logarithmic y axis (loss_curve, pred_vs_true, error_hist, error_vs_true, score_hist)"},
+     "logarithmic y axis (loss_curve, pred_vs_true, error_hist, error_vs_true, score_hist, "
+     "class_hist; roc with axes: rejection, where it is on unless set false)"},
+    {"axes", PIPE_PARAM_CHOICE, "standard", 0, 0, "standard|rejection|rejection_linear",
+     "roc: standard (background efficiency against signal efficiency), rejection (signal "
+     "efficiency against background rejection 1/eff_B, log y) or rejection_linear (against "
+     "1 - eff_B)"},
     {"bins", PIPE_PARAM_INT, "0", 0, 10000, NULL,
      "histogram or profile bins; 0 means the kind's default (error_hist rounds to a nice width)"},
     {"label_peaks", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
@@ -46,7 +51,9 @@ static const pipe_param_decl plotter_params[] = {
     {"threshold", PIPE_PARAM_FLOAT, "0.5", 0, 0, NULL,
      "confusion, score_hist: score ≥ threshold is class 1"},
     {"classes", PIPE_PARAM_STRING_LIST, "[background, signal]", 0, 0, NULL,
-     "names of label values 0, 1, ... (confusion, score_hist, image_grid)"},
+     "names of label values 0, 1, ... (confusion, score_hist, image_grid; with a table of "
+     "class probabilities as score, one per column, default the column names; confusion of "
+     "class indices: more than 2 names make it K x K)"},
     {"names", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,
      "roc: legend names of score, score2, ... (default: the tensor names); bars: the models, "
      "one per table row"},
@@ -70,13 +77,17 @@ static const pipe_port_decl plotter_inputs[] = {
     {"table", PIPE_DT(PIPE_F64), 2, 1,
      "correlation: the `columns`; mass_spectrum, score_vs_mass: the mass `column`; bars: one "
      "row per model, one column per metric"},
-    {"score", PIPE_DT_FLOAT, 1, 1,
-     "roc, confusion, score_hist, score_vs_mass: classifier score (probability of class 1)"},
+    {"score", PIPE_DT_FLOAT, 0, 1,
+     "roc, confusion, score_hist, score_vs_mass: classifier score (probability of class 1), "
+     "rank 1 or N x 1; roc, confusion, class_hist: or a model's N x K table of class "
+     "probabilities (one-vs-rest curves, K x K matrix of the argmax, per-class histograms); "
+     "confusion: or predicted class indices"},
     {"score2", PIPE_DT_FLOAT, 1, 1, "roc: the score of a second model"},
     {"score3", PIPE_DT_FLOAT, 1, 1, "roc: the score of a third model"},
     {"score4", PIPE_DT_FLOAT, 1, 1, "roc: the score of a fourth model"},
     {"label", PIPE_DT_ANY, 1, 1,
-     "roc, confusion, score_hist: true class, 0 or 1; image_grid: the label shown under each "
+     "roc, confusion, score_hist: true class, 0 or 1 (0..K-1 with K classes); image_grid: the "
+     "label shown under each "
      "image (a class index named by `classes`, or a value such as M)"},
     {"images", PIPE_DT(PIPE_F32), 4, 1, "image_grid: images (N, C, H, W)"},
     {"split", PIPE_DT(PIPE_U8), 1, 1, "row split (train/val/test per row), for `part`"},
@@ -121,6 +132,9 @@ static int check_kind_params(pipe_ctx *ctx, const plotter_kind *kind)
                                     "(score, score2, ...)",
                                     pipe_param_count(ctx, "names"), scores, scores == 1 ? "" : "s");
     }
+    if (strcmp(kind->name, "roc") != 0 && pipe_param_given(ctx, "axes"))
+        return pipe_param_error(ctx, "axes", "is only used by kind 'roc' (kind is '%s')",
+                                kind->name);
     if (strcmp(kind->name, "correlation") == 0 && pipe_param_count(ctx, "columns") == 1)
         return pipe_param_error(ctx, "columns",
                                 "names 1 column; a correlation matrix needs at "
@@ -169,6 +183,12 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
                  : strcmp(scatter, "density") == 0 ? PLOT_SCATTER_DENSITY
                                                    : PLOT_SCATTER_AUTO;
     o->max_images = (size_t)pipe_param_int(ctx, "max_images");
+    const char *axes = pipe_param_string(ctx, "axes");
+    o->roc_axes = strcmp(axes, "rejection") == 0          ? PLOT_ROC_REJECTION
+                  : strcmp(axes, "rejection_linear") == 0 ? PLOT_ROC_REJECTION_LINEAR
+                                                          : PLOT_ROC_STANDARD;
+    if (o->roc_axes == PLOT_ROC_REJECTION && !pipe_param_given(ctx, "log_y"))
+        o->log_y = 1; /* rejection spans decades */
 }
 
 /* Write the canvas as `name` with the provenance text chunks. */
@@ -259,15 +279,19 @@ static const pipe_plugin plotter_plugin = {
     PIPE_PLUGIN_ABI,
     .name = "plotter",
     .version = "1.0.0",
-    .summary = "draw one plot of the run (12 kinds) as a PNG file",
+    .summary = "draw one plot of the run (13 kinds) as a PNG file",
     .description =
         "Draws the plot chosen by `kind` from the mapped inputs and writes it as an 8-bit RGB "
         "PNG in the output directory (atomically), with text chunks naming the pipeline, stage, "
         "pipe version, seed and kind; the same inputs give byte-identical files. Kinds and their "
         "inputs: loss_curve (history), pred_vs_true, error_hist, error_vs_true (pred, true), "
         "correlation (table + columns), mass_spectrum (table + column, log-log), roc (score, "
-        "score2..score4, label), confusion and score_hist (score, label), score_vs_mass (score, "
-        "table + column), bars (table: one row per model), image_grid (images, optional label). "
+        "score2..score4, label; axes: standard, rejection or rejection_linear), confusion and "
+        "score_hist (score, label), score_vs_mass (score, table + column), bars (table: one row "
+        "per model), image_grid (images, optional label), class_hist (score: a table of class "
+        "probabilities, label). With a model's N x K table of class probabilities as score, roc "
+        "draws one curve per class against the rest and confusion the K x K matrix of the "
+        "argmax, normalised by true class. "
         "Every kind may take `split` with `part` to plot one part of the rows. Inputs must be "
         "non-empty, finite and of equal length; errors name the port and tensor.",
     .params = plotter_params,

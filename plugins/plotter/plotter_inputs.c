@@ -114,9 +114,48 @@ static double *gather(pipe_ctx *ctx, const char *port, const char *what, const p
 double *plotter_vector(pipe_ctx *ctx, const char *port, plotter_rows *rows)
 {
     const pipe_tensor *t = mapped_input(ctx, port);
+    if (t && (t->rank > 2 || (t->rank == 2 && t->shape[1] != 1))) {
+        pipe_error(ctx,
+                   "input '%s' (tensor '%s') has %lld columns; this kind takes one value per "
+                   "row (rank 1 or N x 1)",
+                   port, pipe_input_name(ctx, port), (long long)pipe_tensor_cols(t));
+        return NULL;
+    }
     if (!t || check_rows(ctx, port, t->shape[0], rows))
         return NULL;
     return gather(ctx, port, "", t, 0, 1, rows);
+}
+
+int plotter_is_table(pipe_ctx *ctx, const char *port)
+{
+    const pipe_tensor *t = pipe_input(ctx, port);
+    return t && t->rank == 2 && t->shape[1] >= 2;
+}
+
+double *plotter_matrix(pipe_ctx *ctx, const char *port, plotter_rows *rows, int64_t *k)
+{
+    const pipe_tensor *t = mapped_input(ctx, port);
+    if (!t || check_rows(ctx, port, t->shape[0], rows))
+        return NULL;
+    *k = pipe_tensor_cols(t);
+    double *out = malloc((size_t)(rows->kept * *k) * sizeof *out);
+    if (!out) {
+        pipe_error(ctx, "out of memory");
+        return NULL;
+    }
+    for (int64_t c = 0; c < *k; c++) {
+        char what[96];
+        snprintf(what, sizeof what, " column %lld", (long long)c);
+        double *col = gather(ctx, port, what, t, c, *k, rows);
+        if (!col) {
+            free(out);
+            return NULL;
+        }
+        for (int64_t i = 0; i < rows->kept; i++)
+            out[i * *k + c] = col[i];
+        free(col);
+    }
+    return out;
 }
 
 void plotter_column_list(const pipe_tensor *table, char *buf, size_t size)

@@ -24,9 +24,17 @@ typedef struct plotter_rows {
 int plotter_rows_init(pipe_ctx *ctx, plotter_rows *rows);
 void plotter_rows_free(plotter_rows *rows);
 
-/* The kept values of rank-1 input `port` (malloc'd; rows->kept of them),
- * or NULL with the error reported. `port` must be mapped. */
+/* The kept values of input `port`, rank 1 or N x 1 (malloc'd; rows->kept
+ * of them), or NULL with the error reported. `port` must be mapped. */
 double *plotter_vector(pipe_ctx *ctx, const char *port, plotter_rows *rows);
+
+/* Whether mapped input `port` is a table of 2 or more columns (a model's
+ * class probabilities) rather than a vector. */
+int plotter_is_table(pipe_ctx *ctx, const char *port);
+
+/* The kept rows of table input `port`: rows->kept x *k values, row major
+ * (malloc'd), or NULL with the error reported. */
+double *plotter_matrix(pipe_ctx *ctx, const char *port, plotter_rows *rows, int64_t *k);
 
 /* The kept values of column `column` of table input `port`; `param` is
  * the parameter that named the column (for the error when it is

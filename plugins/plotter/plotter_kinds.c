@@ -2,7 +2,8 @@
  * plotter_kinds.c — how each plot kind gets its data: the table of kinds
  * with the ports they need, and the readers that turn the mapped tensors
  * into the arrays pipe_plot draws (history columns, pairs of vectors,
- * table columns, score series, model metrics, images).
+ * table columns, score series, model metrics, images; the tables of class
+ * probabilities are plotter_classes.c's).
  */
 #include "plotter_kinds.h"
 #include "plotter_inputs.h"
@@ -16,6 +17,11 @@
 static int plot_failed(pipe_ctx *ctx, const plotter_kind *kind, const plot_err *err)
 {
     return pipe_error(ctx, "kind '%s': %s", kind->name, err->text);
+}
+
+int plotter_failed(pipe_ctx *ctx, const plotter_kind *kind, const plot_err *err)
+{
+    return plot_failed(ctx, kind, err);
 }
 
 const char *plotter_score_port(size_t i)
@@ -94,6 +100,12 @@ static int render_pair(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
     free(b);
     plotter_rows_free(&rows);
     return rc;
+}
+
+int plotter_render_pair(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                        const plot_options *o)
+{
+    return render_pair(ctx, kind, cv, o);
 }
 
 /* ---- kinds drawn from table columns ---- */
@@ -213,6 +225,8 @@ static const char *series_name(pipe_ctx *ctx, size_t i)
 static int render_roc(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
                       const plot_options *o)
 {
+    if (plotter_is_table(ctx, "score"))
+        return plotter_render_roc_classes(ctx, kind, cv, o);
     plotter_rows rows;
     if (plotter_rows_init(ctx, &rows))
         return -1;
@@ -375,7 +389,14 @@ static const plotter_kind kinds[] = {
      NULL,
      NULL,
      NULL},
-    {"confusion", {"score", "label"}, {"split"}, render_pair, plot_confusion, "score", "label"},
+    {"confusion",
+     {"score", "label"},
+     {"split"},
+     plotter_render_confusion,
+     plot_confusion,
+     "score",
+     "label"},
+    {"class_hist", {"score", "label"}, {"split"}, plotter_render_class_hist, NULL, NULL, NULL},
     {"score_vs_mass",
      {"score", "table"},
      {"split"},

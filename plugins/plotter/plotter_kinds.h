@@ -35,6 +35,22 @@ struct plotter_kind {
     const char *first, *second;
 };
 
+/* Report an error of the plotting library, naming the kind; -1. */
+int plotter_failed(pipe_ctx *ctx, const plotter_kind *kind, const plot_err *err);
+/* Draw kind->pair from the kind's two vector ports. */
+int plotter_render_pair(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                        const plot_options *o);
+
+/* The kinds of a table of class probabilities (plotter_classes.c): roc of
+ * one class against the rest, class_hist, and confusion (K x K for a
+ * table or class indices, else the binary matrix by plotter_render_pair). */
+int plotter_render_roc_classes(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                               const plot_options *o);
+int plotter_render_class_hist(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                              const plot_options *o);
+int plotter_render_confusion(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                             const plot_options *o);
+
 /* The kind called `name`, or NULL. */
 const plotter_kind *plotter_kind_find(const char *name);
 /* Whether `kind` reads input `port`. */

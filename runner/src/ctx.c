@@ -269,6 +269,19 @@ void pipe_info(pipe_ctx *ctx, const char *key, double value)
     pipe_metrics_set(&ctx->run->info, ctx->spec->id, key, value, NULL);
 }
 
+int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *key, double *value)
+{
+    char *path = pipe_strdup_printf("%s.%s", stage, key);
+    const pipe_metric_entry *e = pipe_metrics_find(&ctx->run->metrics, path);
+    if (!e || e->text)
+        e = pipe_metrics_find(&ctx->run->info, path);
+    free(path);
+    if (!e || e->text)
+        return 0;
+    *value = e->value;
+    return 1;
+}
+
 /* ---- files ---- */
 
 pipe_file *pipe_file_open(pipe_ctx *ctx, const char *name)

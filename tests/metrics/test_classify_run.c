@@ -42,7 +42,11 @@ Test(classify_run, two_models_at_fixed_and_tuned_thresholds)
      * 1, recall 1/2, F1 2/3); at 0.3 predicted 0 1 1 1 (tp 2, fp 1:
      * accuracy 3/4, precision 2/3, recall 1, F1 4/5). beta: the positives
      * (0.5, 0.5) tie one negative and lose to the other: AUC 1/4; at 0.5
-     * everything is positive (accuracy 1/2, precision 1/2, F1 2/3). */
+     * everything is positive (accuracy 1/2, precision 1/2, F1 2/3).
+     * Background efficiency at 90 % signal efficiency: alpha's curve
+     * rises from (0.5, 0.5) straight to (0.5, 1): 0.5 at 90 and 95 %
+     * (rejection 2); beta's runs from (0.5, 0) to (1, 1): 0.5 + 0.5 *
+     * 0.9 = 0.95 and 0.975. */
     pipe_test_pipeline p =
         run(two_models,
             "{\"eval.count\": 4, \"eval.positives\": 2,"
@@ -57,7 +61,13 @@ Test(classify_run, two_models_at_fixed_and_tuned_thresholds)
             " \"eval.alpha.tuned.confusion.tn\": 1, \"eval.alpha.tuned.confusion.fn\": 0,"
             " \"eval.beta.roc_auc\": 0.25, \"eval.beta.accuracy\": 0.5,"
             " \"eval.beta.precision\": 0.5, \"eval.beta.recall\": 1,"
-            " \"eval.beta.confusion.fp\": 2}");
+            " \"eval.beta.confusion.fp\": 2,"
+            " \"eval.alpha.bkg_eff_at_sig_eff_90\": 0.5,"
+            " \"eval.alpha.bkg_rejection_at_sig_eff_95\": 2,"
+            " \"eval.beta.bkg_eff_at_sig_eff_90\": {\"value\": 0.95, \"abs\": 1e-15},"
+            " \"eval.beta.bkg_eff_at_sig_eff_95\": {\"value\": 0.975, \"abs\": 1e-15},"
+            " \"eval.beta.bkg_rejection_at_sig_eff_90\": {\"value\": 1.0526315789473684,"
+            " \"abs\": 1e-15}}");
     cr_assert_eq(p.r.status, 0, "%s", p.r.err);
     char *metrics = pipe_test_pipeline_output(&p, "metrics.json");
     /* eval's beta, up to the next stage, has no tuned metrics. */

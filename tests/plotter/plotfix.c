@@ -31,6 +31,10 @@ static const pipe_port_decl fix_outputs[] = {
     {"metrics", PIPE_DT(PIPE_F64), 2, 1, "2 models x columns MAE, RMSE"},
     {"images", PIPE_DT(PIPE_F32), 4, 1, "rows x 1 x 8 x 8"},
     {"split", PIPE_DT(PIPE_U8), 1, 1, "8 train, 1 val, 1 test of every ten rows"},
+    {"proba", PIPE_DT(PIPE_F64), 2, 1,
+     "a 3-class model: softmax probabilities, columns DY, W, top"},
+    {"class3", PIPE_DT(PIPE_U8), 1, 1, "its true class, row % 3"},
+    {"predicted3", PIPE_DT(PIPE_F64), 1, 1, "its predicted class, the argmax of proba"},
 };
 
 static double true_mass(int64_t i, int64_t n)
@@ -128,12 +132,35 @@ static int publish_images(pipe_ctx *ctx, int64_t n)
     return publish(ctx, "images", images);
 }
 
+/* Softmax of logits 2 for the true class (row % 3) plus unit noise. */
+static int publish_classes(pipe_ctx *ctx, int64_t n)
+{
+    pipe_tensor *proba = pipe_tensor_new2(PIPE_F64, n, 3), *cls = pipe_tensor_new1(PIPE_U8, n);
+    pipe_tensor *predicted = pipe_tensor_new1(PIPE_F64, n);
+    static const char *const names[] = {"DY", "W", "top"};
+    pipe_tensor_set_columns(proba, names, 3);
+    for (int64_t i = 0; i < n; i++) {
+        double e[3], sum = 0;
+        for (int c = 0; c < 3; c++)
+            sum += e[c] = exp(2.0 * (c == i % 3) + pipe_rng_normal(pipe_ctx_rng(ctx)));
+        int best = 0;
+        for (int c = 0; c < 3; c++) {
+            pipe_tensor_set(proba, i * 3 + c, e[c] / sum);
+            best = e[c] > e[best] ? c : best;
+        }
+        pipe_tensor_set(cls, i, (double)(i % 3));
+        pipe_tensor_set(predicted, i, best);
+    }
+    return publish(ctx, "proba", proba) || publish(ctx, "class3", cls) ||
+           publish(ctx, "predicted3", predicted);
+}
+
 static int fix_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
     int64_t n = pipe_param_int(ctx, "rows");
     if (publish_regression(ctx, n) || publish_history(ctx) || publish_classifier(ctx, n) ||
-        publish_tables(ctx, n) || publish_images(ctx, n))
+        publish_tables(ctx, n) || publish_images(ctx, n) || publish_classes(ctx, n))
         return -1;
     return 0;
 }

@@ -39,11 +39,14 @@ static const char *const all_kinds_stages =
     "  - {id: bars, plugin: plotter, params: {kind: bars, names: [DNN, CNN], y_label: GeV}, "
     "inputs: {table: metrics}}\n"
     "  - {id: image_grid, plugin: plotter, params: {kind: image_grid, width: 640, height: 480, "
-    "dpi: 100, file: images.png}, inputs: {images: images, label: label}}\n";
+    "dpi: 100, file: images.png}, inputs: {images: images, label: label}}\n"
+    "  - {id: class_hist, plugin: plotter, params: {kind: class_hist}, inputs: {score: proba, "
+    "label: class3}}\n";
 
 static const char *const kinds[] = {"loss_curve",    "pred_vs_true",  "error_hist", "error_vs_true",
                                     "correlation",   "mass_spectrum", "roc",        "confusion",
-                                    "score_vs_mass", "score_hist",    "bars",       "image_grid"};
+                                    "score_vs_mass", "score_hist",    "bars",       "image_grid",
+                                    "class_hist"};
 
 static char *all_kinds_pipeline(void)
 {

@@ -562,3 +562,32 @@ Test(cli, when_must_name_exists_or_missing)
     assert_err(&c, 2, "F:5:11: stage 'gen': 'when' must be {exists: PATH} or {missing: PATH}\n");
     free_case(&c);
 }
+
+Test(cli, a_stage_reads_what_an_earlier_stage_recorded)
+{
+    /* pipe_recorded: sum's metric total and info seconds; a key sum never
+     * set, and a stage that has not run yet, are not found. */
+    case_run c = run_case("run",
+                          "pipeline: x\nstages:\n"
+                          "  - {id: gen, plugin: tgen, params: {n: 3}, outputs: {out: numbers}}\n"
+                          "  - {id: sum, plugin: tsum, inputs: {in: numbers}}\n"
+                          "  - {id: again, plugin: tsum, inputs: {in: numbers}, params: {recall: "
+                          "sum}}\n"
+                          "  - {id: early, plugin: tsum, inputs: {in: numbers}, params: {recall: "
+                          "late}}\n"
+                          "  - {id: late, plugin: tsum, inputs: {in: numbers}}\n",
+                          NULL);
+    cr_assert_eq(c.r.status, 0, "%s", c.r.err);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/metrics.json", c.out);
+    char *m = pipe_test_read_file(path, NULL);
+    cr_assert(strstr(m,
+                     "\"again\": {\n    \"total\": 9,\n    \"recalled\": {\n      \"total\": 9,\n"
+                     "      \"seconds\": 0.25,\n      \"nothing\": 0\n    }\n  }"),
+              "%s", m);
+    cr_assert(strstr(m, "\"early\": {\n    \"total\": 9,\n    \"recalled\": {\n      \"total\": "
+                        "-1,\n      \"seconds\": -1,\n      \"nothing\": 0\n    }\n  }"),
+              "%s", m);
+    free(m);
+    free_case(&c);
+}

@@ -276,6 +276,12 @@ void pipe_metric_string(pipe_ctx *ctx, const char *key, const char *value);
 /* Figures that differ from run to run (timings, throughput) go to run.json
  * under the stage, never to metrics.json, which must repeat byte for byte. */
 void pipe_info(pipe_ctx *ctx, const char *key, double value);
+/* A number an earlier stage of this run recorded under `key`: its metric
+ * (pipe_metric) or, when it has none of that key, its info (pipe_info).
+ * Returns 1 and sets *value when found, 0 when not (a text metric is not
+ * a number). E.g. the metrics stage's model comparison reads a model
+ * stage's "params" metric and "train_seconds" info. */
+int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *key, double *value);
 
 /* Sum `n` doubles across the ranks of the run, in place. The one place
  * where reductions happen (a no-op with one process). */

@@ -1,12 +1,15 @@
 /*
  * tsum.c — test plugin: sums its input, writes sum.txt atomically, and
- * fails on request. Used only by the runner's tests.
+ * fails on request; with `recall`, records what that earlier stage
+ * recorded (pipe_recorded). Used only by the runner's tests.
  */
 #include <pipe/pipe.h>
 #include <stdio.h>
 
 static const pipe_param_decl params[] = {
     {"fail", PIPE_PARAM_BOOL, "false", 0, 0, NULL, "fail at run time"},
+    {"recall", PIPE_PARAM_STRING, "", 0, 0, NULL,
+     "a stage id: record its total (metric), seconds (info) and whether it has 'nothing'"},
 };
 static const pipe_port_decl inputs[] = {
     {"in", PIPE_DT_FLOAT, 1, 0, "values to sum"},
@@ -34,6 +37,13 @@ static int run(pipe_ctx *ctx, void *state)
         return -1;
     pipe_metric(ctx, "total", sum);
     pipe_info(ctx, "seconds", 0.25);
+    const char *recall = pipe_param_string(ctx, "recall");
+    double v = -1;
+    if (recall[0]) {
+        pipe_metric(ctx, "recalled.total", pipe_recorded(ctx, recall, "total", &v) ? v : -1);
+        pipe_metric(ctx, "recalled.seconds", pipe_recorded(ctx, recall, "seconds", &v) ? v : -1);
+        pipe_metric(ctx, "recalled.nothing", pipe_recorded(ctx, recall, "nothing", &v));
+    }
     pipe_tensor *t = pipe_tensor_new1(PIPE_F64, 1);
     ((double *)t->data)[0] = sum;
     return pipe_output(ctx, "total", t);
