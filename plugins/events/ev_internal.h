@@ -1,9 +1,11 @@
 /*
  * ev_internal.h — what the files of pipe_events share and nobody else
  * sees: the true particles of an event, the reconstructed objects, and the
- * functions of the process, detector and table modules. The kinematics
- * (four-vectors, boosts, two-body decays), the Breit-Wigner and pT shapes
- * and the electron detector come from pipe_sim (plugins/simulate).
+ * functions of the process, detector and table modules. Four-vectors,
+ * the Breit-Wigner and pT shapes, the 1 + cos^2 angle and the electron
+ * detector come from pipe_sim (plugins/simulate); the decays are here,
+ * with unequal daughter masses and a boost that stays exact at large
+ * gamma.
  */
 #ifndef PIPE_EV_INTERNAL_H
 #define PIPE_EV_INTERNAL_H
@@ -62,8 +64,12 @@ void ev_truth_draw(ev_process p, const ev_config *cfg, sim_random *rng, ev_truth
  * returned as they are. */
 ev_process ev_resolve(ev_process p, const ev_config *cfg, sim_random *rng);
 
-/* Two-body decay of `parent` (mass m) into masses m1, m2, isotropic in
- * the rest frame, boosted to the lab. */
+/* Two-body decay of `parent` (mass m) into masses m1, m2, the first
+ * emitted at polar angle acos(cos_theta) (axis: the beam) and azimuth phi
+ * in the rest frame, boosted to the lab. */
+void ev_decay_at(const sim_p4 *parent, double m, double m1, double m2, double cos_theta, double phi,
+                 sim_p4 *d1, sim_p4 *d2);
+/* The same, isotropic. */
 void ev_decay2(const sim_p4 *parent, double m, double m1, double m2, sim_random *rng, sim_p4 *d1,
                sim_p4 *d2);
 /* pt, eta and phi of a four-vector (eta = +-10 along the beam). */

@@ -82,17 +82,36 @@ static double uniform_phi(sim_random *rng)
     return 2 * SIM_PI * sim_uniform(rng) - SIM_PI;
 }
 
-void ev_decay2(const sim_p4 *parent, double m, double m1, double m2, sim_random *rng, sim_p4 *d1,
-               sim_p4 *d2)
+/* p (in the rest frame of `parent`, of mass m) in the lab. The boost is
+ * written with gamma = E / m and gamma^2 / (gamma + 1) rather than from
+ * the velocity, which keeps full precision at large gamma (a J/psi at
+ * |y| = 8 has gamma ~ 10^4, where 1 - beta^2 cancels). */
+static sim_p4 boost_to_lab(sim_p4 p, const sim_p4 *parent, double m)
+{
+    double g = parent->e / m, ux = parent->px / m, uy = parent->py / m, uz = parent->pz / m;
+    double up = ux * p.px + uy * p.py + uz * p.pz; /* gamma beta . p */
+    double k = up / (g + 1.0) + p.e;
+    sim_p4 out = {g * p.e + up, p.px + k * ux, p.py + k * uy, p.pz + k * uz};
+    return out;
+}
+
+void ev_decay_at(const sim_p4 *parent, double m, double m1, double m2, double cos_theta, double phi,
+                 sim_p4 *d1, sim_p4 *d2)
 {
     double s = m * m, a = s - (m1 + m2) * (m1 + m2), b = s - (m1 - m2) * (m1 - m2);
     double p = a > 0 && b > 0 ? sqrt(a * b) / (2 * m) : 0.0;
-    double c = 2 * sim_uniform(rng) - 1, sn = sqrt(fmax(0.0, 1 - c * c)), phi = uniform_phi(rng);
-    sim_p4 r1 = {sqrt(p * p + m1 * m1), p * sn * cos(phi), p * sn * sin(phi), p * c};
+    double sn = sqrt(fmax(0.0, 1 - cos_theta * cos_theta));
+    sim_p4 r1 = {sqrt(p * p + m1 * m1), p * sn * cos(phi), p * sn * sin(phi), p * cos_theta};
     sim_p4 r2 = {sqrt(p * p + m2 * m2), -r1.px, -r1.py, -r1.pz};
-    double bx = parent->px / parent->e, by = parent->py / parent->e, bz = parent->pz / parent->e;
-    *d1 = sim_p4_boost(r1, bx, by, bz);
-    *d2 = sim_p4_boost(r2, bx, by, bz);
+    *d1 = boost_to_lab(r1, parent, m);
+    *d2 = boost_to_lab(r2, parent, m);
+}
+
+void ev_decay2(const sim_p4 *parent, double m, double m1, double m2, sim_random *rng, sim_p4 *d1,
+               sim_p4 *d2)
+{
+    double c = 2 * sim_uniform(rng) - 1;
+    ev_decay_at(parent, m, m1, m2, c, uniform_phi(rng), d1, d2);
 }
 
 static void add(ev_truth *t, const sim_p4 *p, ev_kind kind, int q, int pdg)
@@ -198,7 +217,7 @@ static void decay_w_va(ev_truth *t, const ev_config *cfg, const sim_p4 *w, doubl
     if (q > 0)
         c = -c;
     sim_p4 lep, nu;
-    sim_decay(w, m, 0.0, s * c, uniform_phi(rng), &lep, &nu);
+    ev_decay_at(w, m, 0.0, 0.0, s * c, uniform_phi(rng), &lep, &nu);
     add(t, &lep, EV_LEPTON, q, lepton_pdg(cfg, rng));
     add(t, &nu, EV_NEUTRINO, 0, 0);
 }
@@ -220,7 +239,8 @@ static void decay_z(ev_truth *t, const ev_config *cfg, const sim_p4 *z, double m
     int pdg = lepton_pdg(cfg, rng);
     double c = spin1 ? sim_draw_cos_1_plus_cos2(rng) : 2 * sim_uniform(rng) - 1;
     sim_p4 a, b;
-    sim_decay(z, m, lepton_mass(pdg), c, uniform_phi(rng), &a, &b);
+    double ml = lepton_mass(pdg);
+    ev_decay_at(z, m, ml, ml, c, uniform_phi(rng), &a, &b);
     int q = sim_uniform(rng) < 0.5 ? 1 : -1;
     add(t, &a, EV_LEPTON, q, pdg);
     add(t, &b, EV_LEPTON, -q, pdg);

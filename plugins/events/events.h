@@ -118,6 +118,30 @@ pipe_tensor *ev_generate(const ev_config *cfg, ev_report *report, char *err, siz
  * lepton flavours at cfg->sqrt_s, pb (docs/stages/events.md). */
 double ev_sigma_pb(const ev_config *cfg, ev_process p);
 
+/* ---- comparison with real CMS dielectron events (ev_compare.c) ------ */
+
+/* The mass window of the comparison, GeV. */
+#define EV_COMPARE_LO 80.0
+#define EV_COMPARE_HI 100.0
+
+/* The pairs of one sample in the window. */
+typedef struct ev_window {
+    int64_t n;
+    double mass_median, mass_iqr;
+    double lead_median, lead_iqr, trail_median, trail_iqr;
+} ev_window;
+
+typedef struct ev_comparison {
+    ev_window real, sim;
+    double ks_mass, ks_lead, ks_trail; /* two-sample Kolmogorov-Smirnov distances */
+} ev_comparison;
+
+/* Compare the 80-100 GeV pairs of a CMS dielectron table (M, pt1, pt2)
+ * with those of a generated table (m_ll, lep1_pt, lep2_pt, events with
+ * n_lep >= 2). Returns 0, or -1 with a message in err. */
+int ev_compare_dielectron(const pipe_tensor *real, const pipe_tensor *sim, ev_comparison *c,
+                          char *err, size_t err_size);
+
 #ifdef __cplusplus
 }
 #endif
