@@ -41,6 +41,7 @@ static const pipe_port_decl outputs[] = {
     {"table", PIPE_DT(PIPE_F64), 2, 0,
      "events x columns: n_lep, n_jet, n_bjet, lep{i}_pt/eta/phi/q/pdg, jet{i}_pt/eta/phi/btag, "
      "met, met_phi, ht, m_ll, mt, label, weight (pb per event)"},
+    {"label", PIPE_DT(PIPE_F64), 1, 1, "the label column alone: class index 0..K-1 per event"},
 };
 
 /* Read the parameters; with `ctx_errors`, report a bad process name at
@@ -147,6 +148,20 @@ static int events_run(pipe_ctx *ctx, void *state)
              (long long)cfg.events, cfg.sqrt_s, cfg.pileup, seconds);
     pipe_info(ctx, "events_per_second", (double)cfg.events / seconds);
     report_classes(ctx, &cfg, &rep);
+    if (pipe_output_wanted(ctx, "label")) {
+        pipe_tensor *label = pipe_tensor_new1(PIPE_F64, cfg.events);
+        int64_t c = pipe_tensor_column(t, "label"), cols = pipe_tensor_cols(t);
+        if (!label) {
+            pipe_tensor_release(t);
+            return pipe_error(ctx, "out of memory");
+        }
+        for (int64_t i = 0; i < cfg.events; i++)
+            ((double *)label->data)[i] = ((const double *)t->data)[i * cols + c];
+        if (pipe_output(ctx, "label", label) != 0) {
+            pipe_tensor_release(t);
+            return -1;
+        }
+    }
     return pipe_output(ctx, "table", t);
 }
 
