@@ -18,15 +18,6 @@
 #define EVENTS 100000
 #define REPEATS 3
 
-/* CPU seconds of this process: on the shared machine the wall clock also
- * counts the time other engineers' jobs held the core. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Best CPU seconds of REPEATS passes over the table. */
 static double draw_all(const evimg_config *cfg, const evimg_columns *cols, const pipe_tensor *t,
                        int cairo, float *out, uint32_t *pixels)
@@ -34,7 +25,7 @@ static double draw_all(const evimg_config *cfg, const evimg_columns *cols, const
     evimg_object obj[EVIMG_MAX_SLOTS + 1];
     double best = 1e30;
     for (int r = 0; r < REPEATS; r++) {
-        double start = cpu_now();
+        double start = bench_cpu_now();
         for (int64_t i = 0; i < pipe_tensor_rows(t); i++) {
             int k = evimg_row_objects(cols, t, i, obj);
             if (cairo)
@@ -42,7 +33,7 @@ static double draw_all(const evimg_config *cfg, const evimg_columns *cols, const
             else
                 evimg_draw(cfg, obj, k, out);
         }
-        double s = cpu_now() - start;
+        double s = bench_cpu_now() - start;
         best = s < best ? s : best;
     }
     return best;
@@ -88,7 +79,8 @@ int main(void)
             }
         }
         printf("event_image %3dx%-3d: %d events: direct %.3f s, cairo %.3f s, histogram %.3f s "
-               "(best CPU time of %d, one core, machine shared); direct vs cairo: mean |diff| %.4f, max "
+               "(best CPU time of %d, one core, machine shared); direct vs cairo: mean |diff| "
+               "%.4f, max "
                "%.3f\n",
                sizes[s], sizes[s], EVENTS, direct, cairo, hist, REPEATS,
                sum_diff / (2000.0 * (double)size), max_diff);

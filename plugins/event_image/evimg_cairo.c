@@ -37,13 +37,11 @@ int evimg_draw_cairo(const evimg_config *cfg, const evimg_object *obj, int n, ui
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_paint(cr);
         cairo_set_line_width(cr, cfg->line_width);
+        evimg_shape s;
+        float rgb[3];
         for (int k = 0; k < n; k++) {
-            if (!(obj[k].pt > 0))
+            if (!evimg_geometry(cfg, &obj[k], &s, rgb))
                 continue;
-            evimg_shape s;
-            float rgb[3];
-            evimg_geometry(cfg, &obj[k], &s);
-            evimg_color(obj[k].kind, rgb);
             cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
             for (int c = 0; c < s.copies; c++) {
                 shape_path(cr, &s, s.cy_copy[c]);

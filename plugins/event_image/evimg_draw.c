@@ -39,8 +39,11 @@ void evimg_color(evimg_kind kind, float rgb[3])
     memcpy(rgb, colors[kind], sizeof colors[kind]);
 }
 
-void evimg_geometry(const evimg_config *cfg, const evimg_object *o, evimg_shape *s)
+int evimg_geometry(const evimg_config *cfg, const evimg_object *o, evimg_shape *s, float rgb[3])
 {
+    if (!(o->pt > 0))
+        return 0;
+    evimg_color(o->kind, rgb);
     double eta = o->kind == EVIMG_MET ? 0.0 : o->eta;
     double r = evimg_radius(cfg, o->pt);
     s->cx = (eta + cfg->eta_max) / (2 * cfg->eta_max) * cfg->width;
@@ -57,6 +60,7 @@ void evimg_geometry(const evimg_config *cfg, const evimg_object *o, evimg_shape 
         s->cy_copy[s->copies++] = s->cy + cfg->height;
     if (s->cy + reach > cfg->height)
         s->cy_copy[s->copies++] = s->cy - cfg->height;
+    return 1;
 }
 
 /* Paint the shape centred at (cx, cy) with colour rgb. */
@@ -118,14 +122,11 @@ void evimg_draw(const evimg_config *cfg, const evimg_object *obj, int n, float *
     size_t count = EVIMG_CHANNELS * (size_t)cfg->width * (size_t)cfg->height;
     for (size_t i = 0; i < count; i++)
         out[i] = 1.0f;
+    evimg_shape s;
+    float rgb[3];
     for (int k = 0; k < n; k++) {
-        if (!(obj[k].pt > 0))
-            continue;
-        evimg_shape s;
-        float rgb[3];
-        evimg_geometry(cfg, &obj[k], &s);
-        evimg_color(obj[k].kind, rgb);
-        for (int c = 0; c < s.copies; c++)
+        int drawn = evimg_geometry(cfg, &obj[k], &s, rgb);
+        for (int c = 0; drawn && c < s.copies; c++)
             paint(cfg, &s, s.cy_copy[c], rgb, out);
     }
 }

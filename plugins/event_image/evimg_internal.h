@@ -16,6 +16,8 @@ typedef struct evimg_shape {
     double cy_copy[3]; /* centres of the copies, the first at cy */
 } evimg_shape;
 
-void evimg_geometry(const evimg_config *cfg, const evimg_object *o, evimg_shape *s);
+/* Where object o lands and its colour; returns 0 when it is not drawn
+ * (pT <= 0: an empty slot). */
+int evimg_geometry(const evimg_config *cfg, const evimg_object *o, evimg_shape *s, float rgb[3]);
 
 #endif

@@ -11,6 +11,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+void ev_config_dielectron_2010(ev_config *cfg)
+{
+    ev_config_default(cfg);
+    cfg->events = 40000;
+    cfg->n_classes = 1;
+    cfg->classes[0] = EV_DY;
+    cfg->flavour = EV_FLAVOUR_E;
+    cfg->sqrt_s = 7;
+    cfg->pileup = 2;     /* 2010 */
+    cfg->trigger_e = 17; /* the single-electron threshold of the late 2010 runs */
+}
+
 static int compare_doubles(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

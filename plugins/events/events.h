@@ -136,6 +136,11 @@ typedef struct ev_comparison {
     double ks_mass, ks_lead, ks_trail; /* two-sample Kolmogorov-Smirnov distances */
 } ev_comparison;
 
+/* The generator set up like the real dielectron sample's 2010 runs:
+ * Drell-Yan -> ee only, 7 TeV, pile-up 2, electron trigger 17 GeV, 40000
+ * events. */
+void ev_config_dielectron_2010(ev_config *cfg);
+
 /* Compare the 80-100 GeV pairs of a CMS dielectron table (M, pt1, pt2)
  * with those of a generated table (m_ll, lep1_pt, lep2_pt, events with
  * n_lep >= 2). Returns 0, or -1 with a message in err. */

@@ -80,11 +80,12 @@ static cairo_surface_t *channel_surface(const float *pixels, size_t h, size_t w,
     return s;
 }
 
-static void draw_channel(plot_canvas *cv, const float *pixels, const plot_images *im, double x,
-                         double y, double scale, double lo, double hi)
+/* Paint surface s (an image's pixels) at (x, y), `scale` px per pixel,
+ * framed; takes over s. */
+static void paint_tile(plot_canvas *cv, cairo_surface_t *s, const plot_images *im, double x,
+                       double y, double scale)
 {
     cairo_t *cr = cv->cr;
-    cairo_surface_t *s = channel_surface(pixels, im->height, im->width, lo, hi);
     cairo_save(cr);
     cairo_translate(cr, x, y);
     cairo_scale(cr, scale, scale);
@@ -97,6 +98,12 @@ static void draw_channel(plot_canvas *cv, const float *pixels, const plot_images
     plot_set_color(cr, plot_rgb(0x222222), 1);
     cairo_set_line_width(cr, plot_pt(cv, 0.6));
     cairo_stroke(cr);
+}
+
+static void draw_channel(plot_canvas *cv, const float *pixels, const plot_images *im, double x,
+                         double y, double scale, double lo, double hi)
+{
+    paint_tile(cv, channel_surface(pixels, im->height, im->width, lo, hi), im, x, y, scale);
 }
 
 /* A 3-channel image as one RGB surface, values clamped to [0, 1]. */
@@ -133,20 +140,7 @@ static void draw_image(plot_canvas *cv, const plot_options *o, const float *pixe
                          y, scale, lo, hi);
         return;
     }
-    cairo_t *cr = cv->cr;
-    cairo_surface_t *s = rgb_surface(pixels, im->height, im->width);
-    cairo_save(cr);
-    cairo_translate(cr, x, y);
-    cairo_scale(cr, scale, scale);
-    cairo_set_source_surface(cr, s, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-    cairo_paint(cr);
-    cairo_restore(cr);
-    cairo_surface_destroy(s);
-    cairo_rectangle(cr, x, y, im->width * scale, im->height * scale);
-    plot_set_color(cr, plot_rgb(0x222222), 1);
-    cairo_set_line_width(cr, plot_pt(cv, 0.6));
-    cairo_stroke(cr);
+    paint_tile(cv, rgb_surface(pixels, im->height, im->width), im, x, y, scale);
 }
 
 /* Whether every shown label is a class index with a name. */

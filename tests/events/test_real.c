@@ -20,14 +20,7 @@ Test(real, z_peak_and_electron_pt_agree_with_cms_dielectron_events)
     pipe_tensor *real = pipe_csv_read(path, NULL, NULL, err, sizeof err);
     cr_assert(real, "%s", err);
     ev_config c;
-    ev_config_default(&c);
-    c.events = 40000;
-    c.n_classes = 1;
-    c.classes[0] = EV_DY;
-    c.flavour = EV_FLAVOUR_E;
-    c.sqrt_s = 7;
-    c.pileup = 2;
-    c.trigger_e = 17;
+    ev_config_dielectron_2010(&c);
     pipe_tensor *sim = ev_generate(&c, NULL, err, sizeof err);
     cr_assert(sim, "%s", err);
     ev_comparison cmp;
