@@ -38,13 +38,20 @@ static double cell(const pipe_tensor *t, int64_t row, const char *name)
     return ((const double *)t->data)[row * pipe_tensor_cols(t) + c];
 }
 
+/* A generator stream seeded with `seed` over the pipe_rng *r. */
+static sim_random seeded(pipe_rng *r, uint64_t seed)
+{
+    sim_random rng;
+    pipe_rng_seed(r, seed);
+    sim_random_init(&rng, r);
+    return rng;
+}
+
 Test(generator, every_process_balances_in_the_transverse_plane)
 {
     ev_config c = config(1, EV_DY, EV_WJETS);
     pipe_rng r;
-    pipe_rng_seed(&r, 7);
-    sim_random rng;
-    sim_random_init(&rng, &r);
+    sim_random rng = seeded(&r, 7);
     const ev_process all[] = {EV_DY,         EV_WJETS,         EV_TTBAR_LJETS, EV_TTBAR_DILEP,
                               EV_HIGGS_ZZ4L, EV_HIGGS_WW2L2NU, EV_JPSI};
     for (size_t p = 0; p < sizeof all / sizeof all[0]; p++)
@@ -110,9 +117,7 @@ Test(generator, w_jacobian_peak_and_transverse_mass_edge)
 {
     ev_config c = config(1, EV_WJETS, EV_DY);
     pipe_rng r;
-    pipe_rng_seed(&r, 11);
-    sim_random rng;
-    sim_random_init(&rng, &r);
+    sim_random rng = seeded(&r, 11);
     int mt_bins[60] = {0}, pt_bins[40] = {0}, above = 0, n = 40000, plus = 0;
     for (int e = 0; e < n; e++) {
         ev_truth t;
@@ -174,9 +179,7 @@ Test(generator, jet_multiplicity_follows_berends_scaling)
 {
     ev_config c = config(1, EV_WJETS, EV_DY);
     pipe_rng r;
-    pipe_rng_seed(&r, 5);
-    sim_random rng;
-    sim_random_init(&rng, &r);
+    sim_random rng = seeded(&r, 5);
     double counts[4] = {0};
     for (int e = 0; e < 60000; e++) {
         ev_truth t;
