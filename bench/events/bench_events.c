@@ -65,11 +65,17 @@ static void print_window(const char *name, const ev_window *w)
 
 static void compare_real(void)
 {
-    const char *dir = getenv("PIPE_SHARED_DATA");
+    /* Where the tests look: PIPE_SHARED_DATA, <source>/../shared/data,
+     * /work/shared/data. */
+    const char *env = getenv("PIPE_SHARED_DATA");
+    const char *dirs[] = {env ? env : PIPE_SOURCE_DIR "/../shared/data",
+                          PIPE_SOURCE_DIR "/../shared/data", "/work/shared/data"};
     char path[4096], err[512];
-    snprintf(path, sizeof path, "%s/dielectron_sample.csv",
-             dir ? dir : PIPE_SOURCE_DIR "/../shared/data");
-    pipe_tensor *real = pipe_csv_read(path, NULL, NULL, err, sizeof err);
+    pipe_tensor *real = NULL;
+    for (size_t i = 0; i < 3 && !real; i++) {
+        snprintf(path, sizeof path, "%s/dielectron_sample.csv", dirs[i]);
+        real = pipe_csv_read(path, NULL, NULL, err, sizeof err);
+    }
     if (!real) {
         printf("events vs real: skipped (%s)\n", err);
         return;
