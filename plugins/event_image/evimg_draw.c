@@ -41,7 +41,8 @@ void evimg_color(evimg_kind kind, float rgb[3])
 
 int evimg_geometry(const evimg_config *cfg, const evimg_object *o, evimg_shape *s, float rgb[3])
 {
-    if (!(o->pt > 0))
+    if (!(o->pt > 0) || !isfinite(o->pt) || !isfinite(o->phi) ||
+        (o->kind != EVIMG_MET && !isfinite(o->eta)))
         return 0;
     evimg_color(o->kind, rgb);
     double eta = o->kind == EVIMG_MET ? 0.0 : o->eta;
@@ -69,6 +70,11 @@ static void paint(const evimg_config *cfg, const evimg_shape *s, double cy, cons
 {
     int w = cfg->width, h = cfg->height;
     double half = s->ring ? 0.5 * cfg->line_width : 0.0, pad = half + 1.0;
+    /* Entirely outside (an eta beyond the picture): nothing to paint, and
+     * the bounds below stay within int. */
+    if (s->cx + s->rx + pad < 0 || s->cx - s->rx - pad > w || cy + s->ry + pad < 0 ||
+        cy - s->ry - pad > h)
+        return;
     int x0 = (int)floor(s->cx - s->rx - pad), x1 = (int)ceil(s->cx + s->rx + pad);
     int y0 = (int)floor(cy - s->ry - pad), y1 = (int)ceil(cy + s->ry + pad);
     x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
@@ -101,7 +107,8 @@ static void histogram(const evimg_config *cfg, const evimg_object *obj, int n, f
     for (int k = 0; k < n; k++) {
         const evimg_object *o = &obj[k];
         double eta = o->kind == EVIMG_MET ? 0.0 : o->eta;
-        if (fabs(eta) >= cfg->eta_max || !(o->pt > 0))
+        if (!(fabs(eta) < cfg->eta_max) || !(o->pt > 0) || !isfinite(o->pt) ||
+            !(fabs(o->phi) <= EVIMG_PI + 1e-9))
             continue;
         int x = (int)((eta + cfg->eta_max) / (2 * cfg->eta_max) * cfg->width);
         int y = (int)((EVIMG_PI - o->phi) / (2 * EVIMG_PI) * cfg->height);

@@ -148,6 +148,23 @@ Test(draw, the_histogram_deposits_pt_in_cells)
     cr_assert_float_eq(sum, 1.7, 1e-5);
 }
 
+Test(draw, objects_outside_or_not_finite_are_not_drawn)
+{
+    evimg_config c = square();
+    float img[3 * N * N];
+    evimg_object o[4] = {{50, 1e300, 0.1, EVIMG_JET},
+                         {50, NAN, 0.1, EVIMG_MUON},
+                         {50, 0.2, NAN, EVIMG_MET},
+                         {INFINITY, 0.2, 0.3, EVIMG_JET}};
+    evimg_draw(&c, o, 4, img);
+    for (int i = 0; i < 3 * N * N; i++)
+        cr_assert_float_eq(img[i], 1.0f, 0, "pixel %d", i);
+    c.mode = EVIMG_HISTOGRAM;
+    evimg_draw(&c, o, 4, img);
+    for (int i = 0; i < 3 * N * N; i++)
+        cr_assert_float_eq(img[i], 0.0f, 0, "cell %d", i);
+}
+
 Test(draw, the_direct_rasteriser_agrees_with_cairo)
 {
     evimg_config c;
