@@ -111,11 +111,13 @@ static int generate_event(ev_loop *loop, int64_t index, sim_random *rng, double 
             return 0;
         }
     }
+    char who[64] = "";
+    if (fixed >= 0)
+        snprintf(who, sizeof who, "process '%s': ", ev_process_name(cfg->classes[fixed]));
     snprintf(err, err_size,
-             "process '%s': no event passed the trigger in %d tries (muon %g GeV, electron %g "
-             "GeV): lower the trigger thresholds or jpsi_pt_min",
-             ev_process_name(cfg->classes[fixed >= 0 ? fixed : 0]), MAX_ATTEMPTS, cfg->trigger_mu,
-             cfg->trigger_e);
+             "%sno event passed the trigger in %d tries (muon %g GeV, electron %g GeV, or two "
+             "leptons above 17 and 8 GeV): lower the trigger thresholds or jpsi_pt_min",
+             who, MAX_ATTEMPTS, cfg->trigger_mu, cfg->trigger_e);
     return -1;
 }
 
