@@ -122,6 +122,8 @@ typedef struct plot_options {
     plot_scatter_mode scatter;
     size_t max_images;      /* image_grid: images shown */
     plot_roc_axes roc_axes; /* roc: what the axes show */
+    size_t per_class;       /* image_grid: 0, or examples per class, one row per class */
+    int rgb;                /* image_grid: compose 3 channels as one colour image */
 } plot_options;
 
 /* Defaults: M in GeV, linear axes, 0.5 threshold, classes
@@ -216,7 +218,11 @@ int plot_score_vs_mass(plot_canvas *cv, const plot_options *o, const double *sco
  * model (models[i]); metrics[j].v[i] is the value of model i. */
 int plot_bars(plot_canvas *cv, const plot_options *o, const plot_vec *metrics, size_t n_metrics,
               const char *const *models, size_t n_models, plot_err *err);
-/* A grid of the first o->max_images images; `labels` may be NULL. */
+/* A grid of the first o->max_images images; `labels` may be NULL. With
+ * o->per_class > 0, images holds o->n_classes rows of o->per_class slots,
+ * class by class, and labels[i] is the slot's class or -1 for an empty
+ * slot: one row per class, named on the left. With o->rgb, 3-channel
+ * images are shown as colour (values clamped to [0, 1]). */
 int plot_image_grid(plot_canvas *cv, const plot_options *o, const plot_images *images,
                     const double *labels, plot_err *err);
 

@@ -64,6 +64,10 @@ static const pipe_param_decl plotter_params[] = {
     {"scatter", PIPE_PARAM_CHOICE, "auto", 0, 0, "auto|points|density",
      "scatters as translucent points or a 2-D density; auto uses density above 5000 points"},
     {"max_images", PIPE_PARAM_INT, "16", 1, 256, NULL, "image_grid: images shown"},
+    {"per_class", PIPE_PARAM_INT, "0", 0, 32, NULL,
+     "image_grid: 0, or this many examples of each class of `classes`, one row per class"},
+    {"rgb", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
+     "image_grid: show 3-channel images as colour pictures instead of channels side by side"},
     {"part", PIPE_PARAM_CHOICE, "all", 0, 0, "all|train|val|test",
      "plot only the rows of this part of the `split` input"},
 };
@@ -189,6 +193,8 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
                                                           : PLOT_ROC_STANDARD;
     if (o->roc_axes == PLOT_ROC_REJECTION && !pipe_param_given(ctx, "log_y"))
         o->log_y = 1; /* rejection spans decades */
+    o->per_class = (size_t)pipe_param_int(ctx, "per_class");
+    o->rgb = pipe_param_bool(ctx, "rgb");
 }
 
 /* Write the canvas as `name` with the provenance text chunks. */

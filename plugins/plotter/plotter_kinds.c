@@ -342,6 +342,73 @@ static double *image_labels(pipe_ctx *ctx, plotter_rows *rows, int *failed)
     return labels;
 }
 
+/* per_class: the first o->per_class kept images of each class, class by
+ * class, into a new array; slot_labels[s] is the class of slot s, or -1
+ * when the class has fewer examples (a warning says so). */
+static float *class_images(pipe_ctx *ctx, const pipe_tensor *t, const plotter_rows *rows,
+                           const plot_options *o, const double *labels, double *slot_labels)
+{
+    size_t k = o->n_classes, per = o->per_class;
+    size_t size = (size_t)(t->shape[1] * t->shape[2] * t->shape[3]);
+    float *out = calloc(k * per * size, sizeof *out);
+    size_t *filled = calloc(k, sizeof *filled);
+    if (!out || !filled) {
+        free(out);
+        free(filled);
+        pipe_error(ctx, "out of memory");
+        return NULL;
+    }
+    for (size_t s = 0; s < k * per; s++)
+        slot_labels[s] = -1;
+    const float *data = t->data;
+    for (int64_t i = 0, j = 0; i < rows->n; i++) {
+        if (rows->keep && !rows->keep[i])
+            continue;
+        double l = labels[j++];
+        if (l != floor(l) || l < 0 || l >= (double)k || filled[(size_t)l] >= per)
+            continue;
+        size_t slot = (size_t)l * per + filled[(size_t)l]++;
+        memcpy(out + slot * size, data + i * size, size * sizeof *out);
+        slot_labels[slot] = l;
+    }
+    for (size_t c = 0; c < k; c++)
+        if (filled[c] < per)
+            pipe_warn(ctx, "image_grid: class %zu ('%s') has %zu of the %zu examples asked for", c,
+                      o->classes[c], filled[c], per);
+    free(filled);
+    return out;
+}
+
+static int render_class_images(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                               const plot_options *o, const pipe_tensor *t, plotter_rows *rows)
+{
+    int failed = 0;
+    double *labels = image_labels(ctx, rows, &failed);
+    if (!failed && labels && t->shape[0] != rows->n)
+        failed =
+            pipe_error(ctx,
+                       "input 'images' (tensor '%s') has %lld images but input '%s' "
+                       "(tensor '%s') has %lld rows",
+                       pipe_input_name(ctx, "images"), (long long)t->shape[0], rows->first_port,
+                       pipe_input_name(ctx, rows->first_port), (long long)rows->n);
+    if (!failed && !labels)
+        failed = pipe_param_error(ctx, "per_class",
+                                  "needs the input 'label' (the class of each image); map it "
+                                  "with inputs: {label: <tensor>}");
+    size_t slots = o->n_classes * o->per_class;
+    double *slot_labels = failed ? NULL : malloc(slots * sizeof *slot_labels);
+    float *pixels = slot_labels ? class_images(ctx, t, rows, o, labels, slot_labels) : NULL;
+    int rc = pixels ? 0 : -1;
+    plot_images im = {pixels, slots, (size_t)t->shape[1], (size_t)t->shape[2], (size_t)t->shape[3]};
+    plot_err err;
+    if (rc == 0 && plot_image_grid(cv, o, &im, slot_labels, &err) != 0)
+        rc = plot_failed(ctx, kind, &err);
+    free(pixels);
+    free(slot_labels);
+    free(labels);
+    return rc;
+}
+
 static int render_images(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
                          const plot_options *o)
 {
@@ -349,6 +416,11 @@ static int render_images(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *c
     const pipe_tensor *t = pipe_input(ctx, "images");
     if (!t || plotter_rows_init(ctx, &rows))
         return -1;
+    if (o->per_class > 0) {
+        int rc = render_class_images(ctx, kind, cv, o, t, &rows);
+        plotter_rows_free(&rows);
+        return rc;
+    }
     int failed = 0;
     double *labels = image_labels(ctx, &rows, &failed);
     if (!failed && rows.n >= 0 && t->shape[0] != rows.n)

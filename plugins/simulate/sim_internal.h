@@ -1,7 +1,9 @@
 /*
  * sim_internal.h — what the files of pipe_sim share and nobody else sees:
  * four-vectors, the true pair of a process, the measured electron, and the
- * functions of the kinematics, process and detector modules.
+ * functions of the kinematics, process and detector modules. The
+ * `events` generator (plugins/events) also includes it, to reuse the
+ * kinematics, shapes and electron detector rather than copy them.
  */
 #ifndef PIPE_SIM_INTERNAL_H
 #define PIPE_SIM_INTERNAL_H
@@ -82,6 +84,15 @@ double sim_wrap_phi(double phi);
  * fail the trigger anyway). */
 void sim_process_draw(pipe_sim_process proc, const pipe_sim_config *cfg, double lead_pt_floor,
                       sim_random *rng, sim_truth *out);
+
+/* Shapes shared with the `events` generator (plugins/events), which links
+ * pipe_sim for them. A relativistic Breit-Wigner in s = M^2 (mass m0,
+ * width `width`), M in [lo, hi]. */
+double sim_draw_relativistic_bw(double m0, double width, double lo, double hi, sim_random *rng);
+/* A pair pT from pT / (1 + (pT/p0)^2)^k above pt_lo (k > 1). */
+double sim_draw_pair_pt(double p0, double k, double pt_lo, sim_random *rng);
+/* cos(theta) from 1 + cos^2(theta) (spin-1 from q-qbar). */
+double sim_draw_cos_1_plus_cos2(sim_random *rng);
 
 /* ---- detector (sim_detector.c) ----------------------------------------- */
 

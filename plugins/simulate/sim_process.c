@@ -75,7 +75,7 @@ static double draw_breit_wigner(double m0, double width, double lo, double hi, s
 }
 
 /* Relativistic Breit-Wigner in s = M^2, M in [lo, hi]. */
-static double draw_relativistic_bw(double m0, double width, double lo, double hi, sim_random *rng)
+double sim_draw_relativistic_bw(double m0, double width, double lo, double hi, sim_random *rng)
 {
     double mg = m0 * width;
     double a = atan((lo * lo - m0 * m0) / mg), b = atan((hi * hi - m0 * m0) / mg);
@@ -96,7 +96,7 @@ static double draw_pair_mass(pipe_sim_process proc, const pipe_sim_config *cfg, 
         return draw_power_law(DY_EXPONENT, lo, hi, rng);
     double m0 = resonance_mass[proc], w = resonance_width[proc];
     if (proc == PIPE_SIM_Z)
-        return draw_relativistic_bw(m0, w, fmax(lo, 40.0), fmax(hi, 120.0), rng);
+        return sim_draw_relativistic_bw(m0, w, fmax(lo, 40.0), fmax(hi, 120.0), rng);
     return draw_breit_wigner(m0, w, m0 - NARROW_WINDOW * w, m0 + NARROW_WINDOW * w, rng);
 }
 
@@ -105,7 +105,7 @@ static double draw_pair_mass(pipe_sim_process proc, const pipe_sim_config *cfg, 
  * the tail integral is proportional to u^(1-k), so u^(1-k) is uniform
  * between 0 and its value at pt_lo.
  */
-static double draw_pair_pt(double p0, double k, double pt_lo, sim_random *rng)
+double sim_draw_pair_pt(double p0, double k, double pt_lo, sim_random *rng)
 {
     double u_lo = 1.0 + (pt_lo / p0) * (pt_lo / p0);
     double w = pow(u_lo, 1 - k) * (1.0 - sim_uniform(rng));
@@ -113,7 +113,7 @@ static double draw_pair_pt(double p0, double k, double pt_lo, sim_random *rng)
 }
 
 /* cos(theta) from 1 + cos^2: the CDF solves c^3 + 3c = 8u - 4 (Cardano). */
-static double draw_cos_1_plus_cos2(sim_random *rng)
+double sim_draw_cos_1_plus_cos2(sim_random *rng)
 {
     double q = 4.0 * sim_uniform(rng) - 2.0; /* (8u - 4) / 2 */
     double r = sqrt(q * q + 1.0);
@@ -137,10 +137,10 @@ static void draw_resonance_pair(pipe_sim_process proc, const pipe_sim_config *cf
     double p0 = PT0_BASE + PT0_SLOPE * m;
     /* 0.8: leave room for the energy resolution to lift a daughter over. */
     double pt_lo = pair_pt_needed(m, 0.8 * lead_pt_floor);
-    double pt = draw_pair_pt(p0, qqbar ? PT_POWER_QQBAR : PT_POWER_ONIUM, pt_lo, rng);
+    double pt = sim_draw_pair_pt(p0, qqbar ? PT_POWER_QQBAR : PT_POWER_ONIUM, pt_lo, rng);
     double y = RAPIDITY_SIGMA * sim_normal(rng);
     sim_p4 pair = sim_p4_from_pt_y_phi(pt, y, 2 * SIM_PI * sim_uniform(rng), m);
-    double cos_theta = qqbar ? draw_cos_1_plus_cos2(rng) : 2.0 * sim_uniform(rng) - 1.0;
+    double cos_theta = qqbar ? sim_draw_cos_1_plus_cos2(rng) : 2.0 * sim_uniform(rng) - 1.0;
     sim_p4 electron, positron;
     sim_decay(&pair, m, SIM_ELECTRON_MASS, cos_theta, 2 * SIM_PI * sim_uniform(rng), &electron,
               &positron);
