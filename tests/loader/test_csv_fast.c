@@ -4,7 +4,7 @@
  * bit for bit as strtod reads it, on 1 and 2 threads; errors and the rows
  * that leave the path keep their exact line and column; blank and
  * non-finite fields are counted per column and the first non-finite one
- * located.
+ * located; a file that cannot be read blames no column.
  */
 #include "csv.h"
 
@@ -295,4 +295,15 @@ Test(counts, without_column_counts_only_the_totals)
     cr_assert_null(report.blank_per_column);
     cr_assert_null(report.non_finite_per_column);
     pipe_tensor_release(t);
+}
+
+Test(counts, a_file_that_cannot_be_read_blames_no_column)
+{
+    pipe_csv_report report;
+    memset(&report, 0x55, sizeof report); /* what a caller's stack may hold */
+    cr_assert_null(pipe_csv_read("/", NULL, &report, err, sizeof err));
+    cr_assert_str_eq(err, "/: cannot read: Is a directory");
+    cr_assert_eq(report.bad_column, -1);
+    cr_assert_eq(report.rows, 0);
+    cr_assert_null(report.blank_per_column);
 }
