@@ -64,15 +64,38 @@ static void expect_in_stderr(const loader_run *run, const char *text, const char
     cr_assert_not_null(strstr(run->s.r.err, line), "stderr lacks '%s':\n%s", line, run->s.r.err);
 }
 
-/* The loader on <dir>/bad.csv, whose line 3 has 'x' in column b, with
- * the extra params lines `extra`. */
-static loader_run run_bad_csv(const char *extra, char **dir)
+/* The loader on <dir>/<name> holding `content` (dir: a new temp dir),
+ * with the extra params lines `extra`. */
+static loader_run run_csv(const char *name, const char *content, const char *extra, char **dir)
 {
     *dir = pipe_test_tmpdir();
-    free(pipe_test_write_file(*dir, "bad.csv", "a,b\n1,2\n3,x\n5,6\n"));
+    free(pipe_test_write_file(*dir, name, content));
     char params[1024];
-    snprintf(params, sizeof params, "      path: %%s/bad.csv\n%s", extra);
+    snprintf(params, sizeof params, "      path: %%s/%s\n%s", name, extra);
     return run_loader("run", params, *dir);
+}
+
+/* The loader on <dir>/bad.csv, whose line 3 has 'x' in column b. */
+static loader_run run_bad_csv(const char *extra, char **dir)
+{
+    return run_csv("bad.csv", "a,b\n1,2\n3,x\n5,6\n", extra, dir);
+}
+
+/* The run read <dir>/<name>, then failed with the stage error `error`
+ * (which names the file as "%s/<name>"); frees the run and dir. */
+static void expect_read_then_error(loader_run *run, char *dir, const char *name, const char *error)
+{
+    char message[1024], want[2048];
+    snprintf(message, sizeof message, error, dir);
+    snprintf(want, sizeof want,
+             "[load] reading %s/%s (candidate 1 of 1)\n"
+             "stage 'load': %s\n"
+             "pipe: stage 'load' (loader) failed; the run stops here\n",
+             dir, name, message);
+    cr_assert_eq(run->s.r.status, 1);
+    cr_assert_str_eq(run->s.r.err, want);
+    free_run(run);
+    free(dir);
 }
 
 /* The sample as the loader's path, with the extra params lines. */
@@ -101,19 +124,30 @@ Test(loader_stage, first_existing_candidate_is_read_and_logged)
     free(sample);
 }
 
+/* The run failed with the error `message` on the `path` parameter (at
+ * line 6, column 13 of the pipeline file); frees the run. */
+static void expect_path_error(loader_run *run, const char *message)
+{
+    char want[2048];
+    snprintf(want, sizeof want,
+             "%s:6:13: stage 'load': parameter 'path': %s\n"
+             "pipe: stage 'load' (loader) failed; the run stops here\n",
+             run->s.yaml, message);
+    cr_assert_eq(run->s.r.status, 1);
+    cr_assert_str_eq(run->s.r.err, want);
+    free_run(run);
+}
+
 Test(loader_stage, no_candidate_exists)
 {
     char *dir = pipe_test_tmpdir();
     loader_run run = run_loader("run", "      path: [%s/a.csv, \"%s/b.csv\"]\n", dir);
-    char want[2048];
-    snprintf(want, sizeof want,
-             "%s:6:13: stage 'load': parameter 'path': none of the 2 candidate files exists: "
-             "%s/a.csv (No such file or directory); %s/b.csv (No such file or directory)\n"
-             "pipe: stage 'load' (loader) failed; the run stops here\n",
-             run.s.yaml, dir, dir);
-    cr_assert_eq(run.s.r.status, 1);
-    cr_assert_str_eq(run.s.r.err, want);
-    free_run(&run);
+    char message[1024];
+    snprintf(message, sizeof message,
+             "none of the 2 candidate files exists: %s/a.csv (No such file or directory); "
+             "%s/b.csv (No such file or directory)",
+             dir, dir);
+    expect_path_error(&run, message);
     free(dir);
 }
 
@@ -139,16 +173,8 @@ Test(loader_stage, malformed_row_names_the_csv_line_and_column)
 {
     char *dir;
     loader_run run = run_bad_csv("", &dir);
-    char want[2048];
-    snprintf(want, sizeof want,
-             "[load] reading %s/bad.csv (candidate 1 of 1)\n"
-             "stage 'load': %s/bad.csv:3:3: column 'b': expected a number, found 'x'\n"
-             "pipe: stage 'load' (loader) failed; the run stops here\n",
-             dir, dir);
-    cr_assert_eq(run.s.r.status, 1);
-    cr_assert_str_eq(run.s.r.err, want);
-    free_run(&run);
-    free(dir);
+    expect_read_then_error(&run, dir, "bad.csv",
+                           "%s/bad.csv:3:3: column 'b': expected a number, found 'x'");
 }
 
 Test(loader_stage, skipped_rows_are_counted_and_reported)
@@ -198,26 +224,16 @@ Test(loader_stage, max_rows_and_columns)
 Test(loader_stage, a_directory_is_not_a_csv_file)
 {
     char *dir = pipe_test_tmpdir();
+    char message[1024];
     loader_run run = run_loader("run", "      path: %s\n", dir);
-    char want[2048];
-    snprintf(want, sizeof want,
-             "%s:6:13: stage 'load': parameter 'path': '%s' is a directory, expected a CSV "
-             "file\n"
-             "pipe: stage 'load' (loader) failed; the run stops here\n",
-             run.s.yaml, dir);
-    cr_assert_eq(run.s.r.status, 1);
-    cr_assert_str_eq(run.s.r.err, want);
-    free_run(&run);
+    snprintf(message, sizeof message, "'%s' is a directory, expected a CSV file", dir);
+    expect_path_error(&run, message);
     run = run_loader("run", "      path: [%s, %s/none.csv]\n", dir);
-    snprintf(want, sizeof want,
-             "%s:6:13: stage 'load': parameter 'path': none of the 2 candidates is a CSV file "
-             "that exists (expected a file, not a directory): %s (a directory); %s/none.csv (No "
-             "such file or directory)\n"
-             "pipe: stage 'load' (loader) failed; the run stops here\n",
-             run.s.yaml, dir, dir);
-    cr_assert_eq(run.s.r.status, 1);
-    cr_assert_str_eq(run.s.r.err, want);
-    free_run(&run);
+    snprintf(message, sizeof message,
+             "none of the 2 candidates is a CSV file that exists (expected a file, not a "
+             "directory): %s (a directory); %s/none.csv (No such file or directory)",
+             dir, dir);
+    expect_path_error(&run, message);
     free(dir);
 }
 
@@ -225,28 +241,16 @@ Test(loader_stage, a_directory_is_not_a_csv_file)
  * column b, with the extra params lines `extra`. */
 static loader_run run_inf_csv(const char *extra, char **dir)
 {
-    *dir = pipe_test_tmpdir();
-    free(pipe_test_write_file(*dir, "inf.csv", "a,b\n1,2\n3,4\n5,\n7,8\n9,inf\n11,1e999\n"));
-    char params[1024];
-    snprintf(params, sizeof params, "      path: %%s/inf.csv\n%s", extra);
-    return run_loader("run", params, *dir);
+    return run_csv("inf.csv", "a,b\n1,2\n3,4\n5,\n7,8\n9,inf\n11,1e999\n", extra, dir);
 }
 
 Test(loader_stage, a_non_finite_value_is_located_in_the_file)
 {
     char *dir;
     loader_run run = run_inf_csv("", &dir);
-    char want[2048];
-    snprintf(want, sizeof want,
-             "[load] reading %s/inf.csv (candidate 1 of 1)\n"
-             "stage 'load': %s/inf.csv:6:3: column 'b': expected a finite number, found 'inf' "
-             "(non_finite: error; blank fields are read as NaN)\n"
-             "pipe: stage 'load' (loader) failed; the run stops here\n",
-             dir, dir);
-    cr_assert_eq(run.s.r.status, 1);
-    cr_assert_str_eq(run.s.r.err, want);
-    free_run(&run);
-    free(dir);
+    expect_read_then_error(&run, dir, "inf.csv",
+                           "%s/inf.csv:6:3: column 'b': expected a finite number, found 'inf' "
+                           "(non_finite: error; blank fields are read as NaN)");
 }
 
 Test(loader_stage, kept_non_finite_values_and_blank_fields_are_counted)
