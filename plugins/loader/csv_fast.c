@@ -9,18 +9,16 @@
  * unaligned 16-byte load ending at its end (the field right-aligned),
  * checked to be [+-]digits[.digits] and converted: the lanes before it
  * are cleared, the point cut out by one byte shuffle, and the digits
- * valued by multiply-adds as in simdjson's eight-digit parser. With at most 15 digits, the mantissa
- * and the power of ten are exact doubles and their one division rounds exactly like strtod
- * (Clinger's fast path).
+ * valued by multiply-adds as in simdjson's eight-digit parser. With at
+ * most 15 digits, the mantissa and the power of ten are exact doubles and
+ * their one division rounds exactly like strtod (Clinger's fast path).
  *
  * Anything else — a blank, a quote, an exponent, a long field, a CR, a
- * wrong field count, the last 64 bytes of the text — stops the run of
+ * wrong field count, the last 80 bytes of the text — stops the run of
  * rows before that row, which the scalar path then parses from its start
  * or reports exactly as before: this path never reports anything itself.
  */
 #include "csv_internal.h"
-
-#include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -197,7 +195,7 @@ int64_t csv_fast_rows(const char *begin, const char *p, const char *end, const c
     return fast_rows(p, end, h, data, max_rows, delimiter, next);
 }
 
-#else /* no SIMD path: csv_rows.c never calls csv_fast_row */
+#else /* no SIMD path: every row goes through the scalar path */
 
 int csv_fast_supported(void)
 {
