@@ -1,7 +1,8 @@
 /*
  * csv_fast.c — the SIMD path of a data row: a whole line of plain numbers
  * parsed field by field with 16-byte vector operations (x86-64 with AVX2,
- * chosen at run time; other machines use the scalar path of csv_rows.c).
+ * chosen at run time; other machines, or a build with -DPIPE_CSV_NO_SIMD,
+ * use the scalar path of csv_rows.c).
  *
  * The delimiters and newlines come from one 64-byte bitmask per block of
  * text (two AVX2 compares), so finding the next field is a bit scan that
@@ -20,7 +21,7 @@
  */
 #include "csv_internal.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(PIPE_CSV_NO_SIMD)
 #include <immintrin.h>
 
 #define CSV_FAST_TARGET __attribute__((target("avx2,bmi")))
