@@ -87,17 +87,17 @@ CSV_FAST_TARGET static inline int fast_number(const char *s, const char *e, cons
     unsigned negative = *s == '-';
     const char *p = s + (negative | (*s == '+'));
     unsigned length = (unsigned)(e - p);
-    if (length > 16)
-        return 0;
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(e - 16));
     __m128i d = _mm_sub_epi8(v, k->zero_char);
     unsigned digits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, k->nine), d));
     unsigned points = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k->point));
-    unsigned inside = (0xffffu << (16 - length)) & 0xffffu;
+    unsigned inside = (0xffffu << ((16 - length) & 31)) & 0xffffu;
     unsigned others = ~digits & inside;
     unsigned has_point = others != 0;
-    /* nothing but digits and at most one point; 1 to 15 digits */
-    if (((others & ~points) | (others & (others - 1)) | ((length - has_point - 1) >= 15)) != 0)
+    /* at most 16 characters, nothing but digits and at most one point, 1 to
+     * 15 digits */
+    if (((others & ~points) | (others & (others - 1)) | (length > 16) |
+         ((length - has_point - 1) >= 15)) != 0)
         return 0;
     unsigned n_fraction = has_point ? 15 - (unsigned)__builtin_ctz(others) : 0;
     /* the lanes before the field become 0, then the digits before the
@@ -169,11 +169,11 @@ CSV_FAST_TARGET static int64_t fast_rows(const char *p, const char *end, const c
             }
             const char *stop = block + __builtin_ctzll(bits);
             bits &= bits - 1;
-            char expected = field + 1 < n_fields ? delimiter_char : '\n';
             int64_t column = target[field];
             int ok = column >= 0 ? fast_number(start, stop, &k, &row[column])
                                  : fast_skip(start, stop, &k);
-            if (!ok || *stop != expected)
+            /* a delimiter after every field but the last, a newline after it */
+            if (!ok || (*stop == '\n') != (field + 1 == n_fields))
                 return rows;
             start = stop + 1;
         }
