@@ -32,18 +32,40 @@ typedef struct pipe_csv_options {
     char delimiter;    /* 0 means ',' */
     int64_t max_rows;  /* stop after this many good rows; 0 = all */
     int threads;       /* parse on up to 2 threads (files over 1 MB without quotes); 0 = 1 */
+    int column_counts; /* nonzero: report the blank and non-finite fields per column */
 } pipe_csv_options;
 
 /* What a read did: rows loaded, malformed rows skipped, the 1-based line
  * of the first skipped row (0 when none) and its error message. When the
  * read failed because options->columns[i] is missing from the header or
- * selected twice, bad_column is i (else -1). */
+ * selected twice, bad_column is i (else -1).
+ *
+ * Values are read as written, so the table may hold NaN and infinities:
+ * blank_fields counts the blank fields read as NaN, non_finite the values
+ * that are not finite ("inf", "nan", or a literal such as 1e999 beyond
+ * the range of a double), and the first_non_finite_* fields locate the
+ * first of those in the file (1-based line and column, the table column,
+ * and the message "name:line:column: column 'E1': expected a finite
+ * number, found 'inf'"). With options->column_counts, the two counts per
+ * table column are in blank_per_column[n_columns] and
+ * non_finite_per_column[n_columns] (malloc'd: free them with
+ * pipe_csv_report_free); otherwise those are NULL. Rows skipped as
+ * malformed count in none of these. */
 typedef struct pipe_csv_report {
     int64_t rows, skipped_rows;
     int64_t first_bad_line;
     char first_bad_error[256];
     int64_t bad_column;
+    int64_t blank_fields, non_finite;
+    int64_t first_non_finite_line, first_non_finite_column, first_non_finite_field;
+    char first_non_finite_error[256];
+    int64_t n_columns;
+    int64_t *blank_per_column, *non_finite_per_column;
+    int threads; /* the threads the rows were parsed on (1 or 2) */
 } pipe_csv_report;
+
+/* Free the per-column counts of a report (and set them to NULL). */
+void pipe_csv_report_free(pipe_csv_report *report);
 
 /* Load a CSV file with a header into a new f64 rank-2 tensor with column
  * names (one reference, the caller owns it). `opt` and `report` may be

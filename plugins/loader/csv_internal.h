@@ -97,12 +97,29 @@ int csv_header_read(csv_cursor *c, const char *const *columns, size_t n_columns,
                     int64_t *bad_column, const csv_error *e);
 void csv_header_free(csv_header *h);
 
+/* The SIMD path of rows (csv_fast.c). csv_fast_supported() is nonzero
+ * when this CPU runs it. csv_fast_rows parses lines from p (a line start)
+ * into data, h->n_selected values per row, while every field is a plain
+ * number (or, in a column not loaded, plain text), at most max_rows rows.
+ * It reads nothing before `begin` (the start of the text it was given).
+ * It returns the rows parsed and sets *next to the start of the first
+ * line not parsed, which must go through the scalar path (what it wrote
+ * into that line's row does not matter). */
+int csv_fast_supported(void);
+int64_t csv_fast_rows(const char *begin, const char *p, const char *end, const csv_header *h,
+                      double *data, int64_t max_rows, char delimiter, const char **next);
+
 /* Rows into a table. */
 typedef struct csv_rows {
     double *data;     /* capacity rows of h->n_selected values */
     int64_t capacity; /* rows to read at most */
     int skip_bad_rows;
-    pipe_csv_report *report; /* rows, skipped rows, the first bad one */
+    int fast;                /* try csv_fast_row first (csv_fast_supported()) */
+    pipe_csv_report *report; /* rows, skipped rows, the first bad one, totals */
+    int64_t *blank;          /* h->n_selected: blank fields read as NaN, per column */
+    int64_t *non_finite;     /* h->n_selected: inf, nan or overflowing values, per column */
+    int64_t *saved;          /* 2 * h->n_selected: the two counts before a row that may be
+                                skipped */
 } csv_rows;
 
 /* Parse rows from the cursor until the end of the text or capacity rows.

@@ -83,6 +83,13 @@ int pipe_csv_check_delimiter_param(pipe_ctx *ctx)
                             delimiter);
 }
 
+/* A report of nothing read yet (no column to blame). */
+static void clear_report(pipe_csv_report *report)
+{
+    memset(report, 0, sizeof *report);
+    report->bad_column = -1;
+}
+
 static int check_delimiter(char delimiter, const char *name, char *err, size_t err_size)
 {
     if (delimiter != '"' && delimiter != '\n' && delimiter != '\r' && delimiter != '\0')
@@ -100,8 +107,7 @@ pipe_tensor *pipe_csv_read_buffer(const char *name, const char *text, size_t siz
     char message[512] = "";
     opt = opt ? opt : &defaults;
     report = report ? report : &local_report;
-    memset(report, 0, sizeof *report);
-    report->bad_column = -1;
+    clear_report(report);
     char delimiter = opt->delimiter ? opt->delimiter : ',';
     if (check_delimiter(delimiter, name, err, err_size) != 0)
         return NULL;
@@ -134,6 +140,8 @@ static char *map_file(int fd, size_t *size)
 pipe_tensor *pipe_csv_read(const char *path, const pipe_csv_options *opt, pipe_csv_report *report,
                            char *err, size_t err_size)
 {
+    if (report)
+        clear_report(report); /* a file that cannot be read blames no column */
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
         set_error(err, err_size, "%s: cannot open: %s", path, strerror(errno));

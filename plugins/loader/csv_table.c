@@ -25,6 +25,7 @@ typedef struct csv_job {
     csv_cursor cursor;
     const csv_header *header;
     csv_rows rows;
+    int64_t *counts; /* 4 * n_selected: rows.blank, rows.non_finite, rows.saved */
     pipe_csv_report report;
     char message[512];
     csv_error error;
@@ -65,7 +66,8 @@ static const char *split_point(const csv_cursor *c, const pipe_csv_options *opt)
 }
 
 /* Set up the jobs for the blocks of text at the cursor; returns their
- * count and the total capacity in *capacity. */
+ * count and the total capacity in *capacity, or -1 when out of memory
+ * (free the jobs' counts with free_jobs in both cases). */
 static int plan_jobs(const csv_cursor *c, const csv_header *h, const pipe_csv_options *opt,
                      const csv_error *e, csv_job *jobs, int64_t *capacity)
 {
@@ -74,20 +76,36 @@ static int plan_jobs(const csv_cursor *c, const csv_header *h, const pipe_csv_op
     int n_jobs = split ? 2 : 1;
     int64_t line = c->line;
     *capacity = 0;
+    memset(jobs, 0, MAX_JOBS * sizeof *jobs);
     for (int i = 0; i < n_jobs; i++) {
         csv_job *job = &jobs[i];
-        memset(job, 0, sizeof *job);
         job->cursor = (csv_cursor){starts[i], starts[i + 1], i ? starts[i] : c->line_start, line,
                                    c->delimiter};
         job->header = h;
         int64_t lines = count_lines(starts[i], starts[i + 1]);
         int64_t rows = opt->max_rows > 0 && opt->max_rows < lines ? opt->max_rows : lines;
-        job->rows = (csv_rows){NULL, rows, opt->skip_bad_rows, &job->report};
+        job->counts = calloc((size_t)(4 * h->n_selected + 1), sizeof *job->counts);
+        if (!job->counts)
+            return -1;
+        job->rows = (csv_rows){NULL,
+                               rows,
+                               opt->skip_bad_rows,
+                               csv_fast_supported(),
+                               &job->report,
+                               job->counts,
+                               job->counts + h->n_selected,
+                               job->counts + 2 * h->n_selected};
         job->error = (csv_error){e->name, job->message, sizeof job->message};
         line += lines;
         *capacity += rows;
     }
     return n_jobs;
+}
+
+static void free_jobs(csv_job *jobs)
+{
+    for (int i = 0; i < MAX_JOBS; i++)
+        free(jobs[i].counts);
 }
 
 /* Run the jobs, the first on this thread. */
@@ -103,6 +121,26 @@ static void run_jobs(csv_job *jobs, int n_jobs)
             pthread_join(threads[i], NULL);
         else
             run_job(&jobs[i]);
+    }
+}
+
+/* Add a job's counts of blank and non-finite fields to the report (which
+ * takes the first non-finite value in text order). */
+static void merge_counts(pipe_csv_report *report, const pipe_csv_report *job, const csv_rows *rows,
+                         int64_t n_cols)
+{
+    if (job->non_finite > 0 && report->non_finite == 0) {
+        report->first_non_finite_line = job->first_non_finite_line;
+        report->first_non_finite_column = job->first_non_finite_column;
+        report->first_non_finite_field = job->first_non_finite_field;
+        memcpy(report->first_non_finite_error, job->first_non_finite_error,
+               sizeof report->first_non_finite_error);
+    }
+    report->non_finite += job->non_finite;
+    report->blank_fields += job->blank_fields;
+    for (int64_t j = 0; report->blank_per_column && j < n_cols; j++) {
+        report->blank_per_column[j] += rows->blank[j];
+        report->non_finite_per_column[j] += rows->non_finite[j];
     }
 }
 
@@ -129,6 +167,7 @@ static int merge_jobs(const csv_job *jobs, int n_jobs, int64_t n_cols, double *d
                    sizeof report->first_bad_error);
         }
         report->skipped_rows += job->report.skipped_rows;
+        merge_counts(report, &job->report, &job->rows, n_cols);
     }
     report->rows = rows;
     return 0;
@@ -177,14 +216,39 @@ static int name_columns(pipe_tensor *t, const csv_header *h)
     return status;
 }
 
+/* The report's per-column counts, zeroed, when the options ask for them.
+ * Returns 0 or -1. */
+static int alloc_column_counts(pipe_csv_report *report, const pipe_csv_options *opt, int64_t n_cols)
+{
+    if (!opt->column_counts)
+        return 0;
+    report->n_columns = n_cols;
+    report->blank_per_column = calloc((size_t)(2 * n_cols + 1), sizeof(int64_t));
+    if (!report->blank_per_column)
+        return -1;
+    report->non_finite_per_column = report->blank_per_column + n_cols;
+    return 0;
+}
+
+void pipe_csv_report_free(pipe_csv_report *report)
+{
+    free(report->blank_per_column); /* one block for both */
+    report->blank_per_column = report->non_finite_per_column = NULL;
+    report->n_columns = 0;
+}
+
 pipe_tensor *csv_table_read(csv_cursor *c, const csv_header *h, const pipe_csv_options *opt,
                             pipe_csv_report *report, const csv_error *e)
 {
     csv_job jobs[MAX_JOBS];
-    int64_t capacity;
+    int64_t capacity = 0;
     int n_jobs = plan_jobs(c, h, opt, e, jobs, &capacity);
-    pipe_tensor *t = pipe_tensor_new2(PIPE_F64, capacity, h->n_selected);
+    pipe_tensor *t = n_jobs > 0 && alloc_column_counts(report, opt, h->n_selected) == 0
+                         ? pipe_tensor_new2(PIPE_F64, capacity, h->n_selected)
+                         : NULL;
     if (!t) {
+        free_jobs(jobs);
+        pipe_csv_report_free(report);
         csv_error_here(e, c, c->p, "out of memory for %lld rows of %lld columns",
                        (long long)capacity, (long long)h->n_selected);
         return NULL;
@@ -195,9 +259,13 @@ pipe_tensor *csv_table_read(csv_cursor *c, const csv_header *h, const pipe_csv_o
         jobs[i].rows.data = block;
         block += jobs[i].rows.capacity * h->n_selected;
     }
+    report->threads = n_jobs;
     run_jobs(jobs, n_jobs);
-    if (merge_jobs(jobs, n_jobs, h->n_selected, t->data, report, e) != 0) {
+    int merged = merge_jobs(jobs, n_jobs, h->n_selected, t->data, report, e);
+    free_jobs(jobs);
+    if (merged != 0) {
         pipe_tensor_release(t);
+        pipe_csv_report_free(report);
         return NULL;
     }
     t = shrink_rows(t, report->rows);
@@ -205,7 +273,9 @@ pipe_tensor *csv_table_read(csv_cursor *c, const csv_header *h, const pipe_csv_o
         pipe_tensor_release(t);
         t = NULL;
     }
-    if (!t)
+    if (!t) {
+        pipe_csv_report_free(report);
         csv_error_here(e, c, c->p, "out of memory building the table");
+    }
     return t;
 }
