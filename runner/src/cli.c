@@ -34,6 +34,7 @@ static const char usage_main[] =
 static const char usage_run[] =
     "usage: pipe run FILE [--set STAGE.PARAM=VALUE ...] [--out DIR] [--threads N]\n"
     "                     [--quiet] [--expect EXPECTED.json] [--plugin-path DIR]\n"
+    "                     [--keep-tensors]\n"
     "\n"
     "Validate and run the pipeline FILE. Writes metrics.json, run.json and each\n"
     "stage's files to output/<pipeline name>/ (or the file's 'output', or --out).\n"
@@ -47,6 +48,8 @@ static const char usage_run[] =
     "                           tolerance\n"
     "  --plugin-path DIR        search DIR for plugins first (repeatable; also\n"
     "                           PIPE_PLUGIN_PATH=DIR:DIR)\n"
+    "  --keep-tensors           keep every tensor until the run ends (by default each\n"
+    "                           goes after the last stage that reads it)\n"
     "\n"
     "environment:\n"
     "  PIPE_SHARED_DATA         the folder of the real CMS files that pipelines name\n"
@@ -114,6 +117,8 @@ static int parse_options(cli_args *a, int argc, char **argv, const char *usage)
             a->help = 1;
         else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q"))
             a->opts.quiet = 1;
+        else if (!strcmp(arg, "--keep-tensors"))
+            a->opts.keep_tensors = 1;
         else if (!strcmp(arg, "--set")) {
             a->opts.overrides =
                 pipe_xrealloc(a->opts.overrides, (a->opts.n_overrides + 1) * sizeof(pipe_override));
