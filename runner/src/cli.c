@@ -3,6 +3,7 @@
  * exit codes (0 success, 1 a stage failed, 2 usage or validation error).
  */
 #include "cli.h"
+#include "sweep.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ static const char usage_main[] =
     "  validate FILE   check a pipeline without running it\n"
     "  list            list the stages (plugins) found\n"
     "  inspect STAGE   show a stage's parameters, inputs and outputs\n"
+    "  sweep FILE      run every combination of a parameter grid (--grid, sweep:)\n"
+    "  diff A B        what changed between two run folders: run, params, metrics\n"
     "\n"
     "options:\n"
     "  --help, -h      show help (also: pipe COMMAND --help)\n"
@@ -215,12 +218,17 @@ int pipe_cli_main(int argc, char **argv)
         printf("pipe %s (plugin ABI %d.%d)\n", PIPE_VERSION, PIPE_ABI_MAJOR, PIPE_ABI_MINOR);
         return 0;
     }
+    if (!strcmp(command, "sweep") || !strcmp(command, "diff")) {
+        default_shared_data();
+        return !strcmp(command, "sweep") ? pipe_cli_sweep(argc, argv) : pipe_cli_diff(argc, argv);
+    }
     const char *usage = usage_for(command);
     if (!usage) {
-        static const char *const commands[] = {"run", "validate", "list", "inspect"};
+        static const char *const commands[] = {"run",     "validate", "list",
+                                               "inspect", "sweep",    "diff"};
         char hint[128];
         fprintf(stderr, "pipe: unknown command '%s'%s\n(see 'pipe --help')\n", command,
-                pipe_suggest_text(command, commands, 4, hint, sizeof hint));
+                pipe_suggest_text(command, commands, 6, hint, sizeof hint));
         return 2;
     }
     cli_args a;

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const top_keys[] = {"pipeline", "description", "seed",
-                                       "threads",  "output",      "stages"};
+static const char *const top_keys[] = {"pipeline", "description", "seed", "threads",
+                                       "output",   "stages",      "sweep"}; /* sweep_grid.c */
 static const char *const stage_keys[] = {"id",      "plugin",      "params", "inputs",
                                          "outputs", "description", "when"};
 
