@@ -194,6 +194,19 @@ static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *
     return failed;
 }
 
+/* Does the --set text "stage.param=value" name a parameter of the grid? */
+static int set_on_grid(const pipe_sweep_grid *g, const char *set)
+{
+    size_t key = strcspn(set, "=");
+    for (size_t a = 0; a < g->n; a++) {
+        size_t ls = strlen(g->axes[a].stage), lp = strlen(g->axes[a].param);
+        if (key == ls + 1 + lp && !strncmp(set, g->axes[a].stage, ls) && set[ls] == '.' &&
+            !strncmp(set + ls + 1, g->axes[a].param, lp))
+            return 1;
+    }
+    return 0;
+}
+
 int pipe_cli_sweep(int argc, char **argv)
 {
     sweep_opts o;
@@ -212,6 +225,10 @@ int pipe_cli_sweep(int argc, char **argv)
     for (size_t i = 0; rc < 0 && i < n_grids; i++)
         if (pipe_sweep_grid_add_arg(&g, p, argv[grids[i]], grids[i]) != 0)
             rc = 2;
+    for (size_t i = 0; rc < 0 && i + 1 < o.n_forward; i += 2)
+        if (!strcmp(o.forward[i], "--set") && set_on_grid(&g, o.forward[i + 1]))
+            rc = usage_error("--set %s: the parameter is on the grid; give its values there",
+                             o.forward[i + 1]);
     if (rc < 0 && g.n == 0)
         rc = usage_error("%s: nothing to sweep: give --grid STAGE.PARAM=[V1,V2,...] or a "
                          "sweep: grid in the file",

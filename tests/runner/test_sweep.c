@@ -105,6 +105,11 @@ Test(sweep, grid_argument_errors_say_where)
     expect_err(a5, 2,
                "argument 4:1:7: grid gen.n: expected a non-empty list of values [V1, V2, ...], "
                "found an empty list\n");
+    const char *a7[] = {"sweep", path, "--set", "gen.n=4", "--grid", "gen.n=[1, 2]", NULL};
+    expect_err(a7, 2,
+               "pipe: --set gen.n=4: the parameter is on the grid; give its values there\n"
+               "usage: pipe sweep FILE [--grid STAGE.PARAM=[V1,V2,...] ...] [-j N]\n"
+               "(see 'pipe sweep --help')\n");
     const char *a6[] = {"sweep", path, NULL};
     char want[4096];
     snprintf(want, sizeof want,
