@@ -21,79 +21,42 @@ static const char usage_diff[] =
     "(B - A) / |A|. Only what differs is shown, unless --all. Exit 0, or 2\n"
     "when a folder lacks its files.\n";
 
-/* Named texts of one run, in file order (owned). */
-typedef struct entries {
-    char **keys, **texts;
-    size_t n;
-} entries;
-
-static void add(entries *e, char *key, char *text)
-{
-    e->keys = pipe_xrealloc(e->keys, (e->n + 1) * sizeof *e->keys);
-    e->texts = pipe_xrealloc(e->texts, (e->n + 1) * sizeof *e->texts);
-    e->keys[e->n] = key;
-    e->texts[e->n++] = text;
-}
-
-static void entries_free(entries *e)
-{
-    for (size_t i = 0; i < e->n; i++) {
-        free(e->keys[i]);
-        free(e->texts[i]);
-    }
-    free(e->keys);
-    free(e->texts);
-}
-
-static const char *lookup(const entries *e, const char *key)
-{
-    for (size_t i = 0; i < e->n; i++)
-        if (!strcmp(e->keys[i], key))
-            return e->texts[i];
-    return NULL;
-}
-
-static void flatten(entries *e, const pipe_value *v, const char *prefix)
-{
-    if (v->kind != PIPE_VALUE_MAP) {
-        add(e, pipe_xstrdup(prefix), pipe_sweep_value_text(v));
-        return;
-    }
-    for (size_t i = 0; i < v->count; i++) {
-        char *key =
-            prefix ? pipe_strdup_printf("%s.%s", prefix, v->keys[i]) : pipe_xstrdup(v->keys[i]);
-        flatten(e, &v->items[i], key);
-        free(key);
-    }
-}
-
-/* One run folder as three sections. */
+/* One run folder as three sections; the values are borrowed from its two
+ * documents. */
 typedef struct run_view {
-    entries run, params, metrics;
+    pipe_doc *run_doc, *metrics_doc;
+    pipe_flat run, params, metrics;
 } run_view;
+
+static void view_free(run_view *r)
+{
+    pipe_flat_free(&r->run);
+    pipe_flat_free(&r->params);
+    pipe_flat_free(&r->metrics);
+    pipe_doc_free(r->run_doc);
+    pipe_doc_free(r->metrics_doc);
+}
 
 static int load_view(const char *dir, run_view *r)
 {
     memset(r, 0, sizeof r[0]);
     char *path = pipe_strdup_printf("%s/run.json", dir);
-    pipe_doc *run = pipe_yaml_load_file(path);
+    r->run_doc = pipe_yaml_load_file(path);
     free(path);
     path = pipe_strdup_printf("%s/metrics.json", dir);
-    pipe_doc *metrics = pipe_yaml_load_file(path);
+    r->metrics_doc = pipe_yaml_load_file(path);
     free(path);
-    if (!run || !metrics || run->root->kind != PIPE_VALUE_MAP) {
-        pipe_doc_free(run);
-        pipe_doc_free(metrics);
+    if (!r->run_doc || !r->metrics_doc || r->run_doc->root->kind != PIPE_VALUE_MAP)
         return -1;
-    }
+    const pipe_value *root = r->run_doc->root;
     static const char *const keys[] = {"pipeline",     "file", "pipeline_hash", "seed", "threads",
                                        "pipe_version", "abi"};
     for (size_t i = 0; i < PIPE_COUNT(keys); i++) {
-        const pipe_value *v = pipe_value_get(run->root, keys[i]);
+        const pipe_value *v = pipe_value_get(root, keys[i]);
         if (v)
-            add(&r->run, pipe_xstrdup(keys[i]), pipe_sweep_value_text(v));
+            pipe_flat_add(&r->run, v, keys[i]);
     }
-    const pipe_value *stages = pipe_value_get(run->root, "stages");
+    const pipe_value *stages = pipe_value_get(root, "stages");
     for (size_t s = 0; stages && stages->kind == PIPE_VALUE_LIST && s < stages->count; s++) {
         const pipe_value *st = &stages->items[s], *id = pipe_value_get(st, "id");
         if (!id || id->kind != PIPE_VALUE_SCALAR)
@@ -101,18 +64,24 @@ static int load_view(const char *dir, run_view *r)
         static const char *const which[] = {"plugin", "plugin_version"};
         for (size_t w = 0; w < 2; w++) {
             const pipe_value *v = pipe_value_get(st, which[w]);
+            char *key = pipe_strdup_printf("%s.%s", id->scalar, which[w]);
             if (v)
-                add(&r->run, pipe_strdup_printf("%s.%s", id->scalar, which[w]),
-                    pipe_sweep_value_text(v));
+                pipe_flat_add(&r->run, v, key);
+            free(key);
         }
         const pipe_value *params = pipe_value_get(st, "params");
         if (params && params->kind == PIPE_VALUE_MAP)
-            flatten(&r->params, params, id->scalar);
+            pipe_flat_add(&r->params, params, id->scalar);
     }
-    flatten(&r->metrics, metrics->root, NULL);
-    pipe_doc_free(run);
-    pipe_doc_free(metrics);
+    pipe_flat_add(&r->metrics, r->metrics_doc->root, NULL);
     return 0;
+}
+
+/* The value of `key` as text (malloc'd), or NULL. */
+static char *lookup(const pipe_flat *f, const char *key)
+{
+    const pipe_value *v = pipe_flat_get(f, key);
+    return v ? pipe_sweep_value_text(v) : NULL;
 }
 
 static int as_number(const char *s, double *x)
@@ -122,38 +91,46 @@ static int as_number(const char *s, double *x)
     return s && end != s && !*end;
 }
 
+static void print_line(const char *key, const char *ta, const char *tb, int same, int relative)
+{
+    if (!ta || !tb) {
+        printf("  %s: only in %s (%s)\n", key, ta ? "A" : "B", ta ? ta : tb);
+        return;
+    }
+    printf("  %s: %s -> %s", key, ta, tb);
+    double xa, xb;
+    if (relative && !same && as_number(ta, &xa) && as_number(tb, &xb)) {
+        if (xa != 0)
+            printf(" (%+.2f%%)", 100 * (xb - xa) / fabs(xa));
+        else
+            printf(" (from 0)");
+    }
+    printf("%s\n", same ? " (same)" : "");
+}
+
 /* Print one line per key of either side that differs (or every key with
  * `all`); `relative`: add the relative change of numbers. Returns the
  * number of differences. */
-static size_t compare(const char *title, const entries *a, const entries *b, int relative, int all)
+static size_t compare(const char *title, const pipe_flat *a, const pipe_flat *b, int relative,
+                      int all)
 {
     size_t diffs = 0, shown = 0;
     for (int side = 0; side < 2; side++) {
-        const entries *e = side ? b : a;
+        const pipe_flat *e = side ? b : a;
         for (size_t i = 0; i < e->n; i++) {
             const char *key = e->keys[i];
-            if (side && lookup(a, key))
+            if (side && pipe_flat_get(a, key))
                 continue; /* already compared */
-            const char *ta = lookup(a, key), *tb = lookup(b, key);
+            char *ta = lookup(a, key), *tb = lookup(b, key);
             int same = ta && tb && !strcmp(ta, tb);
             diffs += !same;
-            if (same && !all)
-                continue;
-            if (!shown++)
-                printf("%s:\n", title);
-            if (!ta || !tb) {
-                printf("  %s: only in %s (%s)\n", key, ta ? "A" : "B", ta ? ta : tb);
-                continue;
+            if (!same || all) {
+                if (!shown++)
+                    printf("%s:\n", title);
+                print_line(key, ta, tb, same, relative);
             }
-            printf("  %s: %s -> %s", key, ta, tb);
-            double xa, xb;
-            if (relative && !same && as_number(ta, &xa) && as_number(tb, &xb)) {
-                if (xa != 0)
-                    printf(" (%+.2f%%)", 100 * (xb - xa) / fabs(xa));
-                else
-                    printf(" (from 0)");
-            }
-            printf("%s\n", same ? " (same)" : "");
+            free(ta);
+            free(tb);
         }
     }
     return diffs;
@@ -195,10 +172,7 @@ int pipe_cli_diff(int argc, char **argv)
         if (!d)
             printf("no differences in the run, parameters or metrics\n");
     }
-    for (int i = 0; i < 2; i++) {
-        entries_free(&v[i].run);
-        entries_free(&v[i].params);
-        entries_free(&v[i].metrics);
-    }
+    view_free(&v[0]);
+    view_free(&v[1]);
     return ok ? 0 : 2;
 }

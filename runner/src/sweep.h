@@ -58,6 +58,20 @@ typedef struct pipe_sweep_run {
     pipe_doc *metrics; /* metrics.json of a run that succeeded, or NULL */
 } pipe_sweep_run;
 
+/* A nested mapping as flat "a.b.c" keys, each with its value (a scalar or
+ * a list); the values are borrowed from the document (sweep_table.c). */
+typedef struct pipe_flat {
+    char **keys;
+    const pipe_value **vals;
+    size_t n;
+} pipe_flat;
+
+/* Add `v` under `prefix` (NULL at the top): a mapping adds each of its
+ * items under "prefix.key", any other value adds itself. */
+void pipe_flat_add(pipe_flat *f, const pipe_value *v, const char *prefix);
+const pipe_value *pipe_flat_get(const pipe_flat *f, const char *key);
+void pipe_flat_free(pipe_flat *f);
+
 /* Write <base>/sweep.csv and sweep.json (sweep_table.c): one row per run with
  * its parameters, every metric any run reported, status and seconds; with a
  * metric, name the best run (smallest, or largest with `maximize`) on

@@ -9,17 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The metrics of one run as flat "stage.key" → scalar pairs. */
-typedef struct flat {
-    char **keys;
-    const pipe_value **vals;
-    size_t n;
-} flat;
-
-static void flatten(flat *f, const pipe_value *v, const char *prefix)
+void pipe_flat_add(pipe_flat *f, const pipe_value *v, const char *prefix)
 {
-    if (v->kind != PIPE_VALUE_MAP) {
-        if (v->kind != PIPE_VALUE_SCALAR || !prefix)
+    if (v->kind != PIPE_VALUE_MAP || !v->count) {
+        if (!prefix)
             return;
         f->keys = pipe_xrealloc(f->keys, (f->n + 1) * sizeof *f->keys);
         f->vals = pipe_xrealloc(f->vals, (f->n + 1) * sizeof *f->vals);
@@ -30,17 +23,26 @@ static void flatten(flat *f, const pipe_value *v, const char *prefix)
     for (size_t i = 0; i < v->count; i++) {
         char *key =
             prefix ? pipe_strdup_printf("%s.%s", prefix, v->keys[i]) : pipe_xstrdup(v->keys[i]);
-        flatten(f, &v->items[i], key);
+        pipe_flat_add(f, &v->items[i], key);
         free(key);
     }
 }
 
-static const pipe_value *flat_get(const flat *f, const char *key)
+const pipe_value *pipe_flat_get(const pipe_flat *f, const char *key)
 {
     for (size_t i = 0; i < f->n; i++)
         if (!strcmp(f->keys[i], key))
             return f->vals[i];
     return NULL;
+}
+
+void pipe_flat_free(pipe_flat *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->keys[i]);
+    free(f->keys);
+    free(f->vals);
+    memset(f, 0, sizeof *f);
 }
 
 static int is_number(const char *s, double *out)
@@ -101,7 +103,7 @@ static const char *status_text(int status)
 }
 
 static void write_csv(FILE *f, const pipe_sweep_grid *g, char **cols, size_t n_cols,
-                      const pipe_sweep_run *runs, const flat *flats, size_t n, size_t *idx)
+                      const pipe_sweep_run *runs, const pipe_flat *flats, size_t n, size_t *idx)
 {
     fputs("combination", f);
     for (size_t a = 0; a < g->n; a++)
@@ -121,17 +123,19 @@ static void write_csv(FILE *f, const pipe_sweep_grid *g, char **cols, size_t n_c
             free(text);
         }
         for (size_t c = 0; c < n_cols; c++) {
-            const pipe_value *v = flat_get(&flats[k], cols[c]);
+            const pipe_value *v = pipe_flat_get(&flats[k], cols[c]);
+            char *text = v ? pipe_sweep_value_text(v) : NULL;
             fputc(',', f);
-            if (v)
-                csv_field(f, v->scalar);
+            if (text)
+                csv_field(f, v->kind == PIPE_VALUE_SCALAR ? v->scalar : text);
+            free(text);
         }
         fprintf(f, ",%s,%d,%.3f\n", status_text(runs[k].status), runs[k].status, runs[k].seconds);
     }
 }
 
 static void write_json(FILE *f, const pipe_sweep_grid *g, const char *metric, int maximize,
-                       long best, const pipe_sweep_run *runs, const flat *flats, size_t n,
+                       long best, const pipe_sweep_run *runs, const pipe_flat *flats, size_t n,
                        size_t *idx)
 {
     fputs("{\n  \"grid\": {", f);
@@ -189,13 +193,13 @@ static int commit(pipe_file *file, const char *path)
 
 /* Index of the best successful run for `metric`, or -1. */
 static long find_best(const char *metric, int maximize, const pipe_sweep_run *runs,
-                      const flat *flats, size_t n, double *value)
+                      const pipe_flat *flats, size_t n, double *value)
 {
     long best = -1;
     for (size_t k = 0; metric && k < n; k++) {
-        const pipe_value *v = runs[k].status == 0 ? flat_get(&flats[k], metric) : NULL;
+        const pipe_value *v = runs[k].status == 0 ? pipe_flat_get(&flats[k], metric) : NULL;
         double x;
-        if (!v || !is_number(v->scalar, &x))
+        if (!v || v->kind != PIPE_VALUE_SCALAR || !is_number(v->scalar, &x))
             continue;
         if (best < 0 || (maximize ? x > *value : x < *value)) {
             best = (long)k;
@@ -208,12 +212,12 @@ static long find_best(const char *metric, int maximize, const pipe_sweep_run *ru
 int pipe_sweep_write_table(const pipe_sweep_grid *g, const char *base, const char *metric,
                            int maximize, const pipe_sweep_run *runs, size_t n)
 {
-    flat *flats = pipe_xcalloc(n, sizeof *flats);
+    pipe_flat *flats = pipe_xcalloc(n, sizeof *flats);
     char **cols = NULL;
     size_t n_cols = 0;
     for (size_t k = 0; k < n; k++) {
         if (runs[k].metrics)
-            flatten(&flats[k], runs[k].metrics->root, NULL);
+            pipe_flat_add(&flats[k], runs[k].metrics->root, NULL);
         for (size_t i = 0; i < flats[k].n; i++) { /* columns in order of first sight */
             size_t c = 0;
             while (c < n_cols && strcmp(cols[c], flats[k].keys[i]))
@@ -252,12 +256,8 @@ int pipe_sweep_write_table(const pipe_sweep_grid *g, const char *base, const cha
         fprintf(stderr, "pipe sweep: no successful combination reported metric '%s'\n", metric);
         rc = -1;
     }
-    for (size_t k = 0; k < n; k++) {
-        for (size_t i = 0; i < flats[k].n; i++)
-            free(flats[k].keys[i]);
-        free(flats[k].keys);
-        free(flats[k].vals);
-    }
+    for (size_t k = 0; k < n; k++)
+        pipe_flat_free(&flats[k]);
     free(flats);
     free(cols);
     free(idx);
