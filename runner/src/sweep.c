@@ -247,7 +247,14 @@ int pipe_cli_sweep(int argc, char **argv)
             rc = 1;
         } else {
             size_t failed = run_all(&o, &g, runs, n);
-            rc = pipe_sweep_write_table(&g, base, metric, maximize, runs, n) != 0 || failed;
+            const char **paths = pipe_xcalloc(o.n_forward + 1, sizeof *paths);
+            size_t n_paths = 0;
+            for (size_t i = 0; i + 1 < o.n_forward; i += 2)
+                if (!strcmp(o.forward[i], "--plugin-path"))
+                    paths[n_paths++] = o.forward[i + 1];
+            rc = pipe_sweep_write_table(&g, base, metric, maximize, runs, n, paths, n_paths) != 0 ||
+                 failed;
+            free(paths);
             if (failed)
                 fprintf(stderr, "pipe sweep: %zu of %zu combinations failed\n", failed, n);
         }

@@ -76,9 +76,20 @@ void pipe_flat_free(pipe_flat *f);
  * its parameters, every metric any run reported, status and seconds; with a
  * metric, name the best run (smallest, or largest with `maximize`) on
  * stdout and in sweep.json. Returns 0, or -1 (reported) when a file cannot
- * be written or no successful run has the metric. */
+ * be written or no successful run has the metric. With a metric, also the
+ * plot (pipe_sweep_plot), whose failure is reported but not returned. */
 int pipe_sweep_write_table(const pipe_sweep_grid *g, const char *base, const char *metric,
-                           int maximize, const pipe_sweep_run *runs, size_t n);
+                           int maximize, const pipe_sweep_run *runs, size_t n,
+                           const char *const *plugin_path, size_t n_plugin_path);
+
+/* Draw <base>/plot/sweep.png (sweep_plot.c): `values[i]` of `metric` for
+ * combination `names[i]`, as bars, by running a generated loader → plotter
+ * pipeline in-process (the plugins found on `plugin_path` and the default
+ * search path). Returns 0, or -1 (reported): more than 8 or no values, or
+ * the plot pipeline failed. */
+int pipe_sweep_plot(const char *base, const char *metric, int maximize, const char **names,
+                    const double *values, size_t n, const char *const *plugin_path,
+                    size_t n_plugin_path);
 
 /* pipe sweep and pipe diff (sweep.c, diff.c): argv as given to pipe. */
 int pipe_cli_sweep(int argc, char **argv);

@@ -209,8 +209,27 @@ static long find_best(const char *metric, int maximize, const pipe_sweep_run *ru
     return best;
 }
 
+/* The plot of `metric`: one bar per successful run that has it. */
+static void plot_metric(const char *base, const char *metric, int maximize,
+                        const pipe_sweep_run *runs, const pipe_flat *flats, size_t n,
+                        const char *const *plugin_path, size_t n_plugin_path)
+{
+    const char **names = pipe_xcalloc(n, sizeof *names);
+    double *values = pipe_xcalloc(n, sizeof *values);
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        const pipe_value *v = runs[k].status == 0 ? pipe_flat_get(&flats[k], metric) : NULL;
+        if (v && v->kind == PIPE_VALUE_SCALAR && is_number(v->scalar, &values[m]))
+            names[m++] = runs[k].name;
+    }
+    pipe_sweep_plot(base, metric, maximize, names, values, m, plugin_path, n_plugin_path);
+    free(names);
+    free(values);
+}
+
 int pipe_sweep_write_table(const pipe_sweep_grid *g, const char *base, const char *metric,
-                           int maximize, const pipe_sweep_run *runs, size_t n)
+                           int maximize, const pipe_sweep_run *runs, size_t n,
+                           const char *const *plugin_path, size_t n_plugin_path)
 {
     pipe_flat *flats = pipe_xcalloc(n, sizeof *flats);
     char **cols = NULL;
@@ -249,6 +268,8 @@ int pipe_sweep_write_table(const pipe_sweep_grid *g, const char *base, const cha
         }
         free(path);
     }
+    if (metric && best >= 0)
+        plot_metric(base, metric, maximize, runs, flats, n, plugin_path, n_plugin_path);
     if (metric && best >= 0)
         printf("pipe sweep: best %s = %.6g (%s) for %s in %s/\n", metric, value,
                maximize ? "largest" : "smallest", runs[best].name, runs[best].dir);

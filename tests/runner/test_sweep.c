@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const YAML = "pipeline: demo\n"
                                 "seed: 7\n"
@@ -146,6 +147,37 @@ Test(sweep, sweep_block_errors_at_file_line_col)
     free(text);
 }
 
+/* The plot: the metric of the two successful runs, in order, drawn by the
+ * loader and plotter plugins of this build; without them, the sweep says
+ * there is no plot. */
+static void check_plot(const pipe_test_result *r, const char *sweep)
+{
+    char *plugins = pipe_strdup_printf("%s", PIPE_EXE);
+    *strrchr(plugins, '/') = '\0';
+    char *loader = pipe_strdup_printf("%s/plugins/loader.so", plugins);
+    char *plotter = pipe_strdup_printf("%s/plugins/plotter.so", plugins);
+    char *plot = pipe_strdup_printf("%s/plot", sweep);
+    char *csv = pipe_test_read_in(plot, "metric.csv");
+    cr_assert_str_eq(csv, "sum.total\n6\n12\n");
+    if (access(loader, R_OK) == 0 && access(plotter, R_OK) == 0) {
+        size_t size = 0;
+        char *png_path = pipe_strdup_printf("%s/sweep.png", plot);
+        char *png = pipe_test_read_file(png_path, &size);
+        cr_assert(png && size > 8 && !memcmp(png, "\x89PNG\r\n\x1a\n", 8), "%s", r->err);
+        char *wrote = pipe_strdup_printf("pipe sweep: wrote %s\n", png_path);
+        cr_assert(strstr(r->out, wrote), "%s", r->out);
+        free(wrote);
+        free(png);
+        free(png_path);
+    } else
+        cr_assert(strstr(r->err, "pipe sweep: no plot: "), "%s", r->err);
+    free(csv);
+    free(plot);
+    free(plotter);
+    free(loader);
+    free(plugins);
+}
+
 Test(sweep, table_best_and_diff)
 {
     char *dir = pipe_test_tmpdir();
@@ -165,8 +197,9 @@ Test(sweep, table_best_and_diff)
              "%s/sweep/n=3,fail=false/\n",
              out);
     cr_assert(strstr(r.out, best), "%s", r.out);
-    pipe_test_result_free(&r);
     char *sweep = pipe_strdup_printf("%s/sweep", out);
+    check_plot(&r, sweep);
+    pipe_test_result_free(&r);
     char *csv = pipe_test_read_in(sweep, "sweep.csv");
     cr_assert(csv);
     /* Each row against its own run: 2 + 4 = 6, 2 + 4 + 6 = 12. */
