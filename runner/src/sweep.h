@@ -28,6 +28,9 @@ typedef struct pipe_sweep_grid {
 /* Read the pipeline's sweep: block (absent: an empty grid). Reports every
  * error with file:line:col; returns 0 or -1. */
 int pipe_sweep_grid_from_file(pipe_sweep_grid *g, const pipe_pipeline *p);
+/* Check the pipeline's sweep: block as pipe_sweep_grid_from_file does
+ * (pipe_pipeline_load calls it, so every command sees its errors). */
+int pipe_sweep_check(const pipe_pipeline *p);
 /* Add (or replace) an axis from the --grid argument `arg`, argv[argno];
  * errors say "argument N:1:COLUMN: ...". Returns 0 or -1. */
 int pipe_sweep_grid_add_arg(pipe_sweep_grid *g, const pipe_pipeline *p, const char *arg, int argno);

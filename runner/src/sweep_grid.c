@@ -194,6 +194,14 @@ int pipe_sweep_grid_from_file(pipe_sweep_grid *g, const pipe_pipeline *p)
     return 0;
 }
 
+int pipe_sweep_check(const pipe_pipeline *p)
+{
+    pipe_sweep_grid g;
+    int rc = pipe_sweep_grid_from_file(&g, p);
+    pipe_sweep_grid_free(&g);
+    return rc;
+}
+
 void pipe_sweep_grid_free(pipe_sweep_grid *g)
 {
     for (size_t i = 0; i < g->n; i++) {

@@ -129,8 +129,9 @@ Test(sweep, sweep_block_errors_at_file_line_col)
                                     YAML);
     char *path;
     pipe_pipeline *p = load(text, &path);
-    cr_assert(p, "the pipeline schema accepts sweep:");
+    cr_assert_null(p, "loading checks the sweep: block");
     const char *args[] = {"sweep", path, NULL};
+    const char *validate[] = {"validate", path, NULL};
     char want[4096];
     snprintf(want, sizeof want,
              "%s:15:3: unknown sweep key 'metrc' (expected grid, metric, goal or jobs) (did you "
@@ -142,6 +143,7 @@ Test(sweep, sweep_block_errors_at_file_line_col)
              "%s:14:9: sweep jobs: expected a whole number from 1 to 64, found '0'\n",
              path, path, path, path, path);
     expect_err(args, 2, want);
+    expect_err(validate, 2, want);
     pipe_pipeline_free(p);
     free(path);
     free(text);
