@@ -3,6 +3,7 @@
  * exit codes (0 success, 1 a stage failed, 2 usage or validation error).
  */
 #include "cli.h"
+#include "sweep.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ static const char usage_main[] =
     "  validate FILE   check a pipeline without running it\n"
     "  list            list the stages (plugins) found\n"
     "  inspect STAGE   show a stage's parameters, inputs and outputs\n"
+    "  sweep FILE      run every combination of a parameter grid (--grid, sweep:)\n"
+    "  diff A B        what changed between two run folders: run, params, metrics\n"
     "\n"
     "options:\n"
     "  --help, -h      show help (also: pipe COMMAND --help)\n"
@@ -34,6 +37,7 @@ static const char usage_main[] =
 static const char usage_run[] =
     "usage: pipe run FILE [--set STAGE.PARAM=VALUE ...] [--out DIR] [--threads N]\n"
     "                     [--quiet] [--expect EXPECTED.json] [--plugin-path DIR]\n"
+    "                     [--keep-tensors]\n"
     "\n"
     "Validate and run the pipeline FILE. Writes metrics.json, run.json and each\n"
     "stage's files to output/<pipeline name>/ (or the file's 'output', or --out).\n"
@@ -47,6 +51,8 @@ static const char usage_run[] =
     "                           tolerance\n"
     "  --plugin-path DIR        search DIR for plugins first (repeatable; also\n"
     "                           PIPE_PLUGIN_PATH=DIR:DIR)\n"
+    "  --keep-tensors           keep every tensor until the run ends (by default each\n"
+    "                           goes after the last stage that reads it)\n"
     "\n"
     "environment:\n"
     "  PIPE_SHARED_DATA         the folder of the real CMS files that pipelines name\n"
@@ -114,6 +120,8 @@ static int parse_options(cli_args *a, int argc, char **argv, const char *usage)
             a->help = 1;
         else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q"))
             a->opts.quiet = 1;
+        else if (!strcmp(arg, "--keep-tensors"))
+            a->opts.keep_tensors = 1;
         else if (!strcmp(arg, "--set")) {
             a->opts.overrides =
                 pipe_xrealloc(a->opts.overrides, (a->opts.n_overrides + 1) * sizeof(pipe_override));
@@ -210,12 +218,17 @@ int pipe_cli_main(int argc, char **argv)
         printf("pipe %s (plugin ABI %d.%d)\n", PIPE_VERSION, PIPE_ABI_MAJOR, PIPE_ABI_MINOR);
         return 0;
     }
+    if (!strcmp(command, "sweep") || !strcmp(command, "diff")) {
+        default_shared_data();
+        return !strcmp(command, "sweep") ? pipe_cli_sweep(argc, argv) : pipe_cli_diff(argc, argv);
+    }
     const char *usage = usage_for(command);
     if (!usage) {
-        static const char *const commands[] = {"run", "validate", "list", "inspect"};
+        static const char *const commands[] = {"run",     "validate", "list",
+                                               "inspect", "sweep",    "diff"};
         char hint[128];
         fprintf(stderr, "pipe: unknown command '%s'%s\n(see 'pipe --help')\n", command,
-                pipe_suggest_text(command, commands, 4, hint, sizeof hint));
+                pipe_suggest_text(command, commands, 6, hint, sizeof hint));
         return 2;
     }
     cli_args a;

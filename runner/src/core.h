@@ -164,10 +164,18 @@ void pipe_param_write_json(FILE *f, const pipe_param_val *v);
 
 /* ---- store (store.c) --------------------------------------------------- */
 
+/* What the store remembers of a tensor after dropping it (for run.json). */
+typedef struct pipe_tensor_shape {
+    pipe_dtype dtype;
+    int rank;
+    int64_t shape[PIPE_MAX_RANK];
+} pipe_tensor_shape;
+
 typedef struct pipe_store {
     char **names;
-    pipe_tensor **tensors;
-    const char **producers; /* id of the stage that published each tensor */
+    pipe_tensor **tensors;     /* NULL once dropped */
+    const char **producers;    /* id of the stage that published each tensor */
+    pipe_tensor_shape *shapes; /* dtype and shape of each, kept after a drop */
     size_t n, cap;
 } pipe_store;
 
@@ -181,6 +189,32 @@ pipe_tensor *pipe_store_get(const pipe_store *s, const char *name);
 void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char *producer);
 /* The id of the stage that published `name`, or NULL. */
 const char *pipe_store_producer(const pipe_store *s, const char *name);
+/* Release the store's reference to `name` (its data goes when no stage
+ * holds another); the name, producer and shape stay. 1 if it held one. */
+int pipe_store_drop(pipe_store *s, const char *name);
+/* dtype and shape of `name`, held or dropped, or NULL. */
+const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name);
+
+/* ---- tensor lifetimes and resident memory (lifetime.c) ----------------- */
+
+/* For each tensor name of a plan, the last stage that publishes or reads
+ * it: after that stage the store can let it go. */
+typedef struct pipe_lifetime {
+    const char **names; /* borrowed from the pipeline and plugin declarations */
+    size_t *last;       /* index of the last stage touching names[i] */
+    size_t n;
+} pipe_lifetime;
+
+void pipe_lifetime_build(pipe_lifetime *lt, const pipe_pipeline *p, const pipe_plugin *const *pl);
+/* Drop from the store every tensor whose last stage is `stage`; returns
+ * how many were held. */
+size_t pipe_lifetime_release(const pipe_lifetime *lt, size_t stage, pipe_store *s);
+void pipe_lifetime_free(pipe_lifetime *lt);
+/* Start a new resident-memory high-water mark (Linux: /proc/self/clear_refs);
+ * -1 when the system cannot, and the peak then counts from the process start. */
+int pipe_mem_reset_peak(void);
+/* The resident-memory high-water mark in bytes (VmHWM, else ru_maxrss). */
+long long pipe_mem_peak_bytes(void);
 
 /* ---- metrics (metrics.c) ----------------------------------------------- */
 
@@ -230,6 +264,7 @@ typedef struct pipe_run_options {
     int threads;         /* --threads, or 0: the pipeline's threads (default 1) */
     int quiet;
     int validate_only;
+    int keep_tensors; /* --keep-tensors: hold every tensor until the run ends */
     /* The run's messages: stage logs and errors, skipped stages, failures,
      * the closing summary (NULL: stderr). The library never sets an
      * environment variable; the CLI decides PIPE_SHARED_DATA. */

@@ -5,6 +5,7 @@
  * against the plugins' declarations (params.c, validate.c).
  */
 #include "core.h"
+#include "sweep.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const top_keys[] = {"pipeline", "description", "seed",
-                                       "threads",  "output",      "stages"};
+static const char *const top_keys[] = {"pipeline", "description", "seed", "threads",
+                                       "output",   "stages",      "sweep"}; /* sweep_grid.c */
 static const char *const stage_keys[] = {"id",      "plugin",      "params", "inputs",
                                          "outputs", "description", "when"};
 
@@ -266,6 +267,7 @@ pipe_pipeline *pipe_pipeline_load(const char *path)
     errors += parse_seed(p->file, root, &p->seed) != 0;
     errors += parse_threads(p->file, root, &p->threads) != 0;
     errors += parse_stages(p, root) != 0;
+    errors += !errors && pipe_sweep_check(p) != 0; /* the sweep: block, sweep_grid.c */
     if (errors) {
         pipe_pipeline_free(p);
         return NULL;

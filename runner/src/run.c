@@ -22,7 +22,8 @@
 /* What one stage did, for run.json. */
 typedef struct stage_record {
     double seconds;
-    int status; /* 0 ok, -1 failed, 1 not run, 2 skipped by its 'when' */
+    long long peak_rss; /* bytes, high-water mark while the stage ran; -1 unknown */
+    int status;         /* 0 ok, -1 failed, 1 not run, 2 skipped by its 'when' */
 } stage_record;
 
 /* Does the stage's `when` condition hold? Logs why a stage is skipped. */
@@ -66,7 +67,7 @@ static void write_outputs(FILE *f, const pipe_run_state *run, const pipe_stage_s
         for (size_t m = 0; m < s->n_outputs; m++)
             if (strcmp(s->outputs[m].port, name) == 0)
                 name = s->outputs[m].tensor;
-        const pipe_tensor *t = pipe_store_get(&run->store, name);
+        const pipe_tensor_shape *t = pipe_store_shape(&run->store, name);
         const char *producer = pipe_store_producer(&run->store, name);
         if (!t || !producer || strcmp(producer, s->id) != 0)
             continue; /* not published by this stage */
@@ -95,6 +96,7 @@ static void write_stage(FILE *f, const pipe_run_state *run, const pipe_plan *pla
     pipe_json_string(f, pl->version ? pl->version : "");
     fprintf(f, ", \"status\": \"%s\", \"wall_seconds\": ", status[rec->status + 1]);
     pipe_json_number(f, rec->seconds);
+    fprintf(f, ", \"peak_rss_bytes\": %lld", rec->peak_rss);
     fputs(",\n     \"params\": {", f);
     for (size_t k = 0; k < pl->n_params; k++) {
         fprintf(f, "%s", k ? ", " : "");
@@ -108,7 +110,7 @@ static void write_stage(FILE *f, const pipe_run_state *run, const pipe_plan *pla
 }
 
 static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
-                          const stage_record *recs, double seconds, int ok)
+                          const stage_record *recs, double seconds, long long peak, int ok)
 {
     char err[1024];
     char *path = pipe_strdup_printf("%s/run.json", run->out_dir);
@@ -134,6 +136,8 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
             (unsigned long long)p->hash, (unsigned long long)p->seed, run->threads, PIPE_VERSION,
             PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", stamp);
     pipe_json_number(f, seconds);
+    fprintf(f, ",\n  \"peak_rss_bytes\": %lld,\n  \"tensors_released\": %s", peak,
+            run->opts->keep_tensors ? "false" : "true");
     fputs(",\n  \"stages\": [", f);
     for (size_t i = 0; i < plan->n; i++)
         write_stage(f, run, plan, i, &recs[i]);
@@ -166,29 +170,43 @@ static int write_metrics_json(const pipe_run_state *run)
     return 0;
 }
 
-/* Run every stage in order; returns the index of the failed stage, or n. */
+/* Run every stage in order, dropping each tensor after the last stage
+ * that touches it (unless --keep-tensors); returns the index of the failed
+ * stage, or n. */
 static size_t run_stages(pipe_run_state *run, const pipe_plan *plan, stage_record *recs)
 {
     const pipe_pipeline *p = run->pipeline;
-    for (size_t i = 0; i < plan->n; i++)
+    pipe_lifetime lt;
+    pipe_lifetime_build(&lt, p, plan->plugins);
+    for (size_t i = 0; i < plan->n; i++) {
         recs[i].status = 1;
+        recs[i].peak_rss = -1;
+    }
     for (size_t i = 0; i < plan->n; i++) {
         const pipe_stage_spec *s = &p->stages[i];
         if (!should_run(run, s)) {
             recs[i].status = 2;
+            if (!run->opts->keep_tensors)
+                pipe_lifetime_release(&lt, i, &run->store);
             continue;
         }
         double t0 = pipe_now();
+        pipe_mem_reset_peak();
         int rc = run_stage(run, s, plan->plugins[i], plan->params[i]);
+        recs[i].peak_rss = pipe_mem_peak_bytes();
         recs[i].seconds = pipe_now() - t0;
         recs[i].status = rc;
+        if (!run->opts->keep_tensors)
+            pipe_lifetime_release(&lt, i, &run->store);
         if (rc != 0) {
             pipe_run_diag(run->opts, NULL, 0, 0, NULL,
                           "pipe: stage '%s' (%s) failed; the run stops here", s->id,
                           plan->plugins[i]->name);
+            pipe_lifetime_free(&lt);
             return i;
         }
     }
+    pipe_lifetime_free(&lt);
     return plan->n;
 }
 
@@ -208,9 +226,12 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
     run->progress_tty = isatty(2);
     stage_record *recs = pipe_xcalloc(plan->n, sizeof *recs);
     double t0 = pipe_now();
+    long long peak = pipe_mem_peak_bytes(); /* the set-up before any stage */
     int ok = run_stages(run, plan, recs) == plan->n;
     double seconds = pipe_now() - t0;
-    int written = write_run_json(run, plan, recs, seconds, ok) == 0;
+    for (size_t i = 0; i < plan->n; i++)
+        peak = recs[i].peak_rss > peak ? recs[i].peak_rss : peak;
+    int written = write_run_json(run, plan, recs, seconds, peak, ok) == 0;
     if (ok)
         written &= write_metrics_json(run) == 0;
     free(recs);

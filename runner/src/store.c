@@ -1,6 +1,7 @@
 /*
  * store.c — the run's tensor store: tensors by name, each holding one
- * reference that the store owns.
+ * reference that the store owns; a dropped tensor (released after its last
+ * consumer, see lifetime.c) keeps its name, producer, dtype and shape.
  */
 #include "core.h"
 
@@ -21,6 +22,7 @@ void pipe_store_free(pipe_store *s)
     free(s->names);
     free(s->tensors);
     free(s->producers);
+    free(s->shapes);
     pipe_store_init(s);
 }
 
@@ -44,6 +46,15 @@ const char *pipe_store_producer(const pipe_store *s, const char *name)
     return i < s->n ? s->producers[i] : NULL;
 }
 
+static void record_shape(pipe_tensor_shape *sh, const pipe_tensor *t)
+{
+    memset(sh, 0, sizeof *sh);
+    sh->dtype = t->dtype;
+    sh->rank = t->rank;
+    for (int d = 0; d < t->rank && d < PIPE_MAX_RANK; d++)
+        sh->shape[d] = t->shape[d];
+}
+
 void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char *producer)
 {
     size_t i = find(s, name);
@@ -51,6 +62,7 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         pipe_tensor_release(s->tensors[i]);
         s->tensors[i] = t;
         s->producers[i] = producer;
+        record_shape(&s->shapes[i], t);
         return;
     }
     if (s->n == s->cap) {
@@ -58,9 +70,27 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->names = pipe_xrealloc(s->names, s->cap * sizeof *s->names);
         s->tensors = pipe_xrealloc(s->tensors, s->cap * sizeof *s->tensors);
         s->producers = pipe_xrealloc(s->producers, s->cap * sizeof *s->producers);
+        s->shapes = pipe_xrealloc(s->shapes, s->cap * sizeof *s->shapes);
     }
+    record_shape(&s->shapes[s->n], t);
     s->names[s->n] = pipe_xstrdup(name);
     s->tensors[s->n] = t;
     s->producers[s->n] = producer;
     s->n++;
+}
+
+int pipe_store_drop(pipe_store *s, const char *name)
+{
+    size_t i = find(s, name);
+    if (i == s->n || !s->tensors[i])
+        return 0;
+    pipe_tensor_release(s->tensors[i]);
+    s->tensors[i] = NULL;
+    return 1;
+}
+
+const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name)
+{
+    size_t i = find(s, name);
+    return i < s->n ? &s->shapes[i] : NULL;
 }
