@@ -9,6 +9,7 @@
 #include <math.h>
 #include <pipe/pipe.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static const pipe_param_decl calo_params[] = {
@@ -35,13 +36,17 @@ static const pipe_param_decl calo_params[] = {
     {"et_max", PIPE_PARAM_FLOAT, "100", 1, 1000, NULL, "GeV: highest candidate ET"},
     {"eta_max", PIPE_PARAM_FLOAT, "1.2", 0, 1.2, NULL,
      "candidates uniform in |eta| < eta_max (the window stays in the barrel, |eta| < 1.479)"},
+    {"normalize", PIPE_PARAM_CHOICE, "none", 0, 0, "none|et",
+     "none: pixels in GeV of ET; et: each image divided by its candidate's measured ET (the "
+     "relative scale of the relative isolation, for the networks)"},
     {"stochastic", PIPE_PARAM_FLOAT, "0.028", 0, 1, NULL,
      "ECAL stochastic term a of a / sqrt(E / GeV) (CMS test beam: 2.8 %)"},
 };
 
 static const pipe_port_decl calo_outputs[] = {
     {"images", PIPE_DT(PIPE_F32), 4, 0,
-     "candidates x C x H x W, ET per crystal in GeV (C = 2 with hcal: channel 1 the HCAL)"},
+     "candidates x C x H x W, ET per crystal in GeV, or over the candidate's ET (normalize: "
+     "et); C = 2 with hcal: channel 1 the HCAL"},
     {"label", PIPE_DT(PIPE_F64), 1, 0, "1: isolated (prompt electron), 0: non-isolated"},
     {"table", PIPE_DT(PIPE_F64), 2, 1,
      "one row per candidate: et, eta, iso (relative isolation), iso_et (GeV), source (0 prompt, "
@@ -162,6 +167,13 @@ static int calo_run(pipe_ctx *ctx, void *state)
              (long long)cfg.candidates, channels, cfg.height, cfg.width, seconds,
              (double)cfg.candidates / seconds);
     report(ctx, &cfg, labels->data, table->data, &rep);
+    if (strcmp(pipe_param_string(ctx, "normalize"), "et") == 0)
+        for (int64_t i = 0; i < cfg.candidates; i++) {
+            float *image = (float *)images->data + (size_t)i * per_image;
+            double et = ((const double *)table->data)[i * CALO_N_COLS + CALO_COL_ET];
+            for (size_t p = 0; p < per_image; p++)
+                image[p] = (float)(image[p] / et);
+        }
     if (pipe_output_wanted(ctx, "table")) {
         if (pipe_output(ctx, "table", table) != 0) {
             pipe_tensor_release(images);

@@ -15,7 +15,7 @@
 
 #define KINDS                                                                                      \
     "loss_curve|pred_vs_true|error_hist|error_vs_true|correlation|mass_spectrum|roc|confusion|"    \
-    "score_vs_mass|score_hist|bars|image_grid"
+    "score_vs_mass|score_hist|bars|image_grid|mean_image"
 
 static const pipe_param_decl plotter_params[] = {
     {"kind", PIPE_PARAM_CHOICE, NULL, 0, 0, KINDS, "the plot to draw (see the inputs each needs)"},
@@ -57,6 +57,8 @@ static const pipe_param_decl plotter_params[] = {
     {"scatter", PIPE_PARAM_CHOICE, "auto", 0, 0, "auto|points|density",
      "scatters as translucent points or a 2-D density; auto uses density above 5000 points"},
     {"max_images", PIPE_PARAM_INT, "16", 1, 256, NULL, "image_grid: images shown"},
+    {"log_z", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
+     "mean_image: a logarithmic colour scale (down to 1e-5 of the largest mean pixel)"},
     {"part", PIPE_PARAM_CHOICE, "all", 0, 0, "all|train|val|test",
      "plot only the rows of this part of the `split` input"},
 };
@@ -77,8 +79,9 @@ static const pipe_port_decl plotter_inputs[] = {
     {"score4", PIPE_DT_FLOAT, 1, 1, "roc: the score of a fourth model"},
     {"label", PIPE_DT_ANY, 1, 1,
      "roc, confusion, score_hist: true class, 0 or 1; image_grid: the label shown under each "
-     "image (a class index named by `classes`, or a value such as M)"},
-    {"images", PIPE_DT(PIPE_F32), 4, 1, "image_grid: images (N, C, H, W)"},
+     "image (a class index named by `classes`, or a value such as M); mean_image: the class "
+     "index of each image"},
+    {"images", PIPE_DT(PIPE_F32), 4, 1, "image_grid, mean_image: images (N, C, H, W)"},
     {"split", PIPE_DT(PIPE_U8), 1, 1, "row split (train/val/test per row), for `part`"},
 };
 
@@ -125,6 +128,10 @@ static int check_kind_params(pipe_ctx *ctx, const plotter_kind *kind)
         return pipe_param_error(ctx, "columns",
                                 "names 1 column; a correlation matrix needs at "
                                 "least 2 (or [] for all)");
+    if (strcmp(kind->name, "mean_image") == 0 && pipe_param_count(ctx, "classes") == 0)
+        return pipe_param_error(ctx, "classes",
+                                "names no class; mean_image averages the images of each class "
+                                "(label 0, 1, ...)");
     if (strcmp(kind->name, "confusion") == 0 && pipe_param_count(ctx, "classes") < 2)
         return pipe_param_error(ctx, "classes", "names %zu classes; a confusion matrix needs 2",
                                 pipe_param_count(ctx, "classes"));
@@ -169,6 +176,7 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
                  : strcmp(scatter, "density") == 0 ? PLOT_SCATTER_DENSITY
                                                    : PLOT_SCATTER_AUTO;
     o->max_images = (size_t)pipe_param_int(ctx, "max_images");
+    o->log_z = pipe_param_bool(ctx, "log_z");
 }
 
 /* Write the canvas as `name` with the provenance text chunks. */
@@ -267,7 +275,9 @@ static const pipe_plugin plotter_plugin = {
         "inputs: loss_curve (history), pred_vs_true, error_hist, error_vs_true (pred, true), "
         "correlation (table + columns), mass_spectrum (table + column, log-log), roc (score, "
         "score2..score4, label), confusion and score_hist (score, label), score_vs_mass (score, "
-        "table + column), bars (table: one row per model), image_grid (images, optional label). "
+        "table + column), bars (table: one row per model), image_grid (images, optional label), "
+        "mean_image (images and label: the mean image "
+        "of each class, log_z for a logarithmic colour scale). "
         "Every kind may take `split` with `part` to plot one part of the rows. Inputs must be "
         "non-empty, finite and of equal length; errors name the port and tensor.",
     .params = plotter_params,
