@@ -99,20 +99,9 @@ static cairo_surface_t *mean_surface(const float *px, const plot_images *im,
 static void paint_tile(plot_canvas *cv, const float *px, const plot_images *im,
                        const plot_colorbar *cb, double x, double y, double scale)
 {
-    cairo_t *cr = cv->cr;
     cairo_surface_t *s = mean_surface(px, im, cb);
-    cairo_save(cr);
-    cairo_translate(cr, x, y);
-    cairo_scale(cr, scale, scale);
-    cairo_set_source_surface(cr, s, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-    cairo_paint(cr);
-    cairo_restore(cr);
+    plot_paint_cells(cv, s, x, y, scale, im->width, im->height);
     cairo_surface_destroy(s);
-    cairo_rectangle(cr, x, y, im->width * scale, im->height * scale);
-    plot_set_color(cr, plot_rgb(0x222222), 1);
-    cairo_set_line_width(cr, plot_pt(cv, 0.6));
-    cairo_stroke(cr);
 }
 
 int plot_mean_image(plot_canvas *cv, const plot_options *o, const plot_images *means,
