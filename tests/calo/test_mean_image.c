@@ -64,7 +64,7 @@ static void draw(int log_z, size_t *bright, size_t *dark)
     plot_canvas_free(cv);
 }
 
-Test(mean_image, brightest_pixel_tops_the_scale)
+Test(mean_image, brightest_pixel_tops_the_scale, .fini = plot_library_release)
 {
     size_t bright, dark;
     draw(0, &bright, &dark);
@@ -77,7 +77,7 @@ Test(mean_image, brightest_pixel_tops_the_scale)
     cr_assert(log_dark > 100 * 1000, "log dark %zu", log_dark);
 }
 
-Test(mean_image, log_z_needs_a_positive_mean)
+Test(mean_image, log_z_needs_a_positive_mean, .fini = plot_library_release)
 {
     float zeros[4] = {0, 0, 0, 0};
     size_t counts[1] = {3};
