@@ -10,10 +10,15 @@
  *   eta_phi   a 2 x 32 x 32 eta-phi image (scheme eta_phi, one channel per
  *             charge): [conv 3x3 same relu, maxpool 2] with 16, 32, 64
  *             channels, flatten, dense 64 relu, dense 1
+ *   calo      the electron-isolation study's CNN on 1 x 32 x 32 and
+ *             1 x 64 x 64 calorimeter images (pipelines/electron_isolation):
+ *             conv 32 5x5 same relu, conv 64 3x3 same relu, maxpool 2,
+ *             flatten, dense 1024 (64 x 64; 256 at 32 x 32) relu, dense 1
  *
  * Prints best, median and 90th percentile over many single steps.
  *
- * Usage: bench_cnn_step [steps [tabular|eta_phi]]   (default: 3000 steps, both)
+ * Usage: bench_cnn_step [steps [tabular|eta_phi|calo]]   (default: 3000 steps,
+ * every network; the calo networks take 1/100 of the steps, at least 10)
  */
 #include "bench_timing.h"
 #include "nn.h"
@@ -74,6 +79,22 @@ static network eta_phi_network(void)
     return net;
 }
 
+/* The study's CNN on side x side crystals; the dense layer scales with
+ * the pixels (1024 at 64 x 64). */
+static network calo_network(int side)
+{
+    network net = {.name = side == 32 ? "calo 1x32x32" : "calo 1x64x64", .chw = {1, side, side}};
+    add(&net, PIPE_NN_CONV2D, 32, PIPE_NN_RELU);
+    net.layers[0].kernel[0] = net.layers[0].kernel[1] = 5;
+    net.layers[0].pad[0] = net.layers[0].pad[1] = 2;
+    add(&net, PIPE_NN_CONV2D, 64, PIPE_NN_RELU);
+    add(&net, PIPE_NN_MAXPOOL, 0, PIPE_NN_LINEAR);
+    add(&net, PIPE_NN_FLATTEN, 0, PIPE_NN_LINEAR);
+    add(&net, PIPE_NN_DENSE, 1024 * side * side / (64 * 64), PIPE_NN_RELU);
+    add(&net, PIPE_NN_DENSE, 1, PIPE_NN_LINEAR);
+    return net;
+}
+
 static void bench(const network *net, int steps)
 {
     char err[300];
@@ -127,9 +148,9 @@ int main(int argc, char **argv)
     if (steps < 10)
         steps = 10;
     openblas_set_num_threads(1);
-    network nets[2] = {tabular_network(), eta_phi_network()};
-    for (int i = 0; i < 2; i++)
+    network nets[4] = {tabular_network(), eta_phi_network(), calo_network(32), calo_network(64)};
+    for (int i = 0; i < 4; i++)
         if (argc < 3 || strncmp(nets[i].name, argv[2], strlen(argv[2])) == 0)
-            bench(&nets[i], steps);
+            bench(&nets[i], i < 2 ? steps : steps / 100 > 10 ? steps / 100 : 10);
     return 0;
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""torch_step.py - PyTorch's time for one training step of the two CNNs of
+"""torch_step.py - PyTorch's time for one training step of the CNNs of
 bench_cnn_step.c (forward, MSE loss, backward, Adam update), batch 32, one
 thread, float32 on the CPU. Needs Debian's python3-torch (1.13); a bench
 script, never run by the tests.
 
-Usage: /usr/bin/python3 bench/cnn/torch_step.py [steps]    (default 3000 per network)
+Usage: /usr/bin/python3 bench/cnn/torch_step.py [steps [name]]   (default 3000 per network;
+the calo networks take 1/100 of the steps, at least 10; name: a prefix such as calo)
 """
 import sys
 import time
@@ -30,6 +31,16 @@ def eta_phi_network():
         channels = out
     layers += [nn.Flatten(), nn.Linear(64 * 4 * 4, 64), nn.ReLU(), nn.Linear(64, 1)]
     return (2, 32, 32), nn.Sequential(*layers)
+
+
+def calo_network(side):
+    """The electron-isolation study's CNN; the dense layer scales with the pixels."""
+    return (1, side, side), nn.Sequential(
+        nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(64 * (side // 2) ** 2, 1024 * side * side // (64 * 64)), nn.ReLU(),
+        nn.Linear(1024 * side * side // (64 * 64), 1))
 
 
 def bench(name, shape, model, steps):
@@ -60,9 +71,13 @@ def bench(name, shape, model, steps):
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
     torch.set_num_threads(1)
-    for name, (shape, model) in (("tabular 3x2x3", tabular_network()),
-                                 ("eta_phi 2x32x32", eta_phi_network())):
-        bench(name, shape, model, steps)
+    only = sys.argv[2] if len(sys.argv) > 2 else ""
+    for i, (name, (shape, model)) in enumerate((("tabular 3x2x3", tabular_network()),
+                                                ("eta_phi 2x32x32", eta_phi_network()),
+                                                ("calo 1x32x32", calo_network(32)),
+                                                ("calo 1x64x64", calo_network(64)))):
+        if name.startswith(only):
+            bench(name, shape, model, steps if i < 2 else max(steps // 100, 10))
 
 
 if __name__ == "__main__":

@@ -178,6 +178,10 @@ double plot_density(plot_axes *ax, const double *x, const double *y, size_t n);
 /* A new w × h ARGB32 surface to write pixels into (*data, rows of
  * *stride bytes); check cairo_surface_status() before writing. */
 cairo_surface_t *plot_pixel_surface(size_t w, size_t h, unsigned char **data, int *stride);
+/* Paint the w × h pixel surface s at (x, y), each pixel a sharp square of
+ * `scale` px, framed by a thin dark line (image tiles). */
+void plot_paint_cells(plot_canvas *cv, cairo_surface_t *s, double x, double y, double scale,
+                      size_t w, size_t h);
 /* A histogram as a step outline over a translucent fill; values at or
  * below the bottom of a log axis are not filled. */
 void plot_hist_steps(plot_axes *ax, const double *edges, const double *values, size_t bins,

@@ -140,6 +140,23 @@ cairo_surface_t *plot_pixel_surface(size_t w, size_t h, unsigned char **data, in
     return s;
 }
 
+void plot_paint_cells(plot_canvas *cv, cairo_surface_t *s, double x, double y, double scale,
+                      size_t w, size_t h)
+{
+    cairo_t *cr = cv->cr;
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, scale, scale);
+    cairo_set_source_surface(cr, s, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_rectangle(cr, x, y, (double)w * scale, (double)h * scale);
+    plot_set_color(cr, plot_rgb(0x222222), 1);
+    cairo_set_line_width(cr, plot_pt(cv, 0.6));
+    cairo_stroke(cr);
+}
+
 /* Paint the counts as opaque viridis cells into a gw × gh ARGB surface. */
 static cairo_surface_t *cells_surface(const unsigned *counts, size_t gw, size_t gh, unsigned max)
 {

@@ -124,6 +124,7 @@ typedef struct plot_options {
     plot_roc_axes roc_axes; /* roc: what the axes show */
     size_t per_class;       /* image_grid: 0, or examples per class, one row per class */
     int rgb;                /* image_grid: compose 3 channels as one colour image */
+    int log_z;              /* mean_image: logarithmic colour scale */
 } plot_options;
 
 /* Defaults: M in GeV, linear axes, 0.5 threshold, classes
@@ -225,6 +226,17 @@ int plot_bars(plot_canvas *cv, const plot_options *o, const plot_vec *metrics, s
  * images are shown as colour (values clamped to [0, 1]). */
 int plot_image_grid(plot_canvas *cv, const plot_options *o, const plot_images *images,
                     const double *labels, plot_err *err);
+
+/* ---- mean images (plot_mean_image.c) ---- */
+/* The mean of the images of each class: labels[i] is image i's class
+ * index 0..n_classes-1 (anything else is an error); means receives
+ * n_classes images of im's shape, counts the images of each class. */
+int plot_class_means(const plot_images *im, const double *labels, size_t n_classes, float *means,
+                     size_t *counts, plot_err *err);
+/* The means->n class means side by side, named by o->classes, with their
+ * image counts; o->log_z for a logarithmic colour scale. */
+int plot_mean_image(plot_canvas *cv, const plot_options *o, const plot_images *means,
+                    const size_t *counts, plot_err *err);
 
 #ifdef __cplusplus
 }

@@ -85,19 +85,8 @@ static cairo_surface_t *channel_surface(const float *pixels, size_t h, size_t w,
 static void paint_tile(plot_canvas *cv, cairo_surface_t *s, const plot_images *im, double x,
                        double y, double scale)
 {
-    cairo_t *cr = cv->cr;
-    cairo_save(cr);
-    cairo_translate(cr, x, y);
-    cairo_scale(cr, scale, scale);
-    cairo_set_source_surface(cr, s, 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-    cairo_paint(cr);
-    cairo_restore(cr);
+    plot_paint_cells(cv, s, x, y, scale, im->width, im->height);
     cairo_surface_destroy(s);
-    cairo_rectangle(cr, x, y, im->width * scale, im->height * scale);
-    plot_set_color(cr, plot_rgb(0x222222), 1);
-    cairo_set_line_width(cr, plot_pt(cv, 0.6));
-    cairo_stroke(cr);
 }
 
 static void draw_channel(plot_canvas *cv, const float *pixels, const plot_images *im, double x,

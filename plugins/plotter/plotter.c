@@ -15,7 +15,7 @@
 
 #define KINDS                                                                                      \
     "loss_curve|pred_vs_true|error_hist|error_vs_true|correlation|mass_spectrum|roc|confusion|"    \
-    "score_vs_mass|score_hist|bars|image_grid|class_hist"
+    "score_vs_mass|score_hist|bars|image_grid|class_hist|mean_image"
 
 static const pipe_param_decl plotter_params[] = {
     {"kind", PIPE_PARAM_CHOICE, NULL, 0, 0, KINDS, "the plot to draw (see the inputs each needs)"},
@@ -68,6 +68,8 @@ static const pipe_param_decl plotter_params[] = {
      "image_grid: 0, or this many examples of each class of `classes`, one row per class"},
     {"rgb", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
      "image_grid: show 3-channel images as colour pictures instead of channels side by side"},
+    {"log_z", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
+     "mean_image: a logarithmic colour scale (down to 1e-5 of the largest mean pixel)"},
     {"part", PIPE_PARAM_CHOICE, "all", 0, 0, "all|train|val|test",
      "plot only the rows of this part of the `split` input"},
 };
@@ -91,9 +93,9 @@ static const pipe_port_decl plotter_inputs[] = {
     {"score4", PIPE_DT_FLOAT, 1, 1, "roc: the score of a fourth model"},
     {"label", PIPE_DT_ANY, 1, 1,
      "roc, confusion, score_hist: true class, 0 or 1 (0..K-1 with K classes); image_grid: the "
-     "label shown under each "
-     "image (a class index named by `classes`, or a value such as M)"},
-    {"images", PIPE_DT(PIPE_F32), 4, 1, "image_grid: images (N, C, H, W)"},
+     "label shown under each image (a class index named by `classes`, or a value such as M); "
+     "mean_image: the class index of each image"},
+    {"images", PIPE_DT(PIPE_F32), 4, 1, "image_grid, mean_image: images (N, C, H, W)"},
     {"split", PIPE_DT(PIPE_U8), 1, 1, "row split (train/val/test per row), for `part`"},
 };
 
@@ -143,6 +145,10 @@ static int check_kind_params(pipe_ctx *ctx, const plotter_kind *kind)
         return pipe_param_error(ctx, "columns",
                                 "names 1 column; a correlation matrix needs at "
                                 "least 2 (or [] for all)");
+    if (strcmp(kind->name, "mean_image") == 0 && pipe_param_count(ctx, "classes") == 0)
+        return pipe_param_error(ctx, "classes",
+                                "names no class; mean_image averages the images of each class "
+                                "(label 0, 1, ...)");
     if (strcmp(kind->name, "confusion") == 0 && pipe_param_count(ctx, "classes") < 2)
         return pipe_param_error(ctx, "classes", "names %zu classes; a confusion matrix needs 2",
                                 pipe_param_count(ctx, "classes"));
@@ -195,6 +201,7 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
         o->log_y = 1; /* rejection spans decades */
     o->per_class = (size_t)pipe_param_int(ctx, "per_class");
     o->rgb = pipe_param_bool(ctx, "rgb");
+    o->log_z = pipe_param_bool(ctx, "log_z");
 }
 
 /* Write the canvas as `name` with the provenance text chunks. */
@@ -298,6 +305,8 @@ static const pipe_plugin plotter_plugin = {
         "probabilities, label). With a model's N x K table of class probabilities as score, roc "
         "draws one curve per class against the rest and confusion the K x K matrix of the "
         "argmax, normalised by true class. "
+        "mean_image (images and label: the mean image of each class, log_z for a logarithmic "
+        "colour scale). "
         "Every kind may take `split` with `part` to plot one part of the rows. Inputs must be "
         "non-empty, finite and of equal length; errors name the port and tensor.",
     .params = plotter_params,

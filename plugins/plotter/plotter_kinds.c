@@ -445,6 +445,44 @@ static int render_images(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *c
     return rc;
 }
 
+/* ---- mean_image ---- */
+
+static int render_mean_image(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
+                             const plot_options *o)
+{
+    plotter_rows rows;
+    const pipe_tensor *t = pipe_input(ctx, "images");
+    if (!t || plotter_rows_init(ctx, &rows))
+        return -1;
+    double *labels = plotter_vector(ctx, "label", &rows);
+    int rc = labels ? 0 : -1;
+    if (rc == 0 && t->shape[0] != rows.n)
+        rc = pipe_error(ctx,
+                        "input 'images' (tensor '%s') has %lld images but input 'label' "
+                        "(tensor '%s') has %lld rows",
+                        pipe_input_name(ctx, "images"), (long long)t->shape[0],
+                        pipe_input_name(ctx, "label"), (long long)rows.n);
+    size_t size = (size_t)(t->shape[1] * t->shape[2] * t->shape[3]), k = o->n_classes;
+    float *kept = rc == 0 ? shown_images(ctx, t, &rows, (size_t)rows.kept) : NULL;
+    float *means = malloc(k * size * sizeof *means + 1);
+    size_t *counts = malloc(k * sizeof *counts + 1);
+    if (rc == 0 && (!kept || !means || !counts))
+        rc = kept ? pipe_error(ctx, "out of memory") : -1;
+    plot_images im = {kept, (size_t)rows.kept, (size_t)t->shape[1], (size_t)t->shape[2],
+                      (size_t)t->shape[3]};
+    plot_images mean = {means, k, im.channels, im.height, im.width};
+    plot_err err;
+    if (rc == 0 && (plot_class_means(&im, labels, k, means, counts, &err) != 0 ||
+                    plot_mean_image(cv, o, &mean, counts, &err) != 0))
+        rc = plot_failed(ctx, kind, &err);
+    free(kept);
+    free(means);
+    free(counts);
+    free(labels);
+    plotter_rows_free(&rows);
+    return rc;
+}
+
 /* ---- the table of kinds ---- */
 
 static const plotter_kind kinds[] = {
@@ -479,6 +517,7 @@ static const plotter_kind kinds[] = {
     {"score_hist", {"score", "label"}, {"split"}, render_pair, plot_score_hist, "score", "label"},
     {"bars", {"table"}, {NULL}, render_bars, NULL, NULL, NULL},
     {"image_grid", {"images"}, {"label", "split"}, render_images, NULL, NULL, NULL},
+    {"mean_image", {"images", "label"}, {"split"}, render_mean_image, NULL, NULL, NULL},
 };
 
 const plotter_kind *plotter_kind_find(const char *name)
