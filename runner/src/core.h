@@ -199,13 +199,45 @@ void pipe_json_indent(FILE *f, int depth);
 
 /* ---- atomic files (outfile.c) ------------------------------------------ */
 
-/* Open `path` for writing under a temporary name; NULL with the reason in
- * err. */
-pipe_file *pipe_outfile_open(const char *path, char *err, size_t size);
+/* Open `name` for writing under a temporary name: relative names inside
+ * `out_dir` (never leaving it), absolute ones only with `absolute_ok`.
+ * NULL with the reason in err. */
+pipe_file *pipe_outfile_open(const char *out_dir, const char *name, int absolute_ok, char *err,
+                             size_t size);
 /* Flush, close and rename into place; -1 with the reason in err. */
 int pipe_outfile_commit(pipe_file *f, char *err, size_t size);
+/* The checks of an output name that need no file system: not empty, no
+ * '..', absolute only with `absolute_ok`. 0, or -1 with the reason. */
+int pipe_outpath_check(const char *name, int absolute_ok, char *err, size_t size);
+/* "a directory", "a symbolic link", "a device", ... for an st_mode. */
+const char *pipe_file_kind_name(unsigned mode);
 /* Create a directory and its parents; -1 with errno set. */
 int pipe_mkdirs(const char *path);
+
+/* ---- the output folder of a run (outdir.c) ----------------------------- */
+
+/* A run writes into a staging folder next to the final one and swaps it
+ * in when done, so the previous results stay whole until then. A folder
+ * pipe did not make (no run.json, not empty) is written in place. */
+typedef struct pipe_outdir {
+    char *final;     /* the folder the user asked for */
+    char *staging;   /* where the stages write, or NULL in place */
+    int previous_ok; /* the final folder holds a complete earlier run */
+} pipe_outdir;
+
+/* Make the staging folder (or check the folder in place is writable) and
+ * remove what dead runs left behind. -1 with the reason in err. */
+int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size);
+/* The folder stages write into. */
+const char *pipe_outdir_path(const pipe_outdir *od);
+/* Put the run's results in place: a complete run (ok) replaces the
+ * previous folder atomically; a failed one replaces it only when it held
+ * no complete run, else it is kept as <final>.failed. Sets *where to the
+ * folder now holding this run's files. -1 with the reason in err. */
+int pipe_outdir_finish(pipe_outdir *od, int ok, const char **where, char *err, size_t size);
+void pipe_outdir_free(pipe_outdir *od);
+/* Remove a folder tree without following symbolic links. */
+int pipe_rmtree(const char *path);
 
 /* ---- running (ctx.c, run.c, expect.c) ---------------------------------- */
 

@@ -128,12 +128,10 @@ static void write_stage(FILE *f, const pipe_run_state *run, const pipe_plan *pla
 }
 
 static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
-                          const stage_record *recs, double seconds, int ok)
+                          const stage_record *recs, double seconds, int ok, int staged)
 {
     char err[1024];
-    char *path = pipe_strdup_printf("%s/run.json", run->out_dir);
-    pipe_file *file = pipe_outfile_open(path, err, sizeof err);
-    free(path);
+    pipe_file *file = pipe_outfile_open(run->out_dir, "run.json", 0, err, sizeof err);
     if (!file) {
         fprintf(stderr, "pipe: %s\n", err);
         return -1;
@@ -150,9 +148,12 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
     fprintf(f,
             ",\n  \"pipeline_hash\": \"fnv1a64:%016llx\",\n  \"seed\": %llu,\n"
             "  \"threads\": %d,\n  \"pipe_version\": \"%s\",\n  \"abi\": \"%d.%d\",\n"
-            "  \"status\": \"%s\",\n  \"finished_at\": \"%s\",\n  \"wall_seconds\": ",
+            "  \"status\": \"%s\",\n  \"complete\": %s,\n  \"folder\": \"%s\",\n  \"finished_at\": "
+            "\"%s\",\n  "
+            "\"wall_seconds\": ",
             (unsigned long long)p->hash, (unsigned long long)p->seed, run->threads, PIPE_VERSION,
-            PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", stamp);
+            PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", ok ? "true" : "false",
+            staged ? "swapped" : "in place", stamp);
     pipe_json_number(f, seconds);
     fputs(",\n  \"stages\": [", f);
     for (size_t i = 0; i < plan->n; i++)
@@ -170,9 +171,7 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
 static int write_metrics_json(const pipe_run_state *run)
 {
     char err[1024];
-    char *path = pipe_strdup_printf("%s/metrics.json", run->out_dir);
-    pipe_file *file = pipe_outfile_open(path, err, sizeof err);
-    free(path);
+    pipe_file *file = pipe_outfile_open(run->out_dir, "metrics.json", 0, err, sizeof err);
     if (!file) {
         fprintf(stderr, "pipe: %s\n", err);
         return -1;
@@ -215,29 +214,39 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
 {
     const pipe_pipeline *p = run->pipeline;
     const pipe_run_options *o = run->opts;
-    run->out_dir = o->out_dir  ? pipe_xstrdup(o->out_dir)
-                   : p->output ? pipe_xstrdup(p->output)
-                               : pipe_strdup_printf("output/%s", p->name);
-    if (pipe_mkdirs(run->out_dir) != 0) {
-        fprintf(stderr, "pipe: cannot create output folder %s: %s\n", run->out_dir,
-                strerror(errno));
+    char *final = o->out_dir  ? pipe_xstrdup(o->out_dir)
+                  : p->output ? pipe_xstrdup(p->output)
+                              : pipe_strdup_printf("output/%s", p->name);
+    pipe_outdir od;
+    char err[2048];
+    int begun = pipe_outdir_begin(&od, final, err, sizeof err) == 0;
+    free(final);
+    if (!begun) {
+        fprintf(stderr, "pipe: %s\n", err);
         return 1;
     }
+    run->out_dir = pipe_xstrdup(pipe_outdir_path(&od));
     openblas_set_num_threads(run->threads);
     run->progress_tty = isatty(2);
     stage_record *recs = pipe_xcalloc(plan->n, sizeof *recs);
     double t0 = pipe_now();
     int ok = run_stages(run, plan, recs) == plan->n;
     double seconds = pipe_now() - t0;
-    int written = write_run_json(run, plan, recs, seconds, ok) == 0;
-    if (ok)
-        written &= write_metrics_json(run) == 0;
+    int written = ok ? write_metrics_json(run) == 0 : 1;
+    written &= write_run_json(run, plan, recs, seconds, ok && written, od.staging != NULL) == 0;
     free(recs);
+    const char *where;
+    if (pipe_outdir_finish(&od, ok && written, &where, err, sizeof err) != 0) {
+        fprintf(stderr, "pipe: %s\n", err);
+        written = 0;
+    } else if (!(ok && written) && od.previous_ok && !o->quiet)
+        fprintf(stderr, "pipe: the previous complete run is kept; this run's files are in %s/\n",
+                where);
+    else if (ok && written && !o->quiet)
+        fprintf(stderr, "pipe: %s done in %.2f s; results in %s/\n", p->name, seconds, where);
+    pipe_outdir_free(&od);
     if (!ok || !written)
         return 1;
-    if (!o->quiet)
-        fprintf(stderr, "pipe: %s done in %.2f s; results in %s/\n", p->name, seconds,
-                run->out_dir);
     return o->expect ? pipe_expect_check(o->expect, &run->metrics) : 0;
 }
 

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define PIPE_ABI_MAJOR 1
-#define PIPE_ABI_MINOR 0
+#define PIPE_ABI_MINOR 1
 #define PIPE_ENTRY_SYMBOL "pipe_plugin_entry"
 
 /* Mark the symbols a plugin exports. */
@@ -288,9 +288,20 @@ const char *pipe_output_dir(const pipe_ctx *ctx);
  * then pipe_file_commit() renames it into place (or pipe_file_abort()
  * removes it). A killed run never leaves a truncated file. */
 typedef struct pipe_file pipe_file;
-/* `name` is relative to the output directory (or absolute). Returns NULL
- * with an error reported on failure. */
+/* `name` is relative to the output directory and stays inside it: a name
+ * holding "..", an absolute name, a symbolic link on the way, or a final
+ * name that exists and is not a regular file (directory, symlink, device,
+ * FIFO, socket) is refused. Folders on the way are made. Returns NULL with
+ * an error reported on failure. */
 pipe_file *pipe_file_open(pipe_ctx *ctx, const char *name);
+/* The same, also accepting an absolute path, for a stage that documents
+ * that its parameter may name a file anywhere (the writer). The final name
+ * is still never anything but a regular file. */
+pipe_file *pipe_file_open_path(pipe_ctx *ctx, const char *path);
+/* For check(): the string parameter `name` names an output file that
+ * pipe_file_open (absolute_ok 0) or pipe_file_open_path (1) will accept;
+ * an empty value passes. Returns 0, or -1 with a parameter error. */
+int pipe_check_output_param(pipe_ctx *ctx, const char *name, int absolute_ok);
 FILE *pipe_file_stream(pipe_file *f);
 /* Returns 0, or -1 with an error reported (the file is then removed). */
 int pipe_file_commit(pipe_ctx *ctx, pipe_file *f);
