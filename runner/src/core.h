@@ -25,6 +25,22 @@ char *pipe_xstrdup(const char *s);
 void *pipe_xcalloc(size_t n, size_t size);
 void *pipe_xrealloc(void *p, size_t size);
 
+/* ---- string-keyed maps (strmap.c) ------------------------------------- */
+
+/* Borrowed string keys (they must outlive the map) to indices. */
+typedef struct pipe_strmap {
+    const char **keys;
+    size_t *vals;
+    size_t cap, n;
+} pipe_strmap;
+
+void pipe_strmap_init(pipe_strmap *m);
+/* Map `key` to `val`, replacing an earlier value. */
+void pipe_strmap_put(pipe_strmap *m, const char *key, size_t val);
+/* 1 with *val set when `key` is present, else 0. */
+int pipe_strmap_get(const pipe_strmap *m, const char *key, size_t *val);
+void pipe_strmap_free(pipe_strmap *m);
+
 /* ---- YAML documents as pipe_value trees (yaml_doc.c, value.c) ---------- */
 
 /* A parsed document: the root value and the storage behind it. */
@@ -110,6 +126,13 @@ const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *pat
 /* Names of every plugin file found on the search path (malloc'd array of
  * malloc'd paths, first occurrence of each name). */
 char **pipe_registry_scan(const pipe_registry *reg, size_t *n);
+
+/* Check a descriptor field by field (plugin_check.c); -1 with the reason. */
+int pipe_plugin_check(const pipe_plugin *d, char *err, size_t size);
+/* Check that the ELF file at `path` is whole (elf_check.c): its header,
+ * program headers and every loadable segment lie inside the file, so that
+ * dlopen cannot fault on a truncated file. -1 with the reason. */
+int pipe_elf_check(const char *path, char *err, size_t size);
 
 /* ---- parameters (params.c) --------------------------------------------- */
 
@@ -216,24 +239,25 @@ int pipe_mkdirs(const char *path);
 
 /* ---- the output folder of a run (outdir.c) ----------------------------- */
 
-/* A run writes into a staging folder next to the final one and swaps it
- * in when done, so the previous results stay whole until then. A folder
- * pipe did not make (no run.json, not empty) is written in place. */
+/* A run moves the previous run's folder aside whole and writes a fresh
+ * one under the final name; at the end the previous one is removed (run
+ * complete) or given back (run failed). A folder pipe did not make (no
+ * run.json saying so, not empty) is written in place. */
 typedef struct pipe_outdir {
-    char *final;     /* the folder the user asked for */
-    char *staging;   /* where the stages write, or NULL in place */
-    int previous_ok; /* the final folder holds a complete earlier run */
+    char *final;     /* the folder the stages write into */
+    char *previous;  /* where the previous run waits, or NULL */
+    int previous_ok; /* it is a complete run */
+    int swapped;     /* the folder holds this run alone (not in place) */
 } pipe_outdir;
 
-/* Make the staging folder (or check the folder in place is writable) and
- * remove what dead runs left behind. -1 with the reason in err. */
+/* Put back a run that a killed run had moved aside, move the previous run
+ * aside, make the folder and check it is writable, remove what dead runs
+ * left. -1 with the reason in err. */
 int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size);
-/* The folder stages write into. */
-const char *pipe_outdir_path(const pipe_outdir *od);
-/* Put the run's results in place: a complete run (ok) replaces the
- * previous folder atomically; a failed one replaces it only when it held
- * no complete run, else it is kept as <final>.failed. Sets *where to the
- * folder now holding this run's files. -1 with the reason in err. */
+/* End the run: a complete one (ok) drops the previous run; a failed one
+ * gives a complete previous run back and is kept as <final>.failed. Sets
+ * *where to the folder now holding this run's files. -1 with the reason
+ * in err. */
 int pipe_outdir_finish(pipe_outdir *od, int ok, const char **where, char *err, size_t size);
 void pipe_outdir_free(pipe_outdir *od);
 /* Remove a folder tree without following symbolic links. */
@@ -291,6 +315,10 @@ void pipe_plan_free(pipe_plan *plan);
 
 void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *spec,
                    const pipe_plugin *plugin, pipe_param_val *params);
+/* Every input port the stage will read (required, or optional and
+ * mapped) holds a tensor of the declared dtype and rank; -1 after
+ * reporting each one that does not (stage_io.c). */
+int pipe_stage_inputs_ready(pipe_ctx *ctx);
 /* Seconds on a monotonic clock. */
 double pipe_now(void);
 

@@ -222,7 +222,11 @@ int pipe_error(pipe_ctx *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     if (ctx->run->progress_tty && ctx->progress_last > 0)
         fputc('\n', stderr);
-    pipe_diag_v(NULL, 0, 0, ctx->spec->id, fmt, ap);
+    if (ctx->checking) /* during validation: point at the stage */
+        pipe_diag_v(ctx->run->pipeline->file, ctx->spec->line, ctx->spec->col, ctx->spec->id, fmt,
+                    ap);
+    else
+        pipe_diag_v(NULL, 0, 0, ctx->spec->id, fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -1,12 +1,15 @@
 /*
- * outdir.c — the output folder of a run, atomic at the folder level. The
- * stages write into ".<name>.staging-<pid>" next to the final folder; when
- * the run ends, the staging folder is swapped with the previous results in
- * one renameat2(RENAME_EXCHANGE) and the old tree removed, so a reader (or
- * a kill at any moment) sees either the whole previous run or the whole
- * new one, never a mixture. A failed run does not replace a complete one:
- * it is kept as "<name>.failed". Staging folders and "*.tmp-<pid>" files of
- * runs that are no longer alive are removed when the next run begins. A
+ * outdir.c — the output folder of a run, atomic at the folder level. When
+ * a run begins, the previous run's folder is moved aside whole, in one
+ * rename, to ".<name>.previous-<pid>", and the stages write into a fresh
+ * folder under the final name (so a stage can read back what an earlier
+ * stage of the same run wrote there). The final name never holds a
+ * mixture of two runs. A complete run removes the previous one at the
+ * end; a failed run gives it back, swapped in with one
+ * renameat2(RENAME_EXCHANGE), and is itself kept as "<name>.failed"; a
+ * killed run's folder is replaced by the previous one when the next run
+ * begins (it finds ".<name>.previous-<dead pid>"). "*.tmp-<pid>" files of
+ * runs that are no longer alive are removed then too. A
  * folder pipe did not make this way (not empty, no run.json saying so) is
  * never swapped or removed: the run writes into it in place, file by file.
  */
@@ -23,7 +26,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef RENAME_EXCHANGE
+#ifndef RENAME_EXCHANGE /* linux/fs.h */
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 
@@ -69,13 +72,15 @@ static long dead_pid(const char *name, const char *prefix)
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH ? pid : 0;
 }
 
-/* Remove "*.tmp-<dead pid>" files in `dir` and, when `stage_prefix` is not
- * NULL, "<stage_prefix><dead pid>" folders. */
-static void clean_stale(const char *dir, const char *stage_prefix)
+/* Remove "*.tmp-<dead pid>" files in `dir`. With `prefix`, also return
+ * (malloc'd) the first "<prefix><dead pid>" entry of `dir`, removing any
+ * further one. */
+static char *clean_stale(const char *dir, const char *prefix)
 {
+    char *found = NULL;
     DIR *d = opendir(dir);
     if (!d)
-        return;
+        return NULL;
     struct dirent *e;
     while ((e = readdir(d))) {
         const char *tmp = strstr(e->d_name, ".tmp-");
@@ -85,13 +90,15 @@ static void clean_stale(const char *dir, const char *stage_prefix)
             char *path = pipe_strdup_printf("%s/%s", dir, e->d_name);
             unlink(path);
             free(path);
-        } else if (stage_prefix && dead_pid(e->d_name, stage_prefix)) {
+        } else if (prefix && dead_pid(e->d_name, prefix)) {
             char *path = pipe_strdup_printf("%s/%s", dir, e->d_name);
-            pipe_rmtree(path);
-            free(path);
+            if (found)
+                pipe_rmtree(path);
+            found = found ? (free(path), found) : path;
         }
     }
     closedir(d);
+    return found;
 }
 
 /* 1 when `dir` can be replaced as a whole: it is empty, or a swapped-in
@@ -138,6 +145,18 @@ static int probe(const char *dir, char *err, size_t size)
     return fd < 0 ? -1 : 0;
 }
 
+/* A run killed over `final` left the previous run at `previous`: put it
+ * back, dropping the killed run's partial folder. */
+static void restore_killed(const char *final, const char *previous)
+{
+    struct stat st;
+    if (lstat(final, &st) == 0 &&
+        syscall(SYS_renameat2, AT_FDCWD, previous, AT_FDCWD, final, RENAME_EXCHANGE) == 0)
+        pipe_rmtree(previous);
+    else if (rename(previous, final) != 0)
+        pipe_rmtree(previous);
+}
+
 int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size)
 {
     memset(od, 0, sizeof *od);
@@ -150,100 +169,86 @@ int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size
     char *parent = slash == od->final ? pipe_xstrdup("/")
                    : slash ? pipe_strdup_printf("%.*s", (int)(slash - od->final), od->final)
                            : pipe_xstrdup(".");
+    int movable = strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0;
+    char *prefix = pipe_strdup_printf(".%s.previous-", base);
+    char *killed = movable ? clean_stale(parent, prefix) : NULL;
+    if (killed)
+        restore_killed(od->final, killed);
+    free(killed);
     struct stat st;
-    int exists = lstat(od->final, &st) == 0;
-    int staged = strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0;
-    int rc = 0;
+    int exists = lstat(od->final, &st) == 0, rc = 0;
     if (exists && S_ISLNK(st.st_mode)) {
-        staged = 0; /* a link to a folder: written through, in place */
+        movable = 0; /* a link to a folder: written through, in place */
         exists = stat(od->final, &st) == 0;
     }
     if (exists && !S_ISDIR(st.st_mode)) {
         snprintf(err, size, "output folder %s exists and is not a folder", od->final);
         rc = -1;
-    } else if (pipe_mkdirs(staged ? parent : od->final) != 0) {
+    } else if (pipe_mkdirs(parent) != 0) {
         snprintf(err, size, "cannot create output folder %s: %s", od->final, strerror(errno));
         rc = -1;
     } else {
         if (exists)
             clean_stale(od->final, NULL);
-        staged = staged && (!exists || replaceable(od->final, &od->previous_ok));
-        if (staged) {
-            char *prefix = pipe_strdup_printf(".%s.staging-", base);
-            clean_stale(parent, prefix);
-            od->staging = pipe_strdup_printf("%s/%s%ld", parent, prefix, (long)getpid());
-            free(prefix);
-            if (mkdir(od->staging, 0777) != 0) {
-                snprintf(err, size, "cannot create output folder %s: %s", od->final,
+        if (exists && movable && replaceable(od->final, &od->previous_ok)) {
+            od->previous = pipe_strdup_printf("%s/%s%ld", parent, prefix, (long)getpid());
+            if (rename(od->final, od->previous) != 0) {
+                snprintf(err, size, "cannot move the previous run in %s aside: %s", od->final,
                          strerror(errno));
                 rc = -1;
             }
-        } else
+        }
+        od->swapped = movable && (!exists || od->previous);
+        if (rc == 0 && mkdir(od->final, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, size, "cannot create output folder %s: %s", od->final, strerror(errno));
+            rc = -1;
+        }
+        if (rc == 0)
             rc = probe(od->final, err, size);
+        if (rc != 0 && od->previous) { /* put the previous run back */
+            rmdir(od->final);
+            rename(od->previous, od->final);
+        }
     }
+    free(prefix);
     free(parent);
     if (rc != 0)
         pipe_outdir_free(od);
     return rc;
 }
 
-const char *pipe_outdir_path(const pipe_outdir *od)
-{
-    return od->staging ? od->staging : od->final;
-}
-
-/* Exchange two existing folders atomically (or, where the file system
- * cannot, with two renames). */
-static int swap_in(const char *staging, const char *final)
-{
-    if (syscall(SYS_renameat2, AT_FDCWD, staging, AT_FDCWD, final, RENAME_EXCHANGE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS)
-        return -1;
-    char *old = pipe_strdup_printf("%s.old", staging);
-    int rc = rename(final, old) == 0 && rename(staging, final) == 0 && rename(old, staging) == 0;
-    free(old);
-    return rc ? 0 : -1;
-}
-
 int pipe_outdir_finish(pipe_outdir *od, int ok, const char **where, char *err, size_t size)
 {
     *where = od->final;
-    if (!od->staging)
+    if (!od->previous)
         return 0;
-    const char *target = od->final;
-    char *failed = NULL;
-    if (!ok && od->previous_ok) {
-        failed = pipe_strdup_printf("%s.failed", od->final);
-        pipe_rmtree(failed);
-        target = failed;
+    if (ok || !od->previous_ok) {
+        pipe_rmtree(od->previous);
+        return 0;
     }
-    struct stat st;
-    int rc;
-    if (lstat(target, &st) == 0)
-        rc = swap_in(od->staging, target) == 0 ? pipe_rmtree(od->staging) * 0 : -1;
+    /* Give the complete previous run back; keep this one as .failed. */
+    char *failed = pipe_strdup_printf("%s.failed", od->final);
+    pipe_rmtree(failed);
+    int rc = 0;
+    if (syscall(SYS_renameat2, AT_FDCWD, od->previous, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0)
+        rc = rename(od->previous, failed);
     else
-        rc = rename(od->staging, target);
-    if (rc != 0)
-        snprintf(err, size, "cannot move the results from %s to %s: %s", od->staging, target,
+        rc = rename(od->final, failed) == 0 ? rename(od->previous, od->final) : -1;
+    if (rc != 0) {
+        snprintf(err, size, "cannot give the previous run back to %s: %s", od->final,
                  strerror(errno));
-    else {
-        free(od->staging);
-        od->staging = NULL;
-        if (failed) {
-            free(od->final);
-            od->final = failed;
-            failed = NULL;
-        }
-        *where = od->final;
+        free(failed);
+        return -1;
     }
-    free(failed);
-    return rc == 0 ? 0 : -1;
+    free(od->final);
+    od->final = failed;
+    *where = od->final;
+    return 0;
 }
 
 void pipe_outdir_free(pipe_outdir *od)
 {
     free(od->final);
-    free(od->staging);
+    free(od->previous);
     memset(od, 0, sizeof *od);
 }

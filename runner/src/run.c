@@ -68,6 +68,8 @@ static int run_stage(pipe_run_state *run, const pipe_stage_spec *s, const pipe_p
     pipe_ctx ctx;
     pipe_ctx_init(&ctx, run, s, pl, params);
     void *state = NULL;
+    if (pipe_stage_inputs_ready(&ctx) != 0)
+        return -1; /* never call a stage without its inputs */
     if (pl->init && pl->init(&ctx, &state) != 0)
         return -1;
     int rc = pl->run(&ctx, state);
@@ -225,7 +227,7 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
         fprintf(stderr, "pipe: %s\n", err);
         return 1;
     }
-    run->out_dir = pipe_xstrdup(pipe_outdir_path(&od));
+    run->out_dir = pipe_xstrdup(od.final);
     openblas_set_num_threads(run->threads);
     run->progress_tty = isatty(2);
     stage_record *recs = pipe_xcalloc(plan->n, sizeof *recs);
@@ -233,7 +235,7 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
     int ok = run_stages(run, plan, recs) == plan->n;
     double seconds = pipe_now() - t0;
     int written = ok ? write_metrics_json(run) == 0 : 1;
-    written &= write_run_json(run, plan, recs, seconds, ok && written, od.staging != NULL) == 0;
+    written &= write_run_json(run, plan, recs, seconds, ok && written, od.swapped) == 0;
     free(recs);
     const char *where;
     if (pipe_outdir_finish(&od, ok && written, &where, err, sizeof err) != 0) {

@@ -1,9 +1,9 @@
 /*
  * test_outputs.c — outputs stay where they belong: relative names cannot
  * leave the output folder ('..', symbolic links), absolute names only for
- * stages that accept them and never over anything but a regular file, the
- * folder of a run is swapped in whole (a failed run keeps the previous
- * complete one), leftovers of dead runs are removed, an output folder that
+ * stages that accept them and never over anything but a regular file, a
+ * folder never mixes two runs (a failed run gives the previous complete
+ * one back, a killed one is undone by the next run), an output folder that
  * cannot be one is refused before any stage runs, and a run killed at
  * random moments leaves only whole files under final names.
  */
@@ -232,7 +232,7 @@ Test(outputs, a_failed_run_keeps_the_previous_complete_one)
     DIR *d = opendir(a.dir);
     struct dirent *e;
     while ((e = readdir(d)))
-        cr_assert(!strstr(e->d_name, "staging"), "no staging folder left: %s", e->d_name);
+        cr_assert(!strstr(e->d_name, "previous"), "no previous run left: %s", e->d_name);
     closedir(d);
     free(failed);
     pipe_test_pipeline_free(&a);
@@ -251,27 +251,47 @@ static long dead_pid(void)
     return (long)pid;
 }
 
-Test(outputs, leftovers_of_dead_runs_are_removed)
+Test(outputs, a_killed_run_is_undone_by_the_next_one)
 {
-    pipe_test_pipeline a = run_in(NULL, WRITER, NULL, NULL);
+    static const char *const yaml = WRITER "    params: {path: first.txt}\n"
+                                           "  - id: gen\n"
+                                           "    plugin: tgen\n"
+                                           "    outputs: {out: numbers}\n"
+                                           "  - id: sum\n"
+                                           "    plugin: tsum\n"
+                                           "    inputs: {in: numbers}\n";
+    pipe_test_pipeline a = run_in(NULL, yaml, NULL, NULL);
     assert_err_is(&a, 0, "");
+    /* What a run killed by SIGKILL leaves: the complete run moved aside,
+     * a partial folder with a temporary file under the final name. */
     long pid = dead_pid();
-    char name[256];
-    snprintf(name, sizeof name, "loss_curve.png.tmp-%ld", pid);
-    free(pipe_test_write_file(a.out, name, "half"));
-    char staging[256];
-    snprintf(staging, sizeof staging, ".out.staging-%ld", pid);
-    char *sp = path_in(a.dir, staging);
-    cr_assert_eq(mkdir(sp, 0777), 0);
-    free(pipe_test_write_file(sp, "half.txt", "half"));
-    pipe_test_pipeline b = run_in(a.dir, WRITER, NULL, NULL);
-    assert_err_is(&b, 0, "");
-    cr_assert(!exists(a.dir, staging), "the dead run's staging folder is removed");
-    snprintf(name, sizeof name, "loss_curve.png.tmp-%ld", pid);
-    cr_assert(!exists(a.out, name), "the dead run's temporary file is removed");
-    free(sp);
+    char aside[256], tmp[256];
+    snprintf(aside, sizeof aside, ".out.previous-%ld", pid);
+    snprintf(tmp, sizeof tmp, "loss_curve.png.tmp-%ld", pid);
+    char *ap = path_in(a.dir, aside);
+    cr_assert_eq(rename(a.out, ap), 0);
+    cr_assert_eq(mkdir(a.out, 0777), 0);
+    free(pipe_test_write_file(a.out, tmp, "half"));
+    free(pipe_test_write_file(a.out, "half.txt", "new"));
+    /* The next run (which fails) finds the complete run in place again. */
+    const char *extra[] = {"--set", "w.path=second.txt", "--set", "sum.fail=true", NULL};
+    pipe_test_pipeline b = run_in(a.dir, yaml, NULL, extra);
+    cr_assert_eq(b.r.status, 1, "%s", b.r.err);
+    cr_assert(!exists(a.dir, aside), "the killed run's leftovers are removed");
+    cr_assert(exists(a.out, "first.txt") && exists(a.out, "sum.txt"), "the complete run is back");
+    cr_assert(!exists(a.out, "half.txt") && !exists(a.out, tmp), "nothing of the killed run");
+    char *failed = path_in(a.dir, "out.failed");
+    cr_assert(exists(failed, "second.txt") && !exists(failed, "half.txt"));
+    /* A temporary file of a dead run in a folder written in place goes. */
+    free(pipe_test_write_file(failed, tmp, "half"));
+    pipe_test_pipeline c = run_in(a.dir, yaml, failed, NULL);
+    assert_err_is(&c, 0, "");
+    cr_assert(!exists(failed, tmp));
+    free(failed);
+    free(ap);
     pipe_test_pipeline_free(&a);
     pipe_test_pipeline_free(&b);
+    pipe_test_pipeline_free(&c);
 }
 
 Test(outputs, an_impossible_output_folder_is_refused_before_any_stage)
@@ -331,7 +351,7 @@ static int check_whole(const char *dir)
     return files;
 }
 
-/* check_whole on "out", "out.failed" and every ".out.staging-<pid>". */
+/* check_whole on "out", "out.failed" and every ".out.previous-<pid>". */
 static void check_run_folders(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -385,7 +405,7 @@ Test(outputs, a_run_killed_at_random_moments_leaves_only_whole_files)
     DIR *d = opendir(dir);
     struct dirent *e;
     while ((e = readdir(d)))
-        cr_assert(!strstr(e->d_name, "staging"), "leftover %s removed", e->d_name);
+        cr_assert(!strstr(e->d_name, "previous"), "leftover %s removed", e->d_name);
     closedir(d);
     pipe_test_pipeline_free(&c);
     free(out);

@@ -222,8 +222,8 @@ int pipe_param_error(pipe_ctx *ctx, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int pipe_value_error(pipe_ctx *ctx, const char *name, const pipe_value *value, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Report a run-time error of the stage (prefixed with the stage id).
- * Returns -1. */
+/* Report a run-time error of the stage (prefixed with the stage id; in
+ * check(), also with the file:line:column of the stage). Returns -1. */
 int pipe_error(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Tensors. pipe_input() returns the tensor mapped to input port `port`
@@ -347,6 +347,12 @@ typedef struct pipe_plugin {
     int (*run)(pipe_ctx *ctx, void *state);
     /* Optional: release the state (called whenever init succeeded). */
     void (*finish)(pipe_ctx *ctx, void *state);
+    /* ABI 1.1: sizeof(pipe_param_decl) and sizeof(pipe_port_decl) as the
+     * plugin was built (set by PIPE_PLUGIN_ABI; 0 means ABI 1.0's), so the
+     * declarations can grow later. */
+    uint32_t param_decl_size, port_decl_size;
+    /* Room to grow: always zero. */
+    void *reserved[8];
 } pipe_plugin;
 
 typedef const pipe_plugin *(*pipe_plugin_entry_fn)(void);
@@ -354,7 +360,8 @@ typedef const pipe_plugin *(*pipe_plugin_entry_fn)(void);
 /* The first fields of every descriptor:
  *   static const pipe_plugin plugin = {PIPE_PLUGIN_ABI, .name = "x", ...}; */
 #define PIPE_PLUGIN_ABI                                                                            \
-    .abi_major = PIPE_ABI_MAJOR, .abi_minor = PIPE_ABI_MINOR, .struct_size = sizeof(pipe_plugin)
+    .abi_major = PIPE_ABI_MAJOR, .abi_minor = PIPE_ABI_MINOR, .struct_size = sizeof(pipe_plugin),  \
+    .param_decl_size = sizeof(pipe_param_decl), .port_decl_size = sizeof(pipe_port_decl)
 
 /* Declare the entry point of a plugin whose descriptor is `desc`. */
 #define PIPE_PLUGIN_DEFINE(desc)                                                                   \
