@@ -10,6 +10,7 @@ packages=(
   libpng-dev                         # PNG files
   libcairo2-dev fonts-dejavu-core    # plots: antialiased drawing, real fonts
   libcriterion-dev                   # tests
+  clang-14 libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()
