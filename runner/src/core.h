@@ -8,6 +8,10 @@
 
 #include "pipe/pipe.h"
 
+/* A runner function that the pipe executable, the tests or the fuzzers
+ * call: exported from libpipe, but not part of the SDK. */
+#define PIPE_INTERNAL __attribute__((visibility("default")))
+
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -23,7 +27,7 @@ void pipe_diag_v(const char *file, int line, int col, const char *stage, const c
 char *pipe_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *pipe_xstrdup(const char *s);
 void *pipe_xcalloc(size_t n, size_t size);
-void *pipe_xrealloc(void *p, size_t size);
+PIPE_INTERNAL void *pipe_xrealloc(void *p, size_t size);
 
 /* ---- string-keyed maps (strmap.c) ------------------------------------- */
 
@@ -52,8 +56,8 @@ typedef struct pipe_doc {
 /* Parse a YAML file (or, with `text`, a string) into a document. On error
  * prints "file:line:col: message" and returns NULL. */
 pipe_doc *pipe_yaml_load_file(const char *path);
-pipe_doc *pipe_yaml_load_string(const char *text, const char *name);
-void pipe_doc_free(pipe_doc *doc);
+PIPE_INTERNAL pipe_doc *pipe_yaml_load_string(const char *text, const char *name);
+PIPE_INTERNAL void pipe_doc_free(pipe_doc *doc);
 void pipe_value_free(pipe_value *v); /* frees the contents, not v itself */
 /* "a string", "a list", "a mapping" */
 const char *pipe_value_kind_name(pipe_value_kind kind);
@@ -95,8 +99,8 @@ typedef struct pipe_pipeline {
 
 /* Read and check the structure of a pipeline file. NULL on error
  * (reported). */
-pipe_pipeline *pipe_pipeline_load(const char *path);
-void pipe_pipeline_free(pipe_pipeline *p);
+PIPE_INTERNAL pipe_pipeline *pipe_pipeline_load(const char *path);
+PIPE_INTERNAL void pipe_pipeline_free(pipe_pipeline *p);
 const pipe_stage_spec *pipe_pipeline_stage(const pipe_pipeline *p, const char *id);
 
 /* ---- plugins (registry.c) ---------------------------------------------- */
@@ -116,16 +120,17 @@ typedef struct pipe_registry {
 
 /* Search path: `extra` (from --plugin-path, may be NULL), PIPE_PLUGIN_PATH,
  * then the folders next to the executable. */
-void pipe_registry_init(pipe_registry *reg, const char *const *extra, size_t n_extra);
-void pipe_registry_free(pipe_registry *reg);
+PIPE_INTERNAL void pipe_registry_init(pipe_registry *reg, const char *const *extra, size_t n_extra);
+PIPE_INTERNAL void pipe_registry_free(pipe_registry *reg);
 /* Find and load the plugin called `name`; NULL with the reason in err. */
-const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err, size_t size);
+PIPE_INTERNAL const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err,
+                                                   size_t size);
 /* Load one .so file by path; NULL with the reason in err. */
-const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *path, char *err,
-                                             size_t size);
+PIPE_INTERNAL const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *path,
+                                                           char *err, size_t size);
 /* Names of every plugin file found on the search path (malloc'd array of
  * malloc'd paths, first occurrence of each name). */
-char **pipe_registry_scan(const pipe_registry *reg, size_t *n);
+PIPE_INTERNAL char **pipe_registry_scan(const pipe_registry *reg, size_t *n);
 
 /* Check a descriptor field by field (plugin_check.c); -1 with the reason. */
 int pipe_plugin_check(const pipe_plugin *d, char *err, size_t size);
@@ -166,8 +171,8 @@ pipe_param_val *pipe_params_resolve(const pipe_pipeline *p, const pipe_stage_spe
                                     const pipe_plugin *plugin, pipe_override *ov, size_t n_ov);
 void pipe_params_free(pipe_param_val *vals, size_t n);
 /* Parse "stage.param=value" into an override; -1 (reported) on bad text. */
-int pipe_override_parse(const char *text, pipe_override *ov);
-void pipe_override_free(pipe_override *ov);
+PIPE_INTERNAL int pipe_override_parse(const char *text, pipe_override *ov);
+PIPE_INTERNAL void pipe_override_free(pipe_override *ov);
 /* Expand ${VAR} and ${VAR:-default}: a malloc'd string, or NULL with the
  * unset variable's name in `missing`. */
 char *pipe_env_expand(const char *text, char *missing, size_t size);
@@ -183,16 +188,17 @@ typedef struct pipe_store {
     size_t n, cap;
 } pipe_store;
 
-void pipe_store_init(pipe_store *s);
-void pipe_store_free(pipe_store *s);
+PIPE_INTERNAL void pipe_store_init(pipe_store *s);
+PIPE_INTERNAL void pipe_store_free(pipe_store *s);
 /* Borrowed tensor called `name`, or NULL. */
-pipe_tensor *pipe_store_get(const pipe_store *s, const char *name);
+PIPE_INTERNAL pipe_tensor *pipe_store_get(const pipe_store *s, const char *name);
 /* Publish `t` under `name` for stage `producer` (kept, not copied),
  * taking the caller's reference; replaces (and releases) a tensor of the
  * same name. */
-void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char *producer);
+PIPE_INTERNAL void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t,
+                                  const char *producer);
 /* The id of the stage that published `name`, or NULL. */
-const char *pipe_store_producer(const pipe_store *s, const char *name);
+PIPE_INTERNAL const char *pipe_store_producer(const pipe_store *s, const char *name);
 
 /* ---- metrics (metrics.c) ----------------------------------------------- */
 
@@ -207,17 +213,17 @@ typedef struct pipe_metrics {
     size_t n, cap;
 } pipe_metrics;
 
-void pipe_metrics_set(pipe_metrics *m, const char *stage, const char *key, double value,
-                      const char *text);
-const pipe_metric_entry *pipe_metrics_find(const pipe_metrics *m, const char *path);
+PIPE_INTERNAL void pipe_metrics_set(pipe_metrics *m, const char *stage, const char *key,
+                                    double value, const char *text);
+PIPE_INTERNAL const pipe_metric_entry *pipe_metrics_find(const pipe_metrics *m, const char *path);
 /* Write {"stage": {"key": {...nested by dots...}}} with two-space indent. */
-void pipe_metrics_write_json(FILE *f, const pipe_metrics *m, int indent);
-void pipe_metrics_free(pipe_metrics *m);
+PIPE_INTERNAL void pipe_metrics_write_json(FILE *f, const pipe_metrics *m, int indent);
+PIPE_INTERNAL void pipe_metrics_free(pipe_metrics *m);
 
 /* ---- JSON output helpers (json.c) -------------------------------------- */
 
-void pipe_json_string(FILE *f, const char *s);
-void pipe_json_number(FILE *f, double v);
+PIPE_INTERNAL void pipe_json_string(FILE *f, const char *s);
+PIPE_INTERNAL void pipe_json_number(FILE *f, double v);
 void pipe_json_indent(FILE *f, int depth);
 
 /* ---- atomic files (outfile.c) ------------------------------------------ */
@@ -225,10 +231,10 @@ void pipe_json_indent(FILE *f, int depth);
 /* Open `name` for writing under a temporary name: relative names inside
  * `out_dir` (never leaving it), absolute ones only with `absolute_ok`.
  * NULL with the reason in err. */
-pipe_file *pipe_outfile_open(const char *out_dir, const char *name, int absolute_ok, char *err,
-                             size_t size);
+PIPE_INTERNAL pipe_file *pipe_outfile_open(const char *out_dir, const char *name, int absolute_ok,
+                                           char *err, size_t size);
 /* Flush, close and rename into place; -1 with the reason in err. */
-int pipe_outfile_commit(pipe_file *f, char *err, size_t size);
+PIPE_INTERNAL int pipe_outfile_commit(pipe_file *f, char *err, size_t size);
 /* The checks of an output name that need no file system: not empty, no
  * '..', absolute only with `absolute_ok`. 0, or -1 with the reason. */
 int pipe_outpath_check(const char *name, int absolute_ok, char *err, size_t size);
@@ -310,8 +316,8 @@ typedef struct pipe_plan {
 
 /* Validate run->pipeline against the plugins' declarations (validate.c).
  * Reports every error found; returns 0 or -1. */
-int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg);
-void pipe_plan_free(pipe_plan *plan);
+PIPE_INTERNAL int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg);
+PIPE_INTERNAL void pipe_plan_free(pipe_plan *plan);
 
 void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *spec,
                    const pipe_plugin *plugin, pipe_param_val *params);
@@ -325,10 +331,10 @@ double pipe_now(void);
 /* Validate (and unless validate_only, run) the pipeline at `path`.
  * Returns the process exit code: 0 ok, 1 a stage failed or expectations
  * not met, 2 usage or validation error. */
-int pipe_run_file(const char *path, const pipe_run_options *opts);
+PIPE_INTERNAL int pipe_run_file(const char *path, const pipe_run_options *opts);
 /* Check the run's metrics against an expectation file; prints every
  * metric out of tolerance. Returns 0 when all hold, 1 otherwise, 2 when
  * the file itself is bad. */
-int pipe_expect_check(const char *path, const pipe_metrics *m);
+PIPE_INTERNAL int pipe_expect_check(const char *path, const pipe_metrics *m);
 
 #endif
