@@ -3,7 +3,7 @@
 # ASan + UBSan, build-fuzz/) and run each for SECONDS (default 3600), one
 # after the other, each on its corpus: build-fuzz/corpus/<target>/ (kept
 # between runs) seeded from the repository's own files:
-#   pipeline     pipelines/*.yaml and examples/**/*.yaml (validated with
+#   pipeline     pipelines/*.yaml (validated with
 #                every plugin of the build: their parameter checks)
 #   expect       pipelines/expect/*.json
 #   csv          fuzz/corpus/csv/
@@ -27,7 +27,7 @@ cmake --build "$build" -j2 >/dev/null
 mkdir -p "$build/artifacts"
 seed() { # target -> seed files
   case $1 in
-    pipeline) ls pipelines/*.yaml; find examples -name '*.yaml' ;;
+    pipeline) ls pipelines/*.yaml ;;
     expect) ls pipelines/expect/*.json ;;
     csv) ls fuzz/corpus/csv/* ;;
     safetensors) ls fuzz/corpus/safetensors/* ;;
