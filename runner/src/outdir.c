@@ -146,15 +146,29 @@ static int probe(const char *dir, char *err, size_t size)
 }
 
 /* A run killed over `final` left the previous run at `previous`: put it
- * back, dropping the killed run's partial folder. */
+ * back when it is a complete run (dropping the killed run's partial
+ * folder), else drop it. */
 static void restore_killed(const char *final, const char *previous)
 {
+    int complete = 0;
     struct stat st;
-    if (lstat(final, &st) == 0 &&
+    replaceable(previous, &complete);
+    if (complete && lstat(final, &st) == 0 &&
         syscall(SYS_renameat2, AT_FDCWD, previous, AT_FDCWD, final, RENAME_EXCHANGE) == 0)
         pipe_rmtree(previous);
-    else if (rename(previous, final) != 0)
+    else if (!complete || rename(previous, final) != 0)
         pipe_rmtree(previous);
+}
+
+/* run.json of a run in progress: the folder is pipe's, not complete. */
+static int mark_running(const char *dir, char *err, size_t size)
+{
+    pipe_file *f = pipe_outfile_open(dir, "run.json", 0, err, size);
+    if (!f)
+        return -1;
+    fputs("{\n  \"status\": \"running\",\n  \"complete\": false,\n  \"folder\": \"swapped\"\n}\n",
+          pipe_file_stream(f));
+    return pipe_outfile_commit(f, err, size);
 }
 
 int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size)
@@ -193,9 +207,9 @@ int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size
         if (exists && movable && replaceable(od->final, &od->previous_ok)) {
             od->previous = pipe_strdup_printf("%s/%s%ld", parent, prefix, (long)getpid());
             if (rename(od->final, od->previous) != 0) {
-                snprintf(err, size, "cannot move the previous run in %s aside: %s", od->final,
-                         strerror(errno));
-                rc = -1;
+                free(od->previous); /* a mount point, say: written in place */
+                od->previous = NULL;
+                movable = 0;
             }
         }
         od->swapped = movable && (!exists || od->previous);
@@ -205,6 +219,8 @@ int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size
         }
         if (rc == 0)
             rc = probe(od->final, err, size);
+        if (rc == 0 && od->swapped)
+            rc = mark_running(od->final, err, size);
         if (rc != 0 && od->previous) { /* put the previous run back */
             rmdir(od->final);
             rename(od->previous, od->final);
