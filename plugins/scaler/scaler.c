@@ -17,30 +17,58 @@ int pipe_scaler_is_constant(double var, double mean, int64_t n)
     return var <= bound;
 }
 
-/* Mean and population variance of column `col` over the used rows, NaN
- * left out (two passes). Returns the number of values. */
-static int64_t column_moments(const pipe_tensor *t, int64_t col, const uint8_t *use, double *mean,
-                              double *var)
+/* The largest finite |value| of a column over the used rows, or 0. */
+static double column_magnitude(const pipe_tensor *t, int64_t col, const uint8_t *use)
 {
     const double *data = t->data;
-    int64_t rows = t->shape[0], width = t->shape[1], n = 0;
-    double sum = 0;
+    int64_t rows = t->shape[0], width = t->shape[1];
+    double m = 0;
     for (int64_t r = 0; r < rows; r++) {
-        double v = data[r * width + col];
-        if ((!use || use[r]) && !isnan(v)) {
-            sum += v;
-            n++;
+        double v = fabs(data[r * width + col]);
+        if ((!use || use[r]) && isfinite(v) && v > m)
+            m = v;
+    }
+    return m;
+}
+
+/* Mean and scale (population std, or 1 for a constant column) of column
+ * `col` over the used rows, NaN left out, in two passes. When the sums
+ * overflow for finite values (1e308 + 1e308), the values are divided by
+ * their largest magnitude s first: mean = s * mean(v / s), std =
+ * s * std(v / s), which cannot overflow (a population std is at most s);
+ * the constant test is scale-free. Returns the number of values. */
+static int64_t column_moments(const pipe_tensor *t, int64_t col, const uint8_t *use, double *mean,
+                              double *scale)
+{
+    const double *data = t->data;
+    int64_t rows = t->shape[0], width = t->shape[1];
+    double s = 1;
+    for (;;) {
+        int64_t n = 0;
+        double sum = 0, squares = 0;
+        for (int64_t r = 0; r < rows; r++) {
+            double v = data[r * width + col];
+            if ((!use || use[r]) && !isnan(v)) {
+                sum += s == 1 ? v : v / s;
+                n++;
+            }
         }
+        double m = n ? sum / (double)n : NAN;
+        for (int64_t r = 0; r < rows; r++) {
+            double v = data[r * width + col];
+            double d = (s == 1 ? v : v / s) - m;
+            if ((!use || use[r]) && !isnan(v))
+                squares += d * d;
+        }
+        double var = n ? squares / (double)n : NAN;
+        if (s == 1 && n && (isinf(sum) || isinf(squares)) && column_magnitude(t, col, use) > 1) {
+            s = column_magnitude(t, col, use); /* again, divided by the magnitude */
+            continue;
+        }
+        *mean = s * m;
+        *scale = n && pipe_scaler_is_constant(var, m, n) ? 1.0 : s * sqrt(var);
+        return n;
     }
-    *mean = n ? sum / (double)n : NAN;
-    double squares = 0;
-    for (int64_t r = 0; r < rows; r++) {
-        double v = data[r * width + col];
-        if ((!use || use[r]) && !isnan(v))
-            squares += (v - *mean) * (v - *mean);
-    }
-    *var = n ? squares / (double)n : NAN;
-    return n;
 }
 
 /* Minimum and maximum of a column over the used rows, NaN left out.
@@ -80,9 +108,7 @@ pipe_tensor *pipe_scaler_fit(const pipe_tensor *table, const int64_t *cols, int6
     for (int64_t c = 0; c < n_cols; c++) {
         int64_t n;
         if (method == PIPE_SCALER_STANDARD) {
-            double var;
-            n = column_moments(table, cols[c], use, &first[c], &var);
-            second[c] = n && pipe_scaler_is_constant(var, first[c], n) ? 1.0 : sqrt(var);
+            n = column_moments(table, cols[c], use, &first[c], &second[c]);
         } else {
             n = column_extremes(table, cols[c], use, &first[c], &second[c]);
         }
@@ -97,15 +123,28 @@ pipe_tensor *pipe_scaler_fit(const pipe_tensor *table, const int64_t *cols, int6
     return scaling;
 }
 
-/* Offset and divisor of one column of a scaling table. */
+/* Offset and divisor of one column of a scaling table, and half the
+ * divisor computed from halves (finite when max - min overflows). */
 static void column_transform(const double *scaling, int64_t n_cols, int64_t c,
-                             pipe_scaler_method method, double *offset, double *divisor)
+                             pipe_scaler_method method, double *offset, double *divisor,
+                             double *half)
 {
     *offset = scaling[c];
     double second = scaling[n_cols + c];
     *divisor = method == PIPE_SCALER_STANDARD ? second : second - scaling[c];
+    *half = method == PIPE_SCALER_STANDARD ? 0.5 * second : 0.5 * second - 0.5 * scaling[c];
     if (fabs(*divisor) < 10 * DBL_EPSILON)
-        *divisor = 1.0;
+        *divisor = *half = 1.0;
+}
+
+/* (x - offset) / divisor without overflow: when x - offset (or the
+ * divisor) overflows for finite operands, the halves are used instead. */
+static double scale_value(double x, double offset, double divisor, double half)
+{
+    double d = x - offset;
+    if (isfinite(x) && isfinite(offset) && (isinf(d) || (isinf(divisor) && isfinite(half))))
+        return (0.5 * x - 0.5 * offset) / half;
+    return d / divisor;
 }
 
 pipe_tensor *pipe_scaler_apply(const pipe_tensor *table, const pipe_tensor *scaling,
@@ -131,11 +170,12 @@ pipe_tensor *pipe_scaler_apply(const pipe_tensor *table, const pipe_tensor *scal
             snprintf(err, err_size, "out of memory");
     }
     for (int64_t c = 0; out && c < n_cols; c++) {
-        double offset, divisor;
-        column_transform(scaling->data, n_cols, c, method, &offset, &divisor);
+        double offset, divisor, half;
+        column_transform(scaling->data, n_cols, c, method, &offset, &divisor, &half);
         double *data = out->data;
         for (int64_t r = 0; r < rows; r++)
-            data[r * width + cols[c]] = (data[r * width + cols[c]] - offset) / divisor;
+            data[r * width + cols[c]] =
+                scale_value(data[r * width + cols[c]], offset, divisor, half);
     }
     free(cols);
     return out;

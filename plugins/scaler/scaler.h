@@ -9,7 +9,10 @@
  *   minmax:   x' = (x - min) / (max - min); a range below 10 eps counts
  *             as 1, like scikit-learn.
  *
- * NaN values are left out of the fit and stay NaN when applied.
+ * NaN values are left out of the fit and stay NaN when applied. Finite
+ * values near DBL_MAX never overflow to inf: the moments are then taken
+ * on values divided by the column's largest magnitude, and a difference
+ * (x - mean, max - min) that overflows is taken on halves.
  *
  * The fitted scaling is a table of 2 rows with one column per scaled
  * column (same names): rows (mean, scale) for standard, where scale is

@@ -50,7 +50,7 @@ static int writes_npy(pipe_ctx *ctx)
 
 static int writer_check(pipe_ctx *ctx)
 {
-    if (pipe_csv_check_delimiter_param(ctx) != 0)
+    if (pipe_csv_check_delimiter_param(ctx) != 0 || pipe_check_output_param(ctx, "path", 1) != 0)
         return -1;
     const char *path = pipe_param_string(ctx, "path");
     if (strcmp(pipe_param_string(ctx, "format"), "csv") == 0 && has_npy_extension(path))
@@ -140,7 +140,7 @@ static int write_file(pipe_ctx *ctx, const pipe_tensor *t, const char *name, int
                           pipe_input_name(ctx, "table"), t->rank);
     if (!npy && check_columns(ctx, t) != 0)
         return -1;
-    pipe_file *file = pipe_file_open(ctx, name);
+    pipe_file *file = pipe_file_open_path(ctx, name);
     if (!file)
         return -1;
     char err[512];

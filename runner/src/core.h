@@ -8,6 +8,10 @@
 
 #include "pipe/pipe.h"
 
+/* A runner function that the pipe executable, the tests or the fuzzers
+ * call: exported from libpipe, but not part of the SDK. */
+#define PIPE_INTERNAL __attribute__((visibility("default")))
+
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -31,10 +35,26 @@ void pipe_run_diag(const struct pipe_run_options *opts, const char *file, int li
 void pipe_run_diag_v(const struct pipe_run_options *opts, const char *file, int line, int col,
                      const char *stage, const char *fmt, va_list ap);
 /* malloc'd printf, aborting on out-of-memory (the runner cannot go on). */
-char *pipe_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *pipe_xstrdup(const char *s);
-void *pipe_xcalloc(size_t n, size_t size);
-void *pipe_xrealloc(void *p, size_t size);
+PIPE_INTERNAL char *pipe_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+PIPE_INTERNAL char *pipe_xstrdup(const char *s);
+PIPE_INTERNAL void *pipe_xcalloc(size_t n, size_t size);
+PIPE_INTERNAL void *pipe_xrealloc(void *p, size_t size);
+
+/* ---- string-keyed maps (strmap.c) ------------------------------------- */
+
+/* Borrowed string keys (they must outlive the map) to indices. */
+typedef struct pipe_strmap {
+    const char **keys;
+    size_t *vals;
+    size_t cap, n;
+} pipe_strmap;
+
+void pipe_strmap_init(pipe_strmap *m);
+/* Map `key` to `val`, replacing an earlier value. */
+void pipe_strmap_put(pipe_strmap *m, const char *key, size_t val);
+/* 1 with *val set when `key` is present, else 0. */
+int pipe_strmap_get(const pipe_strmap *m, const char *key, size_t *val);
+void pipe_strmap_free(pipe_strmap *m);
 
 /* ---- YAML documents as pipe_value trees (yaml_doc.c, value.c) ---------- */
 
@@ -46,9 +66,9 @@ typedef struct pipe_doc {
 
 /* Parse a YAML file (or, with `text`, a string) into a document. On error
  * prints "file:line:col: message" and returns NULL. */
-pipe_doc *pipe_yaml_load_file(const char *path);
-pipe_doc *pipe_yaml_load_string(const char *text, const char *name);
-void pipe_doc_free(pipe_doc *doc);
+PIPE_INTERNAL pipe_doc *pipe_yaml_load_file(const char *path);
+PIPE_INTERNAL pipe_doc *pipe_yaml_load_string(const char *text, const char *name);
+PIPE_INTERNAL void pipe_doc_free(pipe_doc *doc);
 void pipe_value_free(pipe_value *v); /* frees the contents, not v itself */
 /* "a string", "a list", "a mapping" */
 const char *pipe_value_kind_name(pipe_value_kind kind);
@@ -90,8 +110,8 @@ typedef struct pipe_pipeline {
 
 /* Read and check the structure of a pipeline file. NULL on error
  * (reported). */
-pipe_pipeline *pipe_pipeline_load(const char *path);
-void pipe_pipeline_free(pipe_pipeline *p);
+PIPE_INTERNAL pipe_pipeline *pipe_pipeline_load(const char *path);
+PIPE_INTERNAL void pipe_pipeline_free(pipe_pipeline *p);
 const pipe_stage_spec *pipe_pipeline_stage(const pipe_pipeline *p, const char *id);
 
 /* ---- plugins (registry.c) ---------------------------------------------- */
@@ -111,16 +131,24 @@ typedef struct pipe_registry {
 
 /* Search path: `extra` (from --plugin-path, may be NULL), PIPE_PLUGIN_PATH,
  * then the folders next to the executable. */
-void pipe_registry_init(pipe_registry *reg, const char *const *extra, size_t n_extra);
-void pipe_registry_free(pipe_registry *reg);
+PIPE_INTERNAL void pipe_registry_init(pipe_registry *reg, const char *const *extra, size_t n_extra);
+PIPE_INTERNAL void pipe_registry_free(pipe_registry *reg);
 /* Find and load the plugin called `name`; NULL with the reason in err. */
-const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err, size_t size);
+PIPE_INTERNAL const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err,
+                                                   size_t size);
 /* Load one .so file by path; NULL with the reason in err. */
-const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *path, char *err,
-                                             size_t size);
+PIPE_INTERNAL const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *path,
+                                                           char *err, size_t size);
 /* Names of every plugin file found on the search path (malloc'd array of
  * malloc'd paths, first occurrence of each name). */
-char **pipe_registry_scan(const pipe_registry *reg, size_t *n);
+PIPE_INTERNAL char **pipe_registry_scan(const pipe_registry *reg, size_t *n);
+
+/* Check a descriptor field by field (plugin_check.c); -1 with the reason. */
+int pipe_plugin_check(const pipe_plugin *d, char *err, size_t size);
+/* Check that the ELF file at `path` is whole (elf_check.c): its header,
+ * program headers and every loadable segment lie inside the file, so that
+ * dlopen cannot fault on a truncated file. -1 with the reason. */
+int pipe_elf_check(const char *path, char *err, size_t size);
 
 /* ---- parameters (params.c) --------------------------------------------- */
 
@@ -154,8 +182,8 @@ pipe_param_val *pipe_params_resolve(const pipe_pipeline *p, const pipe_stage_spe
                                     const pipe_plugin *plugin, pipe_override *ov, size_t n_ov);
 void pipe_params_free(pipe_param_val *vals, size_t n);
 /* Parse "stage.param=value" into an override; -1 (reported) on bad text. */
-int pipe_override_parse(const char *text, pipe_override *ov);
-void pipe_override_free(pipe_override *ov);
+PIPE_INTERNAL int pipe_override_parse(const char *text, pipe_override *ov);
+PIPE_INTERNAL void pipe_override_free(pipe_override *ov);
 /* Expand ${VAR} and ${VAR:-default}: a malloc'd string, or NULL with the
  * unset variable's name in `missing`. */
 char *pipe_env_expand(const char *text, char *missing, size_t size);
@@ -179,21 +207,22 @@ typedef struct pipe_store {
     size_t n, cap;
 } pipe_store;
 
-void pipe_store_init(pipe_store *s);
-void pipe_store_free(pipe_store *s);
+PIPE_INTERNAL void pipe_store_init(pipe_store *s);
+PIPE_INTERNAL void pipe_store_free(pipe_store *s);
 /* Borrowed tensor called `name`, or NULL. */
-pipe_tensor *pipe_store_get(const pipe_store *s, const char *name);
+PIPE_INTERNAL pipe_tensor *pipe_store_get(const pipe_store *s, const char *name);
 /* Publish `t` under `name` for stage `producer` (kept, not copied),
  * taking the caller's reference; replaces (and releases) a tensor of the
  * same name. */
-void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char *producer);
+PIPE_INTERNAL void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t,
+                                  const char *producer);
 /* The id of the stage that published `name`, or NULL. */
-const char *pipe_store_producer(const pipe_store *s, const char *name);
+PIPE_INTERNAL const char *pipe_store_producer(const pipe_store *s, const char *name);
 /* Release the store's reference to `name` (its data goes when no stage
  * holds another); the name, producer and shape stay. 1 if it held one. */
 int pipe_store_drop(pipe_store *s, const char *name);
 /* dtype and shape of `name`, held or dropped, or NULL. */
-const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name);
+PIPE_INTERNAL const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name);
 
 /* ---- tensor lifetimes and resident memory (lifetime.c) ----------------- */
 
@@ -205,11 +234,12 @@ typedef struct pipe_lifetime {
     size_t n;
 } pipe_lifetime;
 
-void pipe_lifetime_build(pipe_lifetime *lt, const pipe_pipeline *p, const pipe_plugin *const *pl);
+PIPE_INTERNAL void pipe_lifetime_build(pipe_lifetime *lt, const pipe_pipeline *p,
+                                       const pipe_plugin *const *pl);
 /* Drop from the store every tensor whose last stage is `stage`; returns
  * how many were held. */
-size_t pipe_lifetime_release(const pipe_lifetime *lt, size_t stage, pipe_store *s);
-void pipe_lifetime_free(pipe_lifetime *lt);
+PIPE_INTERNAL size_t pipe_lifetime_release(const pipe_lifetime *lt, size_t stage, pipe_store *s);
+PIPE_INTERNAL void pipe_lifetime_free(pipe_lifetime *lt);
 /* Start a new resident-memory high-water mark (Linux: /proc/self/clear_refs);
  * -1 when the system cannot, and the peak then counts from the process start. */
 int pipe_mem_reset_peak(void);
@@ -229,28 +259,61 @@ typedef struct pipe_metrics {
     size_t n, cap;
 } pipe_metrics;
 
-void pipe_metrics_set(pipe_metrics *m, const char *stage, const char *key, double value,
-                      const char *text);
-const pipe_metric_entry *pipe_metrics_find(const pipe_metrics *m, const char *path);
+PIPE_INTERNAL void pipe_metrics_set(pipe_metrics *m, const char *stage, const char *key,
+                                    double value, const char *text);
+PIPE_INTERNAL const pipe_metric_entry *pipe_metrics_find(const pipe_metrics *m, const char *path);
 /* Write {"stage": {"key": {...nested by dots...}}} with two-space indent. */
-void pipe_metrics_write_json(FILE *f, const pipe_metrics *m, int indent);
-void pipe_metrics_free(pipe_metrics *m);
+PIPE_INTERNAL void pipe_metrics_write_json(FILE *f, const pipe_metrics *m, int indent);
+PIPE_INTERNAL void pipe_metrics_free(pipe_metrics *m);
 
 /* ---- JSON output helpers (json.c) -------------------------------------- */
 
-void pipe_json_string(FILE *f, const char *s);
-void pipe_json_number(FILE *f, double v);
+PIPE_INTERNAL void pipe_json_string(FILE *f, const char *s);
+PIPE_INTERNAL void pipe_json_number(FILE *f, double v);
 void pipe_json_indent(FILE *f, int depth);
 
 /* ---- atomic files (outfile.c) ------------------------------------------ */
 
-/* Open `path` for writing under a temporary name; NULL with the reason in
- * err. */
-pipe_file *pipe_outfile_open(const char *path, char *err, size_t size);
+/* Open `name` for writing under a temporary name: relative names inside
+ * `out_dir` (never leaving it), absolute ones only with `absolute_ok`.
+ * NULL with the reason in err. */
+PIPE_INTERNAL pipe_file *pipe_outfile_open(const char *out_dir, const char *name, int absolute_ok,
+                                           char *err, size_t size);
 /* Flush, close and rename into place; -1 with the reason in err. */
-int pipe_outfile_commit(pipe_file *f, char *err, size_t size);
+PIPE_INTERNAL int pipe_outfile_commit(pipe_file *f, char *err, size_t size);
+/* The checks of an output name that need no file system: not empty, no
+ * '..', absolute only with `absolute_ok`. 0, or -1 with the reason. */
+int pipe_outpath_check(const char *name, int absolute_ok, char *err, size_t size);
+/* "a directory", "a symbolic link", "a device", ... for an st_mode. */
+const char *pipe_file_kind_name(unsigned mode);
 /* Create a directory and its parents; -1 with errno set. */
-int pipe_mkdirs(const char *path);
+PIPE_INTERNAL int pipe_mkdirs(const char *path);
+
+/* ---- the output folder of a run (outdir.c) ----------------------------- */
+
+/* A run moves the previous run's folder aside whole and writes a fresh
+ * one under the final name; at the end the previous one is removed (run
+ * complete) or given back (run failed). A folder pipe did not make (no
+ * run.json saying so, not empty) is written in place. */
+typedef struct pipe_outdir {
+    char *final;     /* the folder the stages write into */
+    char *previous;  /* where the previous run waits, or NULL */
+    int previous_ok; /* it is a complete run */
+    int swapped;     /* the folder holds this run alone (not in place) */
+} pipe_outdir;
+
+/* Put back a run that a killed run had moved aside, move the previous run
+ * aside, make the folder and check it is writable, remove what dead runs
+ * left. -1 with the reason in err. */
+int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size);
+/* End the run: a complete one (ok) drops the previous run; a failed one
+ * gives a complete previous run back and is kept as <final>.failed. Sets
+ * *where to the folder now holding this run's files. -1 with the reason
+ * in err. */
+int pipe_outdir_finish(pipe_outdir *od, int ok, const char **where, char *err, size_t size);
+void pipe_outdir_free(pipe_outdir *od);
+/* Remove a folder tree without following symbolic links. */
+int pipe_rmtree(const char *path);
 
 /* ---- running (ctx.c, run.c, expect.c) ---------------------------------- */
 
@@ -305,21 +368,25 @@ typedef struct pipe_plan {
 
 /* Validate run->pipeline against the plugins' declarations (validate.c).
  * Reports every error found; returns 0 or -1. */
-int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg);
-void pipe_plan_free(pipe_plan *plan);
+PIPE_INTERNAL int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg);
+PIPE_INTERNAL void pipe_plan_free(pipe_plan *plan);
 
 void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *spec,
                    const pipe_plugin *plugin, pipe_param_val *params);
+/* Every input port the stage will read (required, or optional and
+ * mapped) holds a tensor of the declared dtype and rank; -1 after
+ * reporting each one that does not (stage_io.c). */
+int pipe_stage_inputs_ready(pipe_ctx *ctx);
 /* Seconds on a monotonic clock. */
-double pipe_now(void);
+PIPE_INTERNAL double pipe_now(void);
 
 /* Validate (and unless validate_only, run) the pipeline at `path`.
  * Returns the process exit code: 0 ok, 1 a stage failed or expectations
  * not met, 2 usage or validation error. */
-int pipe_run_file(const char *path, const pipe_run_options *opts);
+PIPE_INTERNAL int pipe_run_file(const char *path, const pipe_run_options *opts);
 /* Check the run's metrics against an expectation file; prints every
  * metric out of tolerance. Returns 0 when all hold, 1 otherwise, 2 when
  * the file itself is bad. */
-int pipe_expect_check(const char *path, const pipe_metrics *m);
+PIPE_INTERNAL int pipe_expect_check(const char *path, const pipe_metrics *m);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -222,7 +223,11 @@ int pipe_error(pipe_ctx *ctx, const char *fmt, ...)
     va_start(ap, fmt);
     if (ctx->run->progress_tty && ctx->progress_last > 0)
         fputc('\n', stderr);
-    pipe_run_diag_v(ctx->run->opts, NULL, 0, 0, ctx->spec->id, fmt, ap);
+    if (ctx->checking) /* during validation: point at the stage */
+        pipe_run_diag_v(ctx->run->opts, ctx->run->pipeline->file, ctx->spec->line, ctx->spec->col,
+                        ctx->spec->id, fmt, ap);
+    else
+        pipe_run_diag_v(ctx->run->opts, NULL, 0, 0, ctx->spec->id, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -284,16 +289,38 @@ int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *key, doubl
 
 /* ---- files ---- */
 
-pipe_file *pipe_file_open(pipe_ctx *ctx, const char *name)
+static pipe_file *file_open(pipe_ctx *ctx, const char *name, int absolute_ok)
 {
     char err[1024];
-    char *path =
-        name[0] == '/' ? pipe_xstrdup(name) : pipe_strdup_printf("%s/%s", ctx->run->out_dir, name);
-    pipe_file *f = pipe_outfile_open(path, err, sizeof err);
-    free(path);
+    pipe_file *f = pipe_outfile_open(ctx->run->out_dir, name, absolute_ok, err, sizeof err);
     if (!f)
         pipe_error(ctx, "%s", err);
     return f;
+}
+
+pipe_file *pipe_file_open(pipe_ctx *ctx, const char *name)
+{
+    return file_open(ctx, name, 0);
+}
+
+pipe_file *pipe_file_open_path(pipe_ctx *ctx, const char *path)
+{
+    return file_open(ctx, path, 1);
+}
+
+int pipe_check_output_param(pipe_ctx *ctx, const char *name, int absolute_ok)
+{
+    const char *path = pipe_param_string(ctx, name);
+    char err[1024];
+    if (!path || !*path)
+        return 0; /* the stage's default name */
+    if (pipe_outpath_check(path, absolute_ok, err, sizeof err) != 0)
+        return pipe_param_error(ctx, name, "%s", err);
+    struct stat st;
+    if (path[0] == '/' && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return pipe_param_error(ctx, name, "'%s' exists and is %s; only a regular file is replaced",
+                                path, pipe_file_kind_name(st.st_mode));
+    return 0;
 }
 
 int pipe_file_commit(pipe_ctx *ctx, pipe_file *f)

@@ -209,19 +209,22 @@ static int parse_stages(pipe_pipeline *p, const pipe_value *root)
     p->stages = pipe_xcalloc(list->count, sizeof *p->stages);
     p->n_stages = list->count;
     int errors = 0;
+    pipe_strmap ids;
+    pipe_strmap_init(&ids);
     for (size_t i = 0; i < list->count; i++) {
         pipe_stage_spec *st = &p->stages[i];
+        size_t j;
         if (parse_stage(p->file, &list->items[i], st) != 0) {
             errors++;
-            continue;
-        }
-        for (size_t j = 0; j < i; j++)
-            if (p->stages[j].id && strcmp(p->stages[j].id, st->id) == 0) {
-                pipe_diag(p->file, st->line, st->col, NULL,
-                          "duplicate stage id '%s' (first at line %d)", st->id, p->stages[j].line);
-                errors++;
-            }
+            st->id = NULL; /* not findable by id */
+        } else if (pipe_strmap_get(&ids, st->id, &j)) {
+            pipe_diag(p->file, st->line, st->col, NULL,
+                      "duplicate stage id '%s' (first at line %d)", st->id, p->stages[j].line);
+            errors++;
+        } else
+            pipe_strmap_put(&ids, st->id, i);
     }
+    pipe_strmap_free(&ids);
     return errors ? -1 : 0;
 }
 

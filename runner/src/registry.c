@@ -83,33 +83,14 @@ void pipe_registry_free(pipe_registry *reg)
     memset(reg, 0, sizeof *reg);
 }
 
-static int check_descriptor(const pipe_plugin *d, const char *path, char *err, size_t size)
-{
-    if (!d) {
-        snprintf(err, size, "%s: pipe_plugin_entry() returned no descriptor", path);
-        return -1;
-    }
-    if (d->abi_major != PIPE_ABI_MAJOR) {
-        snprintf(err, size,
-                 "%s: built for pipe ABI %u.%u, but this runner speaks ABI %d.x: rebuild the "
-                 "plugin against this SDK",
-                 path, d->abi_major, d->abi_minor, PIPE_ABI_MAJOR);
-        return -1;
-    }
-    if (d->struct_size < offsetof(pipe_plugin, finish) + sizeof d->finish || !d->name || !d->run) {
-        snprintf(err, size, "%s: malformed plugin descriptor (size %u, name or run missing)", path,
-                 d->struct_size);
-        return -1;
-    }
-    return 0;
-}
-
 const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *path, char *err,
                                              size_t size)
 {
     for (size_t i = 0; i < reg->n_loaded; i++)
         if (strcmp(reg->loaded[i].path, path) == 0)
             return &reg->loaded[i];
+    if (pipe_elf_check(path, err, size) != 0)
+        return NULL;
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
         snprintf(err, size, "cannot load plugin: %s", dlerror());
@@ -124,7 +105,9 @@ const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *pat
         return NULL;
     }
     const pipe_plugin *desc = entry();
-    if (check_descriptor(desc, path, err, size) != 0) {
+    char why[1024];
+    if (pipe_plugin_check(desc, why, sizeof why) != 0) {
+        snprintf(err, size, "%s: %s", path, why);
         dlclose(handle);
         return NULL;
     }

@@ -49,6 +49,8 @@ static int run_stage(pipe_run_state *run, const pipe_stage_spec *s, const pipe_p
     pipe_ctx ctx;
     pipe_ctx_init(&ctx, run, s, pl, params);
     void *state = NULL;
+    if (pipe_stage_inputs_ready(&ctx) != 0)
+        return -1; /* never call a stage without its inputs */
     if (pl->init && pl->init(&ctx, &state) != 0)
         return -1;
     int rc = pl->run(&ctx, state);
@@ -110,12 +112,11 @@ static void write_stage(FILE *f, const pipe_run_state *run, const pipe_plan *pla
 }
 
 static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
-                          const stage_record *recs, double seconds, long long peak, int ok)
+                          const stage_record *recs, double seconds, long long peak, int ok,
+                          int staged)
 {
     char err[1024];
-    char *path = pipe_strdup_printf("%s/run.json", run->out_dir);
-    pipe_file *file = pipe_outfile_open(path, err, sizeof err);
-    free(path);
+    pipe_file *file = pipe_outfile_open(run->out_dir, "run.json", 0, err, sizeof err);
     if (!file) {
         pipe_run_diag(run->opts, NULL, 0, 0, NULL, "pipe: %s", err);
         return -1;
@@ -132,9 +133,12 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
     fprintf(f,
             ",\n  \"pipeline_hash\": \"fnv1a64:%016llx\",\n  \"seed\": %llu,\n"
             "  \"threads\": %d,\n  \"pipe_version\": \"%s\",\n  \"abi\": \"%d.%d\",\n"
-            "  \"status\": \"%s\",\n  \"finished_at\": \"%s\",\n  \"wall_seconds\": ",
+            "  \"status\": \"%s\",\n  \"complete\": %s,\n  \"folder\": \"%s\",\n  \"finished_at\": "
+            "\"%s\",\n  "
+            "\"wall_seconds\": ",
             (unsigned long long)p->hash, (unsigned long long)p->seed, run->threads, PIPE_VERSION,
-            PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", stamp);
+            PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", ok ? "true" : "false",
+            staged ? "swapped" : "in place", stamp);
     pipe_json_number(f, seconds);
     fprintf(f, ",\n  \"peak_rss_bytes\": %lld,\n  \"tensors_released\": %s", peak,
             run->opts->keep_tensors ? "false" : "true");
@@ -154,9 +158,7 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
 static int write_metrics_json(const pipe_run_state *run)
 {
     char err[1024];
-    char *path = pipe_strdup_printf("%s/metrics.json", run->out_dir);
-    pipe_file *file = pipe_outfile_open(path, err, sizeof err);
-    free(path);
+    pipe_file *file = pipe_outfile_open(run->out_dir, "metrics.json", 0, err, sizeof err);
     if (!file) {
         pipe_run_diag(run->opts, NULL, 0, 0, NULL, "pipe: %s", err);
         return -1;
@@ -214,14 +216,18 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
 {
     const pipe_pipeline *p = run->pipeline;
     const pipe_run_options *o = run->opts;
-    run->out_dir = o->out_dir  ? pipe_xstrdup(o->out_dir)
-                   : p->output ? pipe_xstrdup(p->output)
-                               : pipe_strdup_printf("output/%s", p->name);
-    if (pipe_mkdirs(run->out_dir) != 0) {
-        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: cannot create output folder %s: %s", run->out_dir,
-                      strerror(errno));
+    char *final = o->out_dir  ? pipe_xstrdup(o->out_dir)
+                  : p->output ? pipe_xstrdup(p->output)
+                              : pipe_strdup_printf("output/%s", p->name);
+    pipe_outdir od;
+    char err[2048];
+    int begun = pipe_outdir_begin(&od, final, err, sizeof err) == 0;
+    free(final);
+    if (!begun) {
+        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s", err);
         return 1;
     }
+    run->out_dir = pipe_xstrdup(od.final);
     openblas_set_num_threads(run->threads);
     run->progress_tty = isatty(2);
     stage_record *recs = pipe_xcalloc(plan->n, sizeof *recs);
@@ -231,15 +237,23 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
     double seconds = pipe_now() - t0;
     for (size_t i = 0; i < plan->n; i++)
         peak = recs[i].peak_rss > peak ? recs[i].peak_rss : peak;
-    int written = write_run_json(run, plan, recs, seconds, peak, ok) == 0;
-    if (ok)
-        written &= write_metrics_json(run) == 0;
+    int written = ok ? write_metrics_json(run) == 0 : 1;
+    written &= write_run_json(run, plan, recs, seconds, peak, ok && written, od.swapped) == 0;
     free(recs);
+    const char *where;
+    if (pipe_outdir_finish(&od, ok && written, &where, err, sizeof err) != 0) {
+        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s", err);
+        written = 0;
+    } else if (!(ok && written) && od.previous_ok && !o->quiet)
+        pipe_run_diag(o, NULL, 0, 0, NULL,
+                      "pipe: the previous complete run is kept; this run's files are in %s/",
+                      where);
+    else if (ok && written && !o->quiet)
+        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s done in %.2f s; results in %s/", p->name,
+                      seconds, where);
+    pipe_outdir_free(&od);
     if (!ok || !written)
         return 1;
-    if (!o->quiet)
-        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s done in %.2f s; results in %s/", p->name,
-                      seconds, run->out_dir);
     return o->expect ? pipe_expect_check(o->expect, &run->metrics) : 0;
 }
 

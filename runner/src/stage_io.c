@@ -113,3 +113,14 @@ int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t)
     pipe_store_put(&ctx->run->store, name, t, ctx->spec->id);
     return 0;
 }
+
+int pipe_stage_inputs_ready(pipe_ctx *ctx)
+{
+    int missing = 0;
+    for (size_t i = 0; i < ctx->plugin->n_inputs; i++) {
+        const char *port = ctx->plugin->inputs[i].name;
+        if (pipe_input_name(ctx, port) && !pipe_input(ctx, port))
+            missing++; /* reported by pipe_input */
+    }
+    return missing ? -1 : 0;
+}

@@ -27,28 +27,29 @@ typedef struct pipe_sweep_grid {
 
 /* Read the pipeline's sweep: block (absent: an empty grid). Reports every
  * error with file:line:col; returns 0 or -1. */
-int pipe_sweep_grid_from_file(pipe_sweep_grid *g, const pipe_pipeline *p);
+PIPE_INTERNAL int pipe_sweep_grid_from_file(pipe_sweep_grid *g, const pipe_pipeline *p);
 /* Check the pipeline's sweep: block as pipe_sweep_grid_from_file does
  * (pipe_pipeline_load calls it, so every command sees its errors). */
 int pipe_sweep_check(const pipe_pipeline *p);
 /* Add (or replace) an axis from the --grid argument `arg`, argv[argno];
  * errors say "argument N:1:COLUMN: ...". Returns 0 or -1. */
-int pipe_sweep_grid_add_arg(pipe_sweep_grid *g, const pipe_pipeline *p, const char *arg, int argno);
-void pipe_sweep_grid_free(pipe_sweep_grid *g);
+PIPE_INTERNAL int pipe_sweep_grid_add_arg(pipe_sweep_grid *g, const pipe_pipeline *p,
+                                          const char *arg, int argno);
+PIPE_INTERNAL void pipe_sweep_grid_free(pipe_sweep_grid *g);
 
 /* Number of combinations (the product of the axes' lengths; 1 for none). */
-size_t pipe_sweep_count(const pipe_sweep_grid *g);
+PIPE_INTERNAL size_t pipe_sweep_count(const pipe_sweep_grid *g);
 /* The value index of each axis in combination k: the last axis varies
  * fastest (as itertools.product). */
-void pipe_sweep_combination(const pipe_sweep_grid *g, size_t k, size_t *idx);
+PIPE_INTERNAL void pipe_sweep_combination(const pipe_sweep_grid *g, size_t k, size_t *idx);
 /* A value as one line of YAML flow text ("0.001", "[128, 64, 32]",
  * "'a b'"), for --set. malloc'd. */
-char *pipe_sweep_value_text(const pipe_value *v);
+PIPE_INTERNAL char *pipe_sweep_value_text(const pipe_value *v);
 /* The folder name of a combination: "lr=0.001,layers=128x64x32" (the
  * parameter's name, or STAGE.PARAM when two axes share it; characters
  * other than letters, digits and ".+-" become '_'; list items joined with
  * 'x'). malloc'd. */
-char *pipe_sweep_name(const pipe_sweep_grid *g, const size_t *idx);
+PIPE_INTERNAL char *pipe_sweep_name(const pipe_sweep_grid *g, const size_t *idx);
 
 /* One combination of a sweep: its folder, its --set arguments, how it went. */
 typedef struct pipe_sweep_run {

@@ -21,11 +21,11 @@ static char *quoted(const char *s)
     return pipe_sweep_value_text(&v);
 }
 
-/* Write `text` to `path` atomically; -1 (reported) on failure. */
-static int write_text(const char *path, const char *text)
+/* Write `text` to `name` in `dir` atomically; -1 (reported) on failure. */
+static int write_text(const char *dir, const char *name, const char *text)
 {
     char err[1024];
-    pipe_file *f = pipe_outfile_open(path, err, sizeof err);
+    pipe_file *f = pipe_outfile_open(dir, name, 0, err, sizeof err);
     if (f) {
         fputs(text, pipe_file_stream(f));
         if (pipe_outfile_commit(f, err, sizeof err) == 0)
@@ -82,8 +82,10 @@ int pipe_sweep_plot(const char *base, const char *metric, int maximize, const ch
         return -1;
     }
     char *dir = pipe_strdup_printf("%s/plot", base);
-    char *csv = pipe_strdup_printf("%s/metric.csv", dir);
-    char *yaml_path = pipe_strdup_printf("%s/sweep_plot.yaml", dir);
+    /* The plot's inputs sit beside its run folder, not in it: a run moves
+     * its folder's previous contents aside when it begins. */
+    char *csv = pipe_strdup_printf("%s/plot_metric.csv", base);
+    char *yaml_path = pipe_strdup_printf("%s/plot_pipeline.yaml", base);
     char *rows = pipe_strdup_printf("%s\n", metric);
     for (size_t i = 0; i < n; i++) {
         char *next = pipe_strdup_printf("%s%.17g\n", rows, values[i]);
@@ -95,7 +97,8 @@ int pipe_sweep_plot(const char *base, const char *metric, int maximize, const ch
     if (rc != 0)
         fprintf(stderr, "pipe sweep: cannot create %s\n", dir);
     if (rc == 0)
-        rc = write_text(csv, rows) | write_text(yaml_path, yaml);
+        rc = write_text(base, "plot_metric.csv", rows) |
+             write_text(base, "plot_pipeline.yaml", yaml);
     if (rc == 0) {
         pipe_run_options opts;
         memset(&opts, 0, sizeof opts);

@@ -255,7 +255,7 @@ int pipe_sweep_write_table(const pipe_sweep_grid *g, const char *base, const cha
     const char *names[] = {"sweep.csv", "sweep.json"};
     for (int t = 0; t < 2; t++) {
         char *path = pipe_strdup_printf("%s/%s", base, names[t]);
-        pipe_file *file = pipe_outfile_open(path, err, sizeof err);
+        pipe_file *file = pipe_outfile_open(base, names[t], 0, err, sizeof err);
         if (!file) {
             fprintf(stderr, "pipe sweep: %s\n", err);
             rc = -1;

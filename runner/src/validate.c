@@ -19,15 +19,14 @@ typedef struct produced {
 
 typedef struct tensor_table {
     produced *items;
-    size_t n;
+    size_t n, cap;
+    pipe_strmap latest; /* tensor name -> index of its latest producer */
 } tensor_table;
 
 static const produced *find_produced(const tensor_table *t, const char *name)
 {
-    for (size_t i = t->n; i-- > 0;) /* the latest producer wins */
-        if (strcmp(t->items[i].name, name) == 0)
-            return &t->items[i];
-    return NULL;
+    size_t i;
+    return pipe_strmap_get(&t->latest, name, &i) ? &t->items[i] : NULL;
 }
 
 static int check_port_names(const pipe_pipeline *p, const pipe_stage_spec *s,
@@ -102,8 +101,13 @@ static void add_outputs(tensor_table *table, const pipe_stage_spec *s, const pip
         const pipe_port_map *m = find_map(s->outputs, s->n_outputs, d->name);
         if (!m && d->optional)
             continue;
-        table->items = pipe_xrealloc(table->items, (table->n + 1) * sizeof *table->items);
-        table->items[table->n++] = (produced){m ? m->tensor : d->name, s->id, d->dtypes, d->rank};
+        if (table->n == table->cap) {
+            table->cap = table->cap ? table->cap * 2 : 64;
+            table->items = pipe_xrealloc(table->items, table->cap * sizeof *table->items);
+        }
+        const char *name = m ? m->tensor : d->name;
+        table->items[table->n] = (produced){name, s->id, d->dtypes, d->rank};
+        pipe_strmap_put(&table->latest, name, table->n++);
     }
 }
 
@@ -173,7 +177,7 @@ int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg)
     plan->n = p->n_stages;
     plan->plugins = pipe_xcalloc(p->n_stages, sizeof *plan->plugins);
     plan->params = pipe_xcalloc(p->n_stages, sizeof *plan->params);
-    tensor_table table = {NULL, 0};
+    tensor_table table = {NULL, 0, 0, {0}};
     int errors = 0;
     for (size_t i = 0; i < p->n_stages; i++) {
         const pipe_stage_spec *s = &p->stages[i];
@@ -200,6 +204,7 @@ int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg)
     }
     errors += check_overrides(p, plan, o);
     free(table.items);
+    pipe_strmap_free(&table.latest);
     return errors ? -1 : 0;
 }
 

@@ -159,7 +159,7 @@ static void check_plot(const pipe_test_result *r, const char *sweep)
     char *loader = pipe_strdup_printf("%s/plugins/loader.so", plugins);
     char *plotter = pipe_strdup_printf("%s/plugins/plotter.so", plugins);
     char *plot = pipe_strdup_printf("%s/plot", sweep);
-    char *csv = pipe_test_read_in(plot, "metric.csv");
+    char *csv = pipe_test_read_in(sweep, "plot_metric.csv");
     cr_assert_str_eq(csv, "sum.total\n6\n12\n");
     if (access(loader, R_OK) == 0 && access(plotter, R_OK) == 0) {
         size_t size = 0;

@@ -157,18 +157,17 @@ Test(metrics, nested_json_in_first_seen_order)
 Test(outfile, commit_renames_abort_removes)
 {
     char *dir = pipe_test_tmpdir();
-    char path[4096], tmp[4200], err[256];
+    char path[4096], err[256];
     snprintf(path, sizeof path, "%s/a/b/result.csv", dir);
-    snprintf(tmp, sizeof tmp, "%s/a/b", dir);
-    cr_assert_eq(pipe_mkdirs(tmp), 0);
-    pipe_file *f = pipe_outfile_open(path, err, sizeof err);
+    pipe_file *f = pipe_outfile_open(dir, "a/b/result.csv", 0, err, sizeof err);
+    cr_assert_not_null(f, "%s", err);
     fputs("x\n", pipe_file_stream(f));
     struct stat st;
     cr_assert(stat(path, &st) != 0, "nothing under the final name before commit");
     cr_assert_eq(pipe_outfile_commit(f, err, sizeof err), 0);
     cr_assert_eq(stat(path, &st), 0);
     cr_assert_eq(st.st_size, 2);
-    pipe_file *g = pipe_outfile_open(path, err, sizeof err);
+    pipe_file *g = pipe_outfile_open(dir, "a/b/result.csv", 0, err, sizeof err);
     fputs("partial", pipe_file_stream(g));
     pipe_file_abort(g);
     char *kept = pipe_test_read_file(path, NULL);

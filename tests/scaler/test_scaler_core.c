@@ -1,7 +1,8 @@
 /*
  * test_scaler_core.c — standard and min-max scalings against closed forms:
- * population std, fitting on some rows only, constant columns, NaN, and
- * re-applying a saved scaling.
+ * population std, fitting on some rows only, constant columns, NaN,
+ * re-applying a saved scaling, and values near DBL_MAX that overflow
+ * naive sums and differences.
  */
 #include "scaler.h"
 #include "table/table.h"
@@ -154,4 +155,41 @@ Test(scaler_core, constant_feature_test_matches_scikit_learn)
     cr_assert(pipe_scaler_is_constant(1e-30, 1.0, 10), "(10 eps)^2 = 4.9e-30");
     cr_assert(!pipe_scaler_is_constant(1e-28, 1.0, 10));
     cr_assert(!pipe_scaler_is_constant(1.25, 2.5, 4));
+}
+
+Test(scaler_core, values_near_dbl_max_do_not_overflow)
+{
+    /* a = 1e308, -1e308, 1e308, -1e308: the sums overflow; mean 0, std
+     * 1e308, scaled to +-1. b = 1e308, 1.5e308 (twice): mean 1.25e308,
+     * std 0.25e308, scaled to -1 and 1. c = 1, 2, 3, 4: a normal column,
+     * unchanged. */
+    double values[] = {1e308, 1e308, 1, -1e308, 1.5e308, 2, 1e308, 1e308, 3, -1e308, 1.5e308, 4};
+    pipe_tensor *t = pipe_table_new(4, 3, names, values), *scaling;
+    pipe_tensor *out = scale_all(t, NULL, PIPE_SCALER_STANDARD, &scaling);
+    const double *s = scaling->data;
+    cr_assert_float_eq(s[0], 0.0, 1e-300);
+    cr_assert_float_eq(s[3], 1e308, 1e293);
+    cr_assert_float_eq(s[1], 1.25e308, 1e293);
+    cr_assert_float_eq(s[4], 0.25e308, 1e293);
+    cr_assert_float_eq(s[2], 2.5, 0, "a normal column keeps the naive sums");
+    cr_assert_float_eq(s[5], sqrt(1.25), 0);
+    for (int r = 0; r < 4; r++) {
+        cr_assert_float_eq(at(out, r, 0), r % 2 ? -1.0 : 1.0, 1e-15, "row %d: %g", r,
+                           at(out, r, 0));
+        cr_assert_float_eq(at(out, r, 1), r % 2 ? 1.0 : -1.0, 1e-15, "row %d: %g", r,
+                           at(out, r, 1));
+    }
+    pipe_tensor_release(out);
+    pipe_tensor_release(scaling);
+    /* minmax over [-1e308, 1e308]: max - min overflows; 0 maps to 0.5. */
+    double wide[] = {-1e308, 0, 0, 0, 0, 0, 1e308, 0, 0};
+    pipe_tensor *w = pipe_table_new(3, 3, names, wide);
+    out = scale_all(w, NULL, PIPE_SCALER_MINMAX, &scaling);
+    cr_assert_float_eq(at(out, 0, 0), 0.0, 1e-15);
+    cr_assert_float_eq(at(out, 1, 0), 0.5, 1e-15);
+    cr_assert_float_eq(at(out, 2, 0), 1.0, 1e-15);
+    pipe_tensor_release(out);
+    pipe_tensor_release(scaling);
+    pipe_tensor_release(w);
+    pipe_tensor_release(t);
 }

@@ -29,11 +29,13 @@ extern "C" {
 #endif
 
 #define PIPE_ABI_MAJOR 1
-#define PIPE_ABI_MINOR 0
+#define PIPE_ABI_MINOR 1
 #define PIPE_ENTRY_SYMBOL "pipe_plugin_entry"
 
 /* Mark the symbols a plugin exports. */
 #define PIPE_EXPORT __attribute__((visibility("default")))
+/* The SDK functions libpipe exports; everything else in it is hidden. */
+#define PIPE_API __attribute__((visibility("default")))
 
 /* ------------------------------------------------------------------ */
 /* Tensors                                                              */
@@ -60,7 +62,7 @@ enum { PIPE_PART_TRAIN = 0, PIPE_PART_VAL = 1, PIPE_PART_TEST = 2 };
 /* Choices of a `part` parameter, and their codes: PIPE_PART_TRAIN, _VAL,
  * _TEST, or -1 for "all" (and for anything else). */
 #define PIPE_PART_CHOICES "train|val|test|all"
-int pipe_part_parse(const char *name);
+PIPE_API int pipe_part_parse(const char *name);
 
 /*
  * A contiguous row-major tensor. Tensors are reference counted: a new
@@ -79,37 +81,37 @@ typedef struct pipe_tensor {
 } pipe_tensor;
 
 /* Size in bytes of one element of `dtype`. */
-size_t pipe_dtype_size(pipe_dtype dtype);
+PIPE_API size_t pipe_dtype_size(pipe_dtype dtype);
 /* "f32", "f64", "i32", "i64" or "u8". */
-const char *pipe_dtype_name(pipe_dtype dtype);
+PIPE_API const char *pipe_dtype_name(pipe_dtype dtype);
 /* Human-readable list of the dtypes in `mask`, e.g. "f32 or f64". */
-const char *pipe_dtype_mask_name(unsigned mask, char *buf, size_t size);
+PIPE_API const char *pipe_dtype_mask_name(unsigned mask, char *buf, size_t size);
 
 /* A new zero-filled tensor with one reference, or NULL when out of memory
  * or when rank/shape are invalid. */
-pipe_tensor *pipe_tensor_new(pipe_dtype dtype, int rank, const int64_t *shape);
+PIPE_API pipe_tensor *pipe_tensor_new(pipe_dtype dtype, int rank, const int64_t *shape);
 /* Shorthands for rank 1 and rank 2. */
-pipe_tensor *pipe_tensor_new1(pipe_dtype dtype, int64_t n);
-pipe_tensor *pipe_tensor_new2(pipe_dtype dtype, int64_t rows, int64_t cols);
-void pipe_tensor_retain(pipe_tensor *t);
+PIPE_API pipe_tensor *pipe_tensor_new1(pipe_dtype dtype, int64_t n);
+PIPE_API pipe_tensor *pipe_tensor_new2(pipe_dtype dtype, int64_t rows, int64_t cols);
+PIPE_API void pipe_tensor_retain(pipe_tensor *t);
 /* Drop one reference; frees the tensor when none is left. NULL is a no-op. */
-void pipe_tensor_release(pipe_tensor *t);
+PIPE_API void pipe_tensor_release(pipe_tensor *t);
 
 /* Number of elements. */
-int64_t pipe_tensor_count(const pipe_tensor *t);
+PIPE_API int64_t pipe_tensor_count(const pipe_tensor *t);
 /* Number of rows (shape[0]) and of columns (shape[1], or 1 for rank 1). */
-int64_t pipe_tensor_rows(const pipe_tensor *t);
-int64_t pipe_tensor_cols(const pipe_tensor *t);
+PIPE_API int64_t pipe_tensor_rows(const pipe_tensor *t);
+PIPE_API int64_t pipe_tensor_cols(const pipe_tensor *t);
 /* Element i (flat index) converted to double, whatever the dtype. */
-double pipe_tensor_get(const pipe_tensor *t, int64_t i);
+PIPE_API double pipe_tensor_get(const pipe_tensor *t, int64_t i);
 /* Store v, converted to the tensor's dtype, at flat index i. */
-void pipe_tensor_set(pipe_tensor *t, int64_t i, double v);
+PIPE_API void pipe_tensor_set(pipe_tensor *t, int64_t i, double v);
 
 /* Give a rank-2 tensor column names (copied). Returns 0, or -1 on
  * out-of-memory or when n differs from shape[1]. */
-int pipe_tensor_set_columns(pipe_tensor *t, const char *const *names, int64_t n);
+PIPE_API int pipe_tensor_set_columns(pipe_tensor *t, const char *const *names, int64_t n);
 /* Index of the column called `name`, or -1. */
-int64_t pipe_tensor_column(const pipe_tensor *t, const char *name);
+PIPE_API int64_t pipe_tensor_column(const pipe_tensor *t, const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Parameters                                                           */
@@ -176,7 +178,7 @@ typedef struct pipe_value {
 } pipe_value;
 
 /* Item `key` of a map value, or NULL. */
-const pipe_value *pipe_value_get(const pipe_value *map, const char *key);
+PIPE_API const pipe_value *pipe_value_get(const pipe_value *map, const char *key);
 
 /* ------------------------------------------------------------------ */
 /* The stage context                                                    */
@@ -185,122 +187,133 @@ const pipe_value *pipe_value_get(const pipe_value *map, const char *key);
 typedef struct pipe_ctx pipe_ctx;
 
 /* Identity of the running stage. */
-const char *pipe_stage_id(const pipe_ctx *ctx);
-const char *pipe_pipeline_name(const pipe_ctx *ctx);
+PIPE_API const char *pipe_stage_id(const pipe_ctx *ctx);
+PIPE_API const char *pipe_pipeline_name(const pipe_ctx *ctx);
 /* The pipeline's seed (each stage's RNG is already derived from it). */
-uint64_t pipe_pipeline_seed(const pipe_ctx *ctx);
+PIPE_API uint64_t pipe_pipeline_seed(const pipe_ctx *ctx);
 /* Thread count of the run (--threads); BLAS is already set to it. */
-int pipe_threads(const pipe_ctx *ctx);
+PIPE_API int pipe_threads(const pipe_ctx *ctx);
 /* Rank and size of the run (1 process today; MPI later). */
-int pipe_rank(const pipe_ctx *ctx);
-int pipe_size(const pipe_ctx *ctx);
+PIPE_API int pipe_rank(const pipe_ctx *ctx);
+PIPE_API int pipe_size(const pipe_ctx *ctx);
 /* Nonzero when the run is quiet (--quiet). */
-int pipe_quiet(const pipe_ctx *ctx);
+PIPE_API int pipe_quiet(const pipe_ctx *ctx);
 
 /* Parameters, already validated against the declaration (type, range,
  * choices), with defaults applied. Asking for an undeclared name or the
  * wrong type aborts with a message: that is a bug in the plugin. */
-int64_t pipe_param_int(const pipe_ctx *ctx, const char *name);
-double pipe_param_float(const pipe_ctx *ctx, const char *name);
-int pipe_param_bool(const pipe_ctx *ctx, const char *name);
+PIPE_API int64_t pipe_param_int(const pipe_ctx *ctx, const char *name);
+PIPE_API double pipe_param_float(const pipe_ctx *ctx, const char *name);
+PIPE_API int pipe_param_bool(const pipe_ctx *ctx, const char *name);
 /* STRING or CHOICE. Owned by the runner. */
-const char *pipe_param_string(const pipe_ctx *ctx, const char *name);
+PIPE_API const char *pipe_param_string(const pipe_ctx *ctx, const char *name);
 /* Lists: number of items, and item i. */
-size_t pipe_param_count(const pipe_ctx *ctx, const char *name);
-int64_t pipe_param_int_at(const pipe_ctx *ctx, const char *name, size_t i);
-double pipe_param_float_at(const pipe_ctx *ctx, const char *name, size_t i);
-const char *pipe_param_string_at(const pipe_ctx *ctx, const char *name, size_t i);
+PIPE_API size_t pipe_param_count(const pipe_ctx *ctx, const char *name);
+PIPE_API int64_t pipe_param_int_at(const pipe_ctx *ctx, const char *name, size_t i);
+PIPE_API double pipe_param_float_at(const pipe_ctx *ctx, const char *name, size_t i);
+PIPE_API const char *pipe_param_string_at(const pipe_ctx *ctx, const char *name, size_t i);
 /* Any parameter as its YAML value, or NULL when absent and without default. */
-const pipe_value *pipe_param_value(const pipe_ctx *ctx, const char *name);
+PIPE_API const pipe_value *pipe_param_value(const pipe_ctx *ctx, const char *name);
 /* Nonzero when the pipeline file (or --set) gave the parameter. */
-int pipe_param_given(const pipe_ctx *ctx, const char *name);
+PIPE_API int pipe_param_given(const pipe_ctx *ctx, const char *name);
 
 /* Report an error about parameter `name` (or about `value`, part of it):
  * the message is prefixed with file:line:column, the stage id and the
  * parameter. Returns -1 so that `return pipe_param_error(...)` reads well. */
-int pipe_param_error(pipe_ctx *ctx, const char *name, const char *fmt, ...)
+PIPE_API int pipe_param_error(pipe_ctx *ctx, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int pipe_value_error(pipe_ctx *ctx, const char *name, const pipe_value *value, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-/* Report a run-time error of the stage (prefixed with the stage id).
- * Returns -1. */
-int pipe_error(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+PIPE_API int pipe_value_error(pipe_ctx *ctx, const char *name, const pipe_value *value,
+                              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Report a run-time error of the stage (prefixed with the stage id; in
+ * check(), also with the file:line:column of the stage). Returns -1. */
+PIPE_API int pipe_error(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Tensors. pipe_input() returns the tensor mapped to input port `port`
  * (borrowed), or NULL for an optional port left unmapped. pipe_output()
  * publishes `t` under the name mapped to output port `port`, taking over
  * the caller's reference; returns 0, or -1 (with an error reported). */
-const pipe_tensor *pipe_input(pipe_ctx *ctx, const char *port);
-int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t);
+PIPE_API const pipe_tensor *pipe_input(pipe_ctx *ctx, const char *port);
+PIPE_API int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t);
 /* Nonzero when output port `port` is wanted by the pipeline (mapped, or
  * not optional). */
-int pipe_output_wanted(const pipe_ctx *ctx, const char *port);
+PIPE_API int pipe_output_wanted(const pipe_ctx *ctx, const char *port);
 /* The tensor name an input (or output) port is mapped to, or NULL for an
  * optional port left unmapped. A port may be both an input and an output
  * of the same name ("table" in, "table" out). */
-const char *pipe_input_name(const pipe_ctx *ctx, const char *port);
-const char *pipe_output_name(const pipe_ctx *ctx, const char *port);
+PIPE_API const char *pipe_input_name(const pipe_ctx *ctx, const char *port);
+PIPE_API const char *pipe_output_name(const pipe_ctx *ctx, const char *port);
 
 /* Seeded random numbers: each stage gets its own stream derived from the
  * pipeline seed and the stage id, so runs repeat exactly. */
 typedef struct pipe_rng {
     uint64_t s[4];
 } pipe_rng;
-pipe_rng *pipe_ctx_rng(pipe_ctx *ctx);
-void pipe_rng_seed(pipe_rng *rng, uint64_t seed);
-uint64_t pipe_rng_u64(pipe_rng *rng);
+PIPE_API pipe_rng *pipe_ctx_rng(pipe_ctx *ctx);
+PIPE_API void pipe_rng_seed(pipe_rng *rng, uint64_t seed);
+PIPE_API uint64_t pipe_rng_u64(pipe_rng *rng);
 /* Uniform in [0, 1). */
-double pipe_rng_uniform(pipe_rng *rng);
+PIPE_API double pipe_rng_uniform(pipe_rng *rng);
 /* Uniform integer in [0, n). */
-uint64_t pipe_rng_below(pipe_rng *rng, uint64_t n);
+PIPE_API uint64_t pipe_rng_below(pipe_rng *rng, uint64_t n);
 /* Standard normal. */
-double pipe_rng_normal(pipe_rng *rng);
+PIPE_API double pipe_rng_normal(pipe_rng *rng);
 /* Shuffle n int64 indices in place (Fisher–Yates). */
-void pipe_rng_shuffle(pipe_rng *rng, int64_t *idx, int64_t n);
+PIPE_API void pipe_rng_shuffle(pipe_rng *rng, int64_t *idx, int64_t n);
 
 /* Logging to stderr, prefixed with the stage id; silent with --quiet
  * (warnings are always shown). */
-void pipe_log(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void pipe_warn(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+PIPE_API void pipe_log(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+PIPE_API void pipe_warn(pipe_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Progress: step `done` of `total` with a short status text. On a
  * terminal, one updating line with an ETA; otherwise one line each time
  * another tenth of the work is done; nothing when quiet. */
-void pipe_progress(pipe_ctx *ctx, int64_t done, int64_t total, const char *fmt, ...)
+PIPE_API void pipe_progress(pipe_ctx *ctx, int64_t done, int64_t total, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* Metrics for metrics.json, under the stage id. Keys may contain dots to
  * nest ("mass_bins.80-100.mae"). Re-setting a key replaces its value. */
-void pipe_metric(pipe_ctx *ctx, const char *key, double value);
-void pipe_metric_string(pipe_ctx *ctx, const char *key, const char *value);
+PIPE_API void pipe_metric(pipe_ctx *ctx, const char *key, double value);
+PIPE_API void pipe_metric_string(pipe_ctx *ctx, const char *key, const char *value);
 /* Figures that differ from run to run (timings, throughput) go to run.json
  * under the stage, never to metrics.json, which must repeat byte for byte. */
-void pipe_info(pipe_ctx *ctx, const char *key, double value);
+PIPE_API void pipe_info(pipe_ctx *ctx, const char *key, double value);
 /* A number an earlier stage of this run recorded under `key`: its metric
  * (pipe_metric) or, when it has none of that key, its info (pipe_info).
  * Returns 1 and sets *value when found, 0 when not (a text metric is not
  * a number). E.g. the metrics stage's model comparison reads a model
  * stage's "params" metric and "train_seconds" info. */
-int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *key, double *value);
+PIPE_API int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *key, double *value);
 
 /* Sum `n` doubles across the ranks of the run, in place. The one place
  * where reductions happen (a no-op with one process). */
-void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n);
+PIPE_API void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n);
 
 /* The run's output directory (exists when the stage runs). */
-const char *pipe_output_dir(const pipe_ctx *ctx);
+PIPE_API const char *pipe_output_dir(const pipe_ctx *ctx);
 
 /* Atomic output files: write to a temporary name in the output directory,
  * then pipe_file_commit() renames it into place (or pipe_file_abort()
  * removes it). A killed run never leaves a truncated file. */
 typedef struct pipe_file pipe_file;
-/* `name` is relative to the output directory (or absolute). Returns NULL
- * with an error reported on failure. */
-pipe_file *pipe_file_open(pipe_ctx *ctx, const char *name);
-FILE *pipe_file_stream(pipe_file *f);
+/* `name` is relative to the output directory and stays inside it: a name
+ * holding "..", an absolute name, a symbolic link on the way, or a final
+ * name that exists and is not a regular file (directory, symlink, device,
+ * FIFO, socket) is refused. Folders on the way are made. Returns NULL with
+ * an error reported on failure. */
+PIPE_API pipe_file *pipe_file_open(pipe_ctx *ctx, const char *name);
+/* The same, also accepting an absolute path, for a stage that documents
+ * that its parameter may name a file anywhere (the writer). The final name
+ * is still never anything but a regular file. */
+PIPE_API pipe_file *pipe_file_open_path(pipe_ctx *ctx, const char *path);
+/* For check(): the string parameter `name` names an output file that
+ * pipe_file_open (absolute_ok 0) or pipe_file_open_path (1) will accept;
+ * an empty value passes. Returns 0, or -1 with a parameter error. */
+PIPE_API int pipe_check_output_param(pipe_ctx *ctx, const char *name, int absolute_ok);
+PIPE_API FILE *pipe_file_stream(pipe_file *f);
 /* Returns 0, or -1 with an error reported (the file is then removed). */
-int pipe_file_commit(pipe_ctx *ctx, pipe_file *f);
-void pipe_file_abort(pipe_file *f);
+PIPE_API int pipe_file_commit(pipe_ctx *ctx, pipe_file *f);
+PIPE_API void pipe_file_abort(pipe_file *f);
 
 /* ------------------------------------------------------------------ */
 /* "Did you mean"                                                       */
@@ -308,11 +321,11 @@ void pipe_file_abort(pipe_file *f);
 
 /* The candidate closest to `word` (Levenshtein) when close enough to be a
  * likely typo, else NULL. */
-const char *pipe_suggest(const char *word, const char *const *candidates, size_t n);
+PIPE_API const char *pipe_suggest(const char *word, const char *const *candidates, size_t n);
 /* Writes " (did you mean 'x'?)" into buf, or "" when nothing is close;
  * returns buf. For messages: "no column '%s'%s". */
-const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n, char *buf,
-                              size_t size);
+PIPE_API const char *pipe_suggest_text(const char *word, const char *const *candidates, size_t n,
+                                       char *buf, size_t size);
 
 /* ------------------------------------------------------------------ */
 /* The plugin descriptor                                                */
@@ -342,6 +355,12 @@ typedef struct pipe_plugin {
     int (*run)(pipe_ctx *ctx, void *state);
     /* Optional: release the state (called whenever init succeeded). */
     void (*finish)(pipe_ctx *ctx, void *state);
+    /* ABI 1.1: sizeof(pipe_param_decl) and sizeof(pipe_port_decl) as the
+     * plugin was built (set by PIPE_PLUGIN_ABI; 0 means ABI 1.0's), so the
+     * declarations can grow later. */
+    uint32_t param_decl_size, port_decl_size;
+    /* Room to grow: always zero. */
+    void *reserved[8];
 } pipe_plugin;
 
 typedef const pipe_plugin *(*pipe_plugin_entry_fn)(void);
@@ -349,7 +368,8 @@ typedef const pipe_plugin *(*pipe_plugin_entry_fn)(void);
 /* The first fields of every descriptor:
  *   static const pipe_plugin plugin = {PIPE_PLUGIN_ABI, .name = "x", ...}; */
 #define PIPE_PLUGIN_ABI                                                                            \
-    .abi_major = PIPE_ABI_MAJOR, .abi_minor = PIPE_ABI_MINOR, .struct_size = sizeof(pipe_plugin)
+    .abi_major = PIPE_ABI_MAJOR, .abi_minor = PIPE_ABI_MINOR, .struct_size = sizeof(pipe_plugin),  \
+    .param_decl_size = sizeof(pipe_param_decl), .port_decl_size = sizeof(pipe_port_decl)
 
 /* Declare the entry point of a plugin whose descriptor is `desc`. */
 #define PIPE_PLUGIN_DEFINE(desc)                                                                   \

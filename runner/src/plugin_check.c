@@ -1,0 +1,142 @@
+/*
+ * plugin_check.c — a plugin's descriptor checked field by field before the
+ * runner uses any of it: ABI and sizes, the stage name, the run function,
+ * and every parameter and port declaration (non-NULL arrays for non-zero
+ * counts, names, types, ranges, choices, dtypes, ranks, no duplicates), so
+ * that a malformed plugin is refused with a message instead of being
+ * dereferenced.
+ */
+#include "core.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Declarations a descriptor may hold at most, and the longest name. */
+#define MAX_DECLS 4096
+#define MAX_NAME 128
+
+static int valid_name(const char *s)
+{
+    if (!s || !*s || strnlen(s, MAX_NAME + 1) > MAX_NAME)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/* A list of `n` items at `items`: present when n > 0, and not huge. */
+static int check_array(const void *items, size_t n, const char *what, char *err, size_t size)
+{
+    if (n > MAX_DECLS) {
+        snprintf(err, size, "malformed plugin descriptor: n_%s is %zu (at most %d)", what, n,
+                 MAX_DECLS);
+        return -1;
+    }
+    if (n > 0 && !items) {
+        snprintf(err, size, "malformed plugin descriptor: %s is NULL but n_%s is %zu", what, what,
+                 n);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_params(const pipe_plugin *d, char *err, size_t size)
+{
+    if (check_array(d->params, d->n_params, "params", err, size) != 0)
+        return -1;
+    for (size_t i = 0; i < d->n_params; i++) {
+        const pipe_param_decl *p = &d->params[i];
+        const char *bad = NULL;
+        if (!valid_name(p->name))
+            bad = "a name of letters, digits, '_' or '-'";
+        else if ((unsigned)p->type > PIPE_PARAM_MAP)
+            bad = "a known type";
+        else if (p->type == PIPE_PARAM_CHOICE && (!p->choices || !*p->choices))
+            bad = "its choices";
+        else if (isnan(p->min) || isnan(p->max))
+            bad = "a range without NaN";
+        for (size_t j = 0; !bad && j < i; j++)
+            if (strcmp(d->params[j].name, p->name) == 0)
+                bad = "a name no other parameter has";
+        if (bad) {
+            snprintf(err, size, "malformed plugin descriptor: parameter %zu (%s) lacks %s", i,
+                     p->name && strnlen(p->name, MAX_NAME + 1) <= MAX_NAME ? p->name : "no name",
+                     bad);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_ports(const pipe_port_decl *ports, size_t n, const char *what, char *err,
+                       size_t size)
+{
+    if (check_array(ports, n, what, err, size) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const pipe_port_decl *p = &ports[i];
+        const char *bad = NULL;
+        if (!valid_name(p->name))
+            bad = "a name of letters, digits, '_' or '-'";
+        else if (!p->dtypes || (p->dtypes & ~(unsigned)PIPE_DT_ANY))
+            bad = "a dtype mask of known dtypes";
+        else if (p->rank < 0 || p->rank > PIPE_MAX_RANK)
+            bad = "a rank from 0 (any) to 4";
+        for (size_t j = 0; !bad && j < i; j++)
+            if (strcmp(ports[j].name, p->name) == 0)
+                bad = "a name no other port has";
+        if (bad) {
+            snprintf(err, size, "malformed plugin descriptor: %s port %zu (%s) lacks %s", what, i,
+                     p->name && strnlen(p->name, MAX_NAME + 1) <= MAX_NAME ? p->name : "no name",
+                     bad);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int pipe_plugin_check(const pipe_plugin *d, char *err, size_t size)
+{
+    if (!d) {
+        snprintf(err, size, "pipe_plugin_entry() returned no descriptor");
+        return -1;
+    }
+    if (d->abi_major != PIPE_ABI_MAJOR) {
+        snprintf(err, size,
+                 "built for pipe ABI %u.%u, but this runner speaks ABI %d.x: rebuild the plugin "
+                 "against this SDK",
+                 d->abi_major, d->abi_minor, PIPE_ABI_MAJOR);
+        return -1;
+    }
+    if (d->struct_size < offsetof(pipe_plugin, finish) + sizeof d->finish || !d->name || !d->run) {
+        snprintf(err, size, "malformed plugin descriptor (size %u, name or run missing)",
+                 d->struct_size);
+        return -1;
+    }
+    if (!valid_name(d->name)) {
+        snprintf(err, size,
+                 "malformed plugin descriptor: the stage name must be 1 to %d letters, digits, "
+                 "'_' or '-'",
+                 MAX_NAME);
+        return -1;
+    }
+    int has_sizes = d->struct_size >= offsetof(pipe_plugin, port_decl_size) + sizeof(uint32_t);
+    uint32_t param_size = has_sizes ? d->param_decl_size : 0,
+             port_size = has_sizes ? d->port_decl_size : 0;
+    if ((param_size && param_size != sizeof(pipe_param_decl)) ||
+        (port_size && port_size != sizeof(pipe_port_decl))) {
+        snprintf(err, size,
+                 "declares parameters of %u and ports of %u bytes; this runner reads %zu and %zu: "
+                 "rebuild the plugin against this SDK",
+                 param_size, port_size, sizeof(pipe_param_decl), sizeof(pipe_port_decl));
+        return -1;
+    }
+    if (check_params(d, err, size) != 0 ||
+        check_ports(d->inputs, d->n_inputs, "inputs", err, size) != 0 ||
+        check_ports(d->outputs, d->n_outputs, "outputs", err, size) != 0)
+        return -1;
+    return 0;
+}
