@@ -40,6 +40,14 @@ void cnn_stack_free(cnn_stack *stack);
 int cnn_stack_check_shapes(pipe_ctx *ctx, const cnn_stack *stack, const int chw[3],
                            const char *origin);
 
+/* The graph options (cnn_graph.c): turn every item's `id` and `from`
+ * (and the ids add and concat merge) into the specs' input indices.
+ * Returns 0, or -1 with every error reported at its item. */
+int cnn_graph_link(pipe_ctx *ctx, cnn_stack *stack);
+
+/* "layer 3 (conv2d)" or "layer 3 (conv2d, id b1)" for messages. */
+void cnn_layer_label(const cnn_stack *stack, int i, char *buf, size_t size);
+
 /* "3x2x3 -> conv2d 32x2x3 -> ... -> dense 1" into buf. */
 void cnn_stack_describe(const cnn_stack *stack, const int chw[3], char *buf, size_t size);
 

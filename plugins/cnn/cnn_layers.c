@@ -33,6 +33,9 @@ static const layer_word words[] = {
     {"activation", PIPE_NN_ACTIVATION, ""},
     {"flatten", PIPE_NN_FLATTEN, ""},
     {"global_avgpool", PIPE_NN_GLOBAL_AVGPOOL, ""},
+    {"global_maxpool", PIPE_NN_GLOBAL_MAXPOOL, ""},
+    {"add", PIPE_NN_ADD, ""},
+    {"concat", PIPE_NN_CONCAT, ""},
 };
 
 /* The item being read: for messages. */
@@ -165,9 +168,13 @@ static int read_main(const item *it, const pipe_value *v, pipe_nn_layer_spec *s)
         return read_real(it, v, "the rate", 0, 1, &s->rate);
     case PIPE_NN_ACTIVATION:
         return read_act(it, v, &s->act);
+    case PIPE_NN_ADD:
+    case PIPE_NN_CONCAT:
+        return 0; /* the ids it merges: read by cnn_graph.c */
     case PIPE_NN_BATCHNORM:
     case PIPE_NN_FLATTEN:
     case PIPE_NN_GLOBAL_AVGPOOL:
+    case PIPE_NN_GLOBAL_MAXPOOL:
         if (v->kind != PIPE_VALUE_SCALAR || strcmp(v->scalar, "true") != 0)
             return fail(it, v, "write %s (or %s: true), found %s", it->word->word, it->word->word,
                         text_of(v));
@@ -218,7 +225,14 @@ static const char *suggestion(const char *key, const char *options, char *buf, s
     return pipe_suggest_text(key, candidates, n, buf, size);
 }
 
-/* Nonzero when `key` is one of the space-separated `options`. */
+/* Nonzero when `key` is one of the space-separated `options`, or one of
+ * the graph options (cnn_graph.c) every layer takes: id, and from but
+ * for the merge layers, whose value is their inputs. */
+static int takes_graph_option(const layer_word *w, const char *key)
+{
+    return strcmp(key, "id") == 0 || (strcmp(key, "from") == 0 && !pipe_nn_layer_is_merge(w->kind));
+}
+
 static int takes_option(const char *options, const char *key)
 {
     size_t n = strlen(key);
@@ -247,7 +261,7 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
         return fail(it, v,
                     "no layer in this item: give one of conv, maxpool, avgpool, "
                     "residual, dense, dropout, batchnorm, activation, flatten, "
-                    "global_avgpool");
+                    "global_avgpool, global_maxpool, add, concat");
     *s = pipe_nn_layer_spec_default(it->word->kind);
     s->act = (pipe_nn_act)-1; /* unset: the stage's activation */
     s->l2 = -1;
@@ -265,11 +279,14 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
         const char *key = v->keys[k];
         if (k == main_at || (strcmp(key, "kernel") == 0 && kernel)) /* read above */
             continue;
+        if (takes_graph_option(it->word, key))
+            continue; /* cnn_graph.c */
         if (!takes_option(it->word->options, key)) {
             char hint[96];
-            return fail(it, &v->items[k], "unknown option '%s'%s; a %s layer takes %s", key,
+            return fail(it, &v->items[k], "unknown option '%s'%s; a %s layer takes %s%sid%s", key,
                         suggestion(key, it->word->options, hint, sizeof hint), it->word->word,
-                        it->word->options[0] ? it->word->options : "no options");
+                        it->word->options, it->word->options[0] ? " " : "",
+                        pipe_nn_layer_is_merge(it->word->kind) ? "" : " from");
         }
         status = read_option(it, key, &v->items[k], s);
     }
@@ -286,15 +303,15 @@ static int read_item(item *it, pipe_nn_layer_spec *s)
     it->word = find_word(v->scalar);
     if (!it->word || it->word->kind == PIPE_NN_CONV2D || it->word->kind == PIPE_NN_RESIDUAL ||
         it->word->kind == PIPE_NN_DENSE || it->word->kind == PIPE_NN_DROPOUT ||
-        it->word->kind == PIPE_NN_ACTIVATION) {
+        it->word->kind == PIPE_NN_ACTIVATION || pipe_nn_layer_is_merge(it->word->kind)) {
         char hint[96];
         const layer_word *w = it->word;
         it->word = NULL;
         if (w)
             return fail(it, v, "%s needs a value: {%s: ...}", w->word, w->word);
         return fail(it, v,
-                    "unknown layer '%s'%s; a word item is flatten, global_avgpool, batchnorm, "
-                    "maxpool or avgpool",
+                    "unknown layer '%s'%s; a word item is flatten, global_avgpool, "
+                    "global_maxpool, batchnorm, maxpool or avgpool",
                     v->scalar, suggestion(v->scalar, "", hint, sizeof hint));
     }
     *s = pipe_nn_layer_spec_default(it->word->kind);
@@ -342,7 +359,7 @@ int cnn_stack_read(pipe_ctx *ctx, int outputs, cnn_stack *stack)
     out->act = cnn_is_classifier(ctx) ? PIPE_NN_SIGMOID : PIPE_NN_LINEAR;
     out->l2 = pipe_param_float(ctx, "l2");
     stack->n = (int)v->count + 1;
-    return status;
+    return status == 0 ? cnn_graph_link(ctx, stack) : status;
 }
 
 void cnn_stack_free(cnn_stack *stack)
@@ -397,12 +414,13 @@ int cnn_stack_check_shapes(pipe_ctx *ctx, const cnn_stack *stack, const int chw[
         trail(stack, chw, (const int(*)[3])shapes, failed, path, sizeof path);
         shape_text(chw, in, sizeof in);
         const pipe_value *at = stack->items[failed];
+        char label[128];
+        cnn_layer_label(stack, failed, label, sizeof label);
         if (at)
             pipe_value_error(ctx, "layers", at,
-                             "layer %d (%s) does not fit the images: %s; the images are %s (%s), "
+                             "%s does not fit the images: %s; the images are %s (%s), "
                              "the layers before it give %s",
-                             failed + 1, pipe_nn_layer_kind_name(stack->specs[failed].kind), err,
-                             in, origin, path);
+                             label, err, in, origin, path);
         else
             pipe_param_error(ctx, "layers", "the output layer does not fit: %s (after %s)", err,
                              path);

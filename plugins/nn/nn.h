@@ -38,10 +38,11 @@ typedef enum pipe_nn_act {
     PIPE_NN_LEAKY_RELU, /* x for x > 0, alpha·x otherwise */
     PIPE_NN_TANH,
     PIPE_NN_SIGMOID,
+    PIPE_NN_RELU6, /* min(max(x, 0), 6), MobileNetV2's activation */
 } pipe_nn_act;
 
-/* "linear|relu|leaky_relu|tanh|sigmoid": the names, in enum order. */
-#define PIPE_NN_ACT_CHOICES "linear|relu|leaky_relu|tanh|sigmoid"
+/* "linear|relu|leaky_relu|tanh|sigmoid|relu6": the names, in enum order. */
+#define PIPE_NN_ACT_CHOICES "linear|relu|leaky_relu|tanh|sigmoid|relu6"
 const char *pipe_nn_act_name(pipe_nn_act act);
 /* The activation called `name`, or -1. */
 int pipe_nn_act_parse(const char *name);
@@ -59,7 +60,17 @@ typedef enum pipe_nn_layer_kind {
     PIPE_NN_GLOBAL_AVGPOOL, /* mean of each channel: C x H x W -> C x 1 x 1 */
     PIPE_NN_FLATTEN,        /* C x H x W -> (C·H·W) x 1 x 1, values unchanged */
     PIPE_NN_RESIDUAL,       /* ResNet basic block: act(bn(conv(act(bn(conv x)))) + skip) */
+    /* Graph layers (nn_merge.c) and one more pooling: */
+    PIPE_NN_ADD,            /* element-wise sum of its inputs (same shapes) */
+    PIPE_NN_CONCAT,         /* its inputs side by side along the channels */
+    PIPE_NN_GLOBAL_MAXPOOL, /* maximum of each channel: C x H x W -> C x 1 x 1 */
 } pipe_nn_layer_kind;
+
+/* The number of layer kinds (the enum's values are 0 .. this − 1). */
+#define PIPE_NN_KIND_COUNT (PIPE_NN_GLOBAL_MAXPOOL + 1)
+
+/* A layer takes at most this many inputs. */
+#define PIPE_NN_MAX_FROM 8
 
 /* What a layer is asked to be. Fields not used by its kind are ignored;
  * pipe_nn_layer_spec_default() gives sensible values for all of them. */
@@ -78,19 +89,32 @@ typedef struct pipe_nn_layer_spec {
     int stride[2]; /* conv2d, residual, pooling: step (default 1x1; pooling 2x2) */
     int pad[2];    /* conv2d, pooling: zeros added on each side (default 0) */
     int norm;      /* residual: batchnorm after each conv (default 1; momentum, eps) */
+    /* The graph: the layers whose outputs this one takes, by index into
+     * the model's layers (each smaller than this layer's own index), -1
+     * for the model's input. n_from = 0 means the previous layer (the
+     * input for the first), so a plain stack leaves these zero. add and
+     * concat take two or more; every other kind exactly one. */
+    int n_from;
+    int from[PIPE_NN_MAX_FROM];
 } pipe_nn_layer_spec;
 
 pipe_nn_layer_spec pipe_nn_layer_spec_default(pipe_nn_layer_kind kind);
 /* "dense", "activation", "dropout" or "batchnorm"; "conv2d", "maxpool",
- * "avgpool", "global_avgpool", "flatten" or "residual". */
+ * "avgpool", "global_avgpool", "flatten" or "residual"; "add", "concat"
+ * or "global_maxpool". */
 const char *pipe_nn_layer_kind_name(pipe_nn_layer_kind kind);
+/* Nonzero for the kinds that merge several inputs (add, concat). */
+int pipe_nn_layer_is_merge(pipe_nn_layer_kind kind);
 
 /*
  * The shape pass: the output shape (channels, height, width) of each of
  * `n_layers` layers for samples shaped `input_chw`, checked as building
- * the model would, without allocating. Returns 0 (out_chw, when not
- * NULL, gets n_layers shapes), or -1 with *failed the index of the layer
- * that does not fit its input and the reason, naming the shapes, in err.
+ * the model would, without allocating (the same code: nn_graph.c).
+ * Returns 0 (out_chw, when not NULL, gets n_layers shapes), or -1 with
+ * *failed the index of the layer that does not fit its inputs and the
+ * reason, naming the shapes, in err. Graph errors are reported here too:
+ * a `from` that is not an earlier layer, the wrong number of inputs for
+ * the kind, and a layer (other than the last) whose output nothing takes.
  */
 int pipe_nn_layer_shapes(const int input_chw[3], const pipe_nn_layer_spec *layers, int n_layers,
                          int (*out_chw)[3], int *failed, char *err, size_t err_size);

@@ -5,7 +5,8 @@
  *
  * Every derivative is computed from the activation's output y, so layers
  * keep only their outputs for back-propagation: relu' = [y > 0],
- * tanh' = 1 − y², sigmoid' = y·(1 − y); leaky relu keeps the sign of x.
+ * tanh' = 1 − y², sigmoid' = y·(1 − y), relu6' = [0 < y < 6]; leaky relu
+ * keeps the sign of x.
  * The switch on the kind sits outside the loops so that they vectorise.
  */
 #include "nn_internal.h"
@@ -13,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const act_names[] = {"linear", "relu", "leaky_relu", "tanh", "sigmoid"};
+static const char *const act_names[] = {"linear", "relu", "leaky_relu", "tanh", "sigmoid", "relu6"};
 
 const char *pipe_nn_act_name(pipe_nn_act act)
 {
@@ -58,6 +59,10 @@ NN_HOT void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t cou
         for (size_t i = 0; i < count; i++)
             v[i] = sigmoid(v[i]);
         break;
+    case PIPE_NN_RELU6:
+        for (size_t i = 0; i < count; i++)
+            v[i] = v[i] > 0 ? (v[i] < 6 ? v[i] : 6) : 0;
+        break;
     }
 }
 
@@ -84,6 +89,10 @@ NN_HOT void nn_act_backward(pipe_nn_act act, double alpha, const nn_real *y, nn_
     case PIPE_NN_SIGMOID:
         for (size_t i = 0; i < count; i++)
             d[i] *= y[i] * (1 - y[i]);
+        break;
+    case PIPE_NN_RELU6:
+        for (size_t i = 0; i < count; i++)
+            d[i] = y[i] > 0 && y[i] < 6 ? d[i] : 0;
         break;
     }
 }

@@ -76,6 +76,18 @@ struct pipe_nn_layer {
     nn_real *out;                  /* max_batch × out_size */
     nn_real *scratch;              /* scratch_fixed, then max_batch × scratch_per_row */
     int dz_given; /* dense: backward gets dLoss/dz directly (fused sigmoid + BCE) */
+    /* The graph (nn_graph.c): the inputs' layer indices (-1: the model's
+     * input) and shapes; in_chw is that of the first. Before forward and
+     * backward the model points ins at the inputs' values and, in
+     * backward, dins at where their gradients go (NULL: not needed);
+     * din_add[k] nonzero means add into dins[k] instead of overwriting.
+     * Single-input kinds use the `in` and `din` arguments instead. */
+    int n_in;
+    int in_idx[PIPE_NN_MAX_FROM];
+    int ins_chw[PIPE_NN_MAX_FROM][3];
+    const nn_real *ins[PIPE_NN_MAX_FROM];
+    nn_real *dins[PIPE_NN_MAX_FROM];
+    int din_add[PIPE_NN_MAX_FROM];
 };
 
 struct pipe_nn_model {
@@ -91,6 +103,16 @@ struct pipe_nn_model {
     nn_real *acts;            /* every layer's output, one block */
     nn_real *scratch;         /* every layer's scratch, one block */
     nn_real *grad_a, *grad_b; /* back-propagation ping-pong, max_batch × widest */
+    /* Back-propagation over a graph: dLoss/d(output) of each layer. A
+     * plain stack (chain) alternates grad_a and grad_b; any other graph
+     * gives each layer its own block of node_grads, and a layer feeding
+     * several others accumulates (through grad_tmp, max_batch × widest). */
+    int chain;
+    nn_real **node_grad;       /* n_layers pointers */
+    nn_real *node_grads;       /* the blocks (graphs only) */
+    nn_real *grad_tmp;         /* graphs only */
+    unsigned char *needs_grad; /* layer i or one before it has parameters */
+    unsigned char *written;    /* node_grad[i] holds a gradient (backward) */
 };
 
 const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind);
@@ -104,6 +126,18 @@ extern const pipe_nn_layer_ops nn_pool_ops;           /* nn_pool.c: max and aver
 extern const pipe_nn_layer_ops nn_global_avgpool_ops; /* nn_pool.c */
 extern const pipe_nn_layer_ops nn_flatten_ops;        /* nn_pool.c */
 extern const pipe_nn_layer_ops nn_residual_ops;       /* nn_residual.c */
+extern const pipe_nn_layer_ops nn_add_ops;            /* nn_merge.c */
+extern const pipe_nn_layer_ops nn_concat_ops;         /* nn_merge.c */
+extern const pipe_nn_layer_ops nn_global_maxpool_ops; /* nn_pool.c */
+
+/*
+ * Resolve the graph and set up every layer of `layers` (whose spec is
+ * filled) in order for samples shaped input_chw: ops, inputs and their
+ * shapes, sizes. Used by the model and the shape pass alike. Returns 0,
+ * or -1 with *failed the layer's index and the reason in err.
+ */
+int nn_graph_setup(pipe_nn_layer *layers, int n_layers, const int input_chw[3], int *failed,
+                   char *err, size_t err_size);
 
 /* The image layers' specs (nn_spatial.c): nonzero for their kinds; their
  * defaults (called by pipe_nn_layer_spec_default), text form, and one

@@ -3,8 +3,7 @@
  * pooling, flatten, residual) add to the layer specifications: their
  * default windows, their text form in model files ("conv2d channels=16
  * kernel=3x3 stride=1x1 pad=1x1 act=relu alpha=0.01 l2=0") and its
- * parsing; and the shape pass, which checks a stack of layers against an
- * input shape without building the model.
+ * parsing (the shape pass is in nn_graph.c).
  */
 #include "nn_internal.h"
 
@@ -127,26 +126,5 @@ int nn_spatial_spec_field(pipe_nn_layer_spec *s, const char *key, const char *va
           : key[0] == 'm'       ? &s->momentum
                                 : &s->eps) = v;
     }
-    return 0;
-}
-
-int pipe_nn_layer_shapes(const int input_chw[3], const pipe_nn_layer_spec *layers, int n_layers,
-                         int (*out_chw)[3], int *failed, char *err, size_t err_size)
-{
-    int chw[3] = {input_chw[0], input_chw[1], input_chw[2]};
-    for (int i = 0; i < n_layers; i++) {
-        pipe_nn_layer l = {.ops = nn_layer_ops_of(layers[i].kind), .spec = layers[i]};
-        memcpy(l.in_chw, chw, sizeof chw);
-        l.in_size = chw[0] * chw[1] * chw[2];
-        *failed = i;
-        if (!l.ops)
-            return nn_fail(err, err_size, "unknown layer kind %d", (int)layers[i].kind);
-        if (l.ops->setup(&l, err, err_size) != 0)
-            return -1;
-        memcpy(chw, l.out_chw, sizeof chw);
-        if (out_chw)
-            memcpy(out_chw[i], chw, sizeof chw);
-    }
-    *failed = -1;
     return 0;
 }

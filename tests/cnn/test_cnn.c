@@ -4,7 +4,8 @@
  * predictions, the classification head, and the errors a user meets (a
  * layer stack that does not fit the images, with the place and the
  * shapes; misspelt layers and options; parameters that do not apply; a
- * model applied to images of another shape).
+ * model applied to images of another shape); layer graphs (id, from, add,
+ * concat) and their errors.
  */
 #include "test_support.h"
 
@@ -291,5 +292,85 @@ Test(cnn_run, images_of_another_shape_than_the_model_are_refused)
               p.r.err);
     pipe_test_pipeline_free(&p);
     pipe_test_pipeline_free(&train);
+    free(yaml);
+}
+
+/* ---- layer graphs: id, from, add, concat ---- */
+
+Test(cnn_run, graph_errors_name_the_layer_its_place_and_the_shapes)
+{
+    const char *const cycle[] = {
+        "p.yaml:31:34: stage 'cnn': parameter 'layers': layer 1 (conv2d, id a): from 'b' makes a "
+        "cycle: layer 2 takes, through the layers between, this layer's output; a layer takes "
+        "the images or earlier layers",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: a, from: b}\n"
+                   "        - {conv: 8, id: b, from: a}\n"
+                   "        - {add: [a, b]}\n",
+                   cycle);
+    const char *const unknown[] = {
+        "p.yaml:33:24: stage 'cnn': parameter 'layers': layer 3 (add): from 'stme' is no layer's "
+        "id (did you mean 'stem'?) (the images are 'input')",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: stem}\n"
+                   "        - {conv: 8}\n"
+                   "        - {add: [stem, stme]}\n",
+                   unknown);
+    const char *const twice[] = {"p.yaml:31:25: stage 'cnn': parameter 'layers': layer 2 "
+                                 "(conv2d, id stem): id 'stem' is already layer 1's",
+                                 NULL};
+    expect_invalid("      layers:\n"
+                   "        - {conv: 8, id: stem}\n"
+                   "        - {conv: 8, id: stem}\n",
+                   twice);
+    const char *const shapes[] = {
+        "p.yaml:33:11: stage 'cnn': parameter 'layers': layer 3 (add, id bad) does not fit the "
+        "images: add needs inputs of one shape: layer 1 gives 8x2x3, the input is 3x2x3; the "
+        "images are 3x2x3 (input_shape), the layers before it give 3x2x3 -> conv2d 8x2x3 -> "
+        "conv2d 8x2x3",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: stem}\n"
+                   "        - {conv: 8}\n"
+                   "        - {add: [stem, input], id: bad}\n",
+                   shapes);
+    const char *const spatial[] = {
+        "p.yaml:33:11: stage 'cnn': parameter 'layers': layer 3 (concat) does not fit the "
+        "images: concat needs inputs of one height and width: layer 2 gives 8x1x3, layer 1 "
+        "gives 8x2x3",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: stem}\n"
+                   "        - {maxpool: [2, 1], id: pool}\n"
+                   "        - {concat: [pool, stem]}\n",
+                   spatial);
+}
+
+/* A graph with a skip (add), two branches and the images concatenated,
+ * and global max pooling trains; its parameter count is that of its
+ * layers: conv 3·9·8+8, conv 8·9·8+8, 1x1 conv 8·4+4, conv 8·9·4+4,
+ * then 4 + 4 + 3 channels pooled into the output dense 11+1. */
+Test(cnn_run, a_layer_graph_trains)
+{
+    char *yaml = small_pipeline("      layers:\n"
+                                "        - {conv: 8, id: stem}\n"
+                                "        - {conv: 8, id: branch}\n"
+                                "        - {add: [stem, branch], id: sum}\n"
+                                "        - {conv: 4, kernel: 1, id: side}\n"
+                                "        - {conv: 4, from: sum, id: c5}\n"
+                                "        - {concat: [side, c5, input]}\n"
+                                "        - global_maxpool\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, NULL);
+    cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+    char *metrics = pipe_test_pipeline_output(&p, "metrics.json");
+    cr_assert(strstr(metrics, "\"params\": 1148,"), "%s", metrics);
+    free(metrics);
+    pipe_test_pipeline_free(&p);
     free(yaml);
 }
