@@ -23,7 +23,7 @@ typedef struct layer_word {
 } layer_word;
 
 static const layer_word words[] = {
-    {"conv", PIPE_NN_CONV2D, "kernel stride padding activation l2"},
+    {"conv", PIPE_NN_CONV2D, "kernel stride padding activation l2 groups depthwise"},
     {"maxpool", PIPE_NN_MAXPOOL, "stride padding"},
     {"avgpool", PIPE_NN_AVGPOOL, "stride padding"},
     {"residual", PIPE_NN_RESIDUAL, "kernel stride batchnorm activation l2"},
@@ -199,6 +199,10 @@ static int read_option(const item *it, const char *key, const pipe_value *v, pip
         return read_bool(it, v, "batchnorm", &s->norm);
     if (strcmp(key, "momentum") == 0)
         return read_real(it, v, "momentum", 0, 1, &s->momentum);
+    if (strcmp(key, "groups") == 0)
+        return read_int(it, v, "groups", 1, &s->groups);
+    if (strcmp(key, "depthwise") == 0)
+        return read_bool(it, v, "depthwise", &s->depthwise);
     return read_real(it, v, "eps", 1e-12, 1, &s->eps);
 }
 

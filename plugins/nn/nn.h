@@ -89,6 +89,8 @@ typedef struct pipe_nn_layer_spec {
     int stride[2]; /* conv2d, residual, pooling: step (default 1x1; pooling 2x2) */
     int pad[2];    /* conv2d, pooling: zeros added on each side (default 0) */
     int norm;      /* residual: batchnorm after each conv (default 1; momentum, eps) */
+    int groups;    /* conv2d: input and output channels in this many groups (0 or 1: one) */
+    int depthwise; /* conv2d: one group per input channel (overrides groups) */
     /* The graph: the layers whose outputs this one takes, by index into
      * the model's layers (each smaller than this layer's own index), -1
      * for the model's input. n_from = 0 means the previous layer (the

@@ -2,7 +2,8 @@
  * nn_spatial.c — what the image layers (conv2d, pooling, global average
  * pooling, flatten, residual) add to the layer specifications: their
  * default windows, their text form in model files ("conv2d channels=16
- * kernel=3x3 stride=1x1 pad=1x1 act=relu alpha=0.01 l2=0") and its
+ * kernel=3x3 stride=1x1 pad=1x1 act=relu alpha=0.01 l2=0", with
+ * " groups=2" or " depthwise=1" for grouped convolutions) and its
  * parsing (the shape pass is in nn_graph.c).
  */
 #include "nn_internal.h"
@@ -59,6 +60,10 @@ void nn_spatial_spec_format(const pipe_nn_layer_spec *s, char *buf, size_t size)
     if ((size_t)len < size && s->kind == PIPE_NN_RESIDUAL)
         snprintf(buf + len, size - (size_t)len, " norm=%d momentum=%s eps=%s", s->norm,
                  real_text(s->momentum, c, sizeof c), real_text(s->eps, d, sizeof d));
+    if ((size_t)len < size && s->kind == PIPE_NN_CONV2D && s->depthwise)
+        snprintf(buf + len, size - (size_t)len, " depthwise=1");
+    else if ((size_t)len < size && s->kind == PIPE_NN_CONV2D && s->groups > 1)
+        snprintf(buf + len, size - (size_t)len, " groups=%d", s->groups);
 }
 
 /* "3x5" or "3" (both dimensions) into pair[2]; 0, or -1 when malformed. */
@@ -88,6 +93,8 @@ static int takes(pipe_nn_layer_kind kind, const char *key)
     if (!strcmp(key, "channels") || !strcmp(key, "act") || !strcmp(key, "alpha") ||
         !strcmp(key, "l2"))
         return conv || res;
+    if (!strcmp(key, "groups") || !strcmp(key, "depthwise"))
+        return conv;
     return res && (!strcmp(key, "norm") || !strcmp(key, "momentum") || !strcmp(key, "eps"));
 }
 
@@ -116,10 +123,14 @@ int nn_spatial_spec_field(pipe_nn_layer_spec *s, const char *key, const char *va
     double v = strtod(value, &end);
     if (end == value || *end || errno)
         return nn_fail(err, err_size, "'%s=%s' is not a number", key, value);
-    if (!strcmp(key, "channels") || !strcmp(key, "norm")) {
+    if (!strcmp(key, "channels") || !strcmp(key, "norm") || !strcmp(key, "groups") ||
+        !strcmp(key, "depthwise")) {
         if (v != (int)v || v < 0 || v > 1 << 20)
             return nn_fail(err, err_size, "'%s=%s' is not a count", key, value);
-        *(key[0] == 'c' ? &s->channels : &s->norm) = (int)v;
+        *(key[0] == 'c'   ? &s->channels
+          : key[0] == 'n' ? &s->norm
+          : key[0] == 'g' ? &s->groups
+                          : &s->depthwise) = (int)v;
     } else {
         *(!strcmp(key, "alpha") ? &s->alpha
           : !strcmp(key, "l2")  ? &s->l2

@@ -228,7 +228,7 @@ Test(cnn_run, misspelt_layers_and_options_get_suggestions)
 {
     const char *const messages[] = {
         "parameter 'layers': layer 1 (conv): unknown option 'kernal' (did you mean 'kernel'?); "
-        "a conv layer takes kernel stride padding activation l2",
+        "a conv layer takes kernel stride padding activation l2 groups depthwise",
         "layer 2: unknown layer 'maxpol' (did you mean 'maxpool'?)",
         "layer 3 (dense): the unit count must be a whole number >= 1, found 0",
         "layer 4 (maxpool): unknown option 'kernel'; a maxpool layer takes stride padding", NULL};
@@ -350,6 +350,25 @@ Test(cnn_run, graph_errors_name_the_layer_its_place_and_the_shapes)
                    "        - {maxpool: [2, 1], id: pool}\n"
                    "        - {concat: [pool, stem]}\n",
                    spatial);
+}
+
+Test(cnn_run, depthwise_channels_must_be_a_multiple_of_the_input_channels)
+{
+    const char *const messages[] = {
+        "p.yaml:31:11: stage 'cnn': parameter 'layers': layer 1 (conv2d) does not fit the "
+        "images: depthwise: 3 groups must divide the input's 3 channels (input 3x2x3) and the 8 "
+        "output channels; the images are 3x2x3 (input_shape), the layers before it give 3x2x3",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, depthwise: true}\n",
+                   messages);
+    const char *const zero[] = {"p.yaml:30:29: stage 'cnn': parameter 'layers': layer 1 (conv): "
+                                "groups must be a whole number >= 1, found 0",
+                                NULL};
+    expect_invalid("      layers:\n"
+                   "        - {conv: 8, groups: 0}\n",
+                   zero);
 }
 
 /* A graph with a skip (add), two branches and the images concatenated,
