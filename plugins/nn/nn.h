@@ -64,10 +64,11 @@ typedef enum pipe_nn_layer_kind {
     PIPE_NN_ADD,            /* element-wise sum of its inputs (same shapes) */
     PIPE_NN_CONCAT,         /* its inputs side by side along the channels */
     PIPE_NN_GLOBAL_MAXPOOL, /* maximum of each channel: C x H x W -> C x 1 x 1 */
+    PIPE_NN_SOFTMAX,        /* per sample: exp(xⱼ) / Σₖ exp(xₖ) over all its values */
 } pipe_nn_layer_kind;
 
 /* The number of layer kinds (the enum's values are 0 .. this − 1). */
-#define PIPE_NN_KIND_COUNT (PIPE_NN_GLOBAL_MAXPOOL + 1)
+#define PIPE_NN_KIND_COUNT (PIPE_NN_SOFTMAX + 1)
 
 /* A layer takes at most this many inputs. */
 #define PIPE_NN_MAX_FROM 8
@@ -122,15 +123,18 @@ int pipe_nn_layer_shapes(const int input_chw[3], const pipe_nn_layer_spec *layer
                          int (*out_chw)[3], int *failed, char *err, size_t err_size);
 
 /* Losses. Each is the mean over all outputs of the batch (weighted by
- * per-sample weights when given: Σ wᵢ·lossᵢ / rows, as Keras). */
+ * per-sample weights when given: Σ wᵢ·lossᵢ / rows, as Keras) — except
+ * CCE, whose row loss sums over the row's outputs (the classes), as
+ * Keras' categorical_crossentropy: Σ wᵢ·(−Σⱼ tᵢⱼ log pᵢⱼ) / rows. */
 typedef enum pipe_nn_loss_kind {
     PIPE_NN_MSE,
     PIPE_NN_MAE,
     PIPE_NN_HUBER, /* quadratic within ±delta, linear outside */
     PIPE_NN_BCE,   /* binary cross-entropy on probabilities in (0, 1) */
+    PIPE_NN_CCE,   /* categorical cross-entropy −Σⱼ tⱼ·log pⱼ per row, on probabilities */
 } pipe_nn_loss_kind;
 
-#define PIPE_NN_LOSS_CHOICES "mse|mae|huber|bce"
+#define PIPE_NN_LOSS_CHOICES "mse|mae|huber|bce|cce"
 const char *pipe_nn_loss_name(pipe_nn_loss_kind kind);
 int pipe_nn_loss_parse(const char *name);
 
@@ -143,7 +147,8 @@ typedef struct pipe_nn_loss {
  * The loss of predictions `pred` against targets `y` (n rows of `dim`
  * values each), with optional per-row weights `w` (NULL: all 1). When
  * `grad` is not NULL it receives dLoss/dpred (n·dim values). BCE clips
- * predictions to [1e-7, 1 − 1e-7] as Keras does (zero gradient outside).
+ * predictions to [1e-7, 1 − 1e-7] as Keras does (zero gradient outside);
+ * CCE clips them to [1e-7, 1] the same way.
  */
 double pipe_nn_loss_eval(const pipe_nn_loss *loss, const pipe_nn_real *pred, const pipe_nn_real *y,
                          const pipe_nn_real *w, int n, int dim, pipe_nn_real *grad);
@@ -234,7 +239,10 @@ const pipe_nn_real *pipe_nn_model_forward(pipe_nn_model *m, const pipe_nn_real *
  * gradient buffer with dLoss/dparams. Returns the data loss (without the
  * L2 penalty, which optimizers add; see pipe_nn_model_penalty()).
  * With BCE after a sigmoid dense output the two are fused: the gradient
- * at the pre-activation is (p − y)·w / rows, exact and stable.
+ * at the pre-activation is (p − y)·w / rows, exact and stable. So are CCE
+ * and a softmax last layer (targets summing to 1 per row): the gradient
+ * at the logits is (p − t)·w / rows, and the loss is computed from the
+ * logits as log-sum-exp, finite for logits of any size.
  */
 double pipe_nn_model_backward(pipe_nn_model *m, const pipe_nn_real *x, const pipe_nn_real *y,
                               const pipe_nn_real *w, int n);

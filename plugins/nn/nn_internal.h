@@ -75,7 +75,7 @@ struct pipe_nn_layer {
     nn_real *param, *grad, *state; /* views into the model's flat buffers */
     nn_real *out;                  /* max_batch × out_size */
     nn_real *scratch;              /* scratch_fixed, then max_batch × scratch_per_row */
-    int dz_given; /* dense: backward gets dLoss/dz directly (fused sigmoid + BCE) */
+    int dz_given; /* dense, softmax: backward gets dLoss/dz directly (fused with BCE, CCE) */
     /* The graph (nn_graph.c): the inputs' layer indices (-1: the model's
      * input) and shapes; in_chw is that of the first. Before forward and
      * backward the model points ins at the inputs' values and, in
@@ -96,6 +96,7 @@ struct pipe_nn_model {
     pipe_nn_layer *layers;
     pipe_nn_loss loss;
     int fused_bce;
+    int fused_cce; /* CCE after a softmax last layer */
     nn_real *params, *grads, *state;
     size_t n_params, n_state;
     pipe_nn_segment *segments;
@@ -129,6 +130,12 @@ extern const pipe_nn_layer_ops nn_residual_ops;       /* nn_residual.c */
 extern const pipe_nn_layer_ops nn_add_ops;            /* nn_merge.c */
 extern const pipe_nn_layer_ops nn_concat_ops;         /* nn_merge.c */
 extern const pipe_nn_layer_ops nn_global_maxpool_ops; /* nn_pool.c */
+extern const pipe_nn_layer_ops nn_softmax_ops;        /* nn_act.c */
+
+/* The categorical cross-entropy of logits z against targets t (n rows of
+ * dim), row weights w (NULL: 1): Σ wᵣ·(−Σⱼ tᵣⱼ (zᵣⱼ − logΣₖ exp zᵣₖ)) / n,
+ * through log-sum-exp (nn_loss.c). */
+double nn_cce_logits(const nn_real *z, const nn_real *t, const nn_real *w, int n, int dim);
 
 /*
  * Resolve the graph and set up every layer of `layers` (whose spec is

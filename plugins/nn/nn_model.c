@@ -76,6 +76,8 @@ const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind)
         return &nn_concat_ops;
     case PIPE_NN_GLOBAL_MAXPOOL:
         return &nn_global_maxpool_ops;
+    case PIPE_NN_SOFTMAX:
+        return &nn_softmax_ops;
     }
     return NULL;
 }
@@ -265,7 +267,9 @@ pipe_nn_model *pipe_nn_model_new_chw(const int input_chw[3], const pipe_nn_layer
     assign_buffers(m);
     build_segments(m);
     m->fused_bce = wants_fused_bce(m);
-    m->layers[n_layers - 1].dz_given = m->fused_bce;
+    m->fused_cce =
+        m->loss.kind == PIPE_NN_CCE && m->layers[n_layers - 1].spec.kind == PIPE_NN_SOFTMAX;
+    m->layers[n_layers - 1].dz_given = m->fused_bce || m->fused_cce;
     return m;
 }
 
@@ -387,14 +391,16 @@ const pipe_nn_real *pipe_nn_model_forward(pipe_nn_model *m, const pipe_nn_real *
 }
 
 /* The loss of the last forward pass, with dLoss/d(output) — or, fused,
- * dLoss/d(logits) — in m->grad_a. */
-static double output_gradient(pipe_nn_model *m, const nn_real *y, const nn_real *w, int n)
+ * dLoss/d(logits) — in the last layer's gradient. */
+static double output_gradient(pipe_nn_model *m, const nn_real *x, const nn_real *y,
+                              const nn_real *w, int n)
 {
     const pipe_nn_layer *last = &m->layers[m->n_layers - 1];
     int dim = last->out_size;
-    if (!m->fused_bce)
+    if (!m->fused_bce && !m->fused_cce)
         return pipe_nn_loss_eval(&m->loss, last->out, y, w, n, dim, m->node_grad[m->n_layers - 1]);
-    double scale = 1.0 / ((double)n * dim);
+    /* BCE is a mean over the outputs, CCE a sum over the classes */
+    double scale = 1.0 / ((double)n * (m->fused_cce ? 1 : dim));
     for (int r = 0; r < n; r++) {
         double wr = w ? w[r] : 1;
         for (int j = 0; j < dim; j++) {
@@ -402,6 +408,8 @@ static double output_gradient(pipe_nn_model *m, const nn_real *y, const nn_real 
             m->node_grad[m->n_layers - 1][i] = (nn_real)((last->out[i] - y[i]) * wr * scale);
         }
     }
+    if (m->fused_cce) /* from the logits: finite however large they are */
+        return nn_cce_logits(values_of(m, x, last->in_idx[0]), y, w, n, dim);
     return pipe_nn_loss_eval(&m->loss, last->out, y, w, n, dim, NULL);
 }
 
@@ -447,7 +455,7 @@ static void backward_merge(pipe_nn_model *m, pipe_nn_layer *l, const nn_real *x,
 double pipe_nn_model_backward(pipe_nn_model *m, const pipe_nn_real *x, const pipe_nn_real *y,
                               const pipe_nn_real *w, int n)
 {
-    double loss = output_gradient(m, y, w, n);
+    double loss = output_gradient(m, x, y, w, n);
     memset(m->written, 0, (size_t)m->n_layers);
     m->written[m->n_layers - 1] = 1;
     /* Layers with no parameters at or before them need no gradient; every

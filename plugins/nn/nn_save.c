@@ -64,6 +64,7 @@ void pipe_nn_layer_spec_format(const pipe_nn_layer_spec *s, char *buf, size_t si
     case PIPE_NN_ADD:
     case PIPE_NN_CONCAT:
     case PIPE_NN_GLOBAL_MAXPOOL:
+    case PIPE_NN_SOFTMAX:
         snprintf(buf, size, "%s", pipe_nn_layer_kind_name(s->kind));
         break;
     }

@@ -275,3 +275,53 @@ Test(nn_graph, saved_graph_predicts_identically)
     pipe_nn_model_free(m);
     remove(path);
 }
+
+/* Softmax alone (under MSE: its own backward) and fused with the
+ * categorical cross-entropy, with row weights and smoothed targets that
+ * sum to 1 per row. */
+Test(nn_graph, softmax_and_categorical_cross_entropy_gradients)
+{
+    const int vec[3] = {4, 1, 1};
+    pipe_nn_layer_spec specs[3] = {dense(6), dense(3), pipe_nn_layer_spec_default(PIPE_NN_SOFTMAX)};
+    specs[0].act = PIPE_NN_TANH;
+    check_graph(vec, specs, 3, "softmax under mse");
+    char err[200];
+    pipe_nn_loss cce = {PIPE_NN_CCE, 1};
+    pipe_nn_model *m = pipe_nn_model_new(4, specs, 3, &cce, ROWS, err, sizeof err);
+    cr_assert(m, "%s", err);
+    pipe_rng rng;
+    pipe_rng_seed(&rng, 8);
+    pipe_nn_model_init(m, &rng, PIPE_NN_INIT_GLOROT);
+    double x[ROWS * 4], t[ROWS * 3], w[ROWS] = {1, 0.5, 2, 1.5};
+    for (int i = 0; i < ROWS * 4; i++)
+        x[i] = pipe_rng_normal(&rng);
+    for (int r = 0; r < ROWS; r++) /* class r % 3, smoothed by 0.1 */
+        for (int j = 0; j < 3; j++)
+            t[r * 3 + j] = (j == r % 3 ? 0.9 : 0) + 0.1 / 3;
+    nn_grad_batch b = {x, t, w, ROWS, 1};
+    nn_grad_check(m, &b, "softmax fused with cce, weighted, smoothed");
+    pipe_nn_model_free(m);
+}
+
+/* Logits of ±1e4: the fused loss is the exact log-sum-exp value (here
+ * the wrong class leads by 2e4, so the loss is 2e4), the probabilities
+ * finite, the gradient p − t. */
+Test(nn_graph, softmax_cross_entropy_is_stable_for_huge_logits)
+{
+    const int vec[3] = {2, 1, 1};
+    pipe_nn_layer_spec specs[2] = {pipe_nn_layer_spec_default(PIPE_NN_ACTIVATION),
+                                   pipe_nn_layer_spec_default(PIPE_NN_SOFTMAX)};
+    char err[200];
+    pipe_nn_loss cce = {PIPE_NN_CCE, 1};
+    pipe_nn_model *m = pipe_nn_model_new_chw(vec, specs, 2, &cce, 1, err, sizeof err);
+    cr_assert(m, "%s", err);
+    const double x[2] = {1e4, -1e4}, t[2] = {0, 1};
+    const double *p = pipe_nn_model_forward(m, x, 1, 1, NULL);
+    cr_assert(p[0] == 1 && p[1] == 0, "%g %g", p[0], p[1]);
+    double loss = pipe_nn_model_backward(m, x, t, NULL, 1);
+    cr_assert_float_eq(loss, 2e4, 1e-9, "%.17g", loss);
+    const double x2[2] = {-1e4, 1e4}, t2[2] = {0, 1};
+    pipe_nn_model_forward(m, x2, 1, 1, NULL);
+    cr_assert_eq(pipe_nn_model_backward(m, x2, t2, NULL, 1), 0);
+    pipe_nn_model_free(m);
+}
