@@ -55,6 +55,8 @@ void cnn_stack_describe(const cnn_stack *stack, const int chw[3], char *buf, siz
 
 /* Nonzero for head: classification (sigmoid output, binary cross-entropy). */
 int cnn_is_classifier(const pipe_ctx *ctx);
+/* Nonzero for head: multiclass (softmax outputs, categorical cross-entropy). */
+int cnn_is_multiclass(const pipe_ctx *ctx);
 
 /* Check the parameters that do not need tensors: each given parameter
  * applies to the mode and choices, input_shape against the layers.
@@ -78,6 +80,7 @@ void cnn_config_read(pipe_ctx *ctx, cnn_config *cfg);
 typedef struct cnn_data {
     pipe_nn_rows rows;
     int chw[3];
+    pipe_nn_classes classes; /* head: multiclass */
 } cnn_data;
 
 /* The images of input x (rank 4, f32 or f64), as reals. 0 or -1

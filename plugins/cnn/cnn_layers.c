@@ -344,8 +344,8 @@ int cnn_stack_read(pipe_ctx *ctx, int outputs, cnn_stack *stack)
         return pipe_param_error(ctx, "layers",
                                 "expected a list of layers such as [{conv: 32}, {maxpool: 2}, "
                                 "flatten, {dense: 64}]");
-    stack->specs = calloc(v->count + 1, sizeof *stack->specs);
-    stack->items = calloc(v->count + 1, sizeof *stack->items);
+    stack->specs = calloc(v->count + 2, sizeof *stack->specs);
+    stack->items = calloc(v->count + 2, sizeof *stack->items);
     if (!stack->specs || !stack->items)
         return pipe_error(ctx, "out of memory");
     int status = 0;
@@ -364,6 +364,8 @@ int cnn_stack_read(pipe_ctx *ctx, int outputs, cnn_stack *stack)
     out->act = cnn_is_classifier(ctx) ? PIPE_NN_SIGMOID : PIPE_NN_LINEAR;
     out->l2 = pipe_param_float(ctx, "l2");
     stack->n = (int)v->count + 1;
+    if (cnn_is_multiclass(ctx)) /* the logits, then the softmax */
+        stack->specs[stack->n++] = pipe_nn_stage_softmax_head();
     return status == 0 ? cnn_graph_link(ctx, stack) : status;
 }
 

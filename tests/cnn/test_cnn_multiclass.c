@@ -1,0 +1,153 @@
+/*
+ * test_cnn_multiclass.c — the cnn stage's head: multiclass through `pipe
+ * run`, on three linearly separable Gaussian blobs (the tblobs test
+ * plugin; Bayes error about 1e-8): at least 99 % validation accuracy; the
+ * proba table (class names as columns, rows summing to 1) and the argmax
+ * agree; the model file keeps the class names, and predict mode gives the
+ * same probabilities; the errors of the head.
+ */
+#include "test_support.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const plugin_path[] = {"--plugin-path", BLOBS_PLUGIN_DIR, NULL};
+
+/* %s: the cnn stage's extra parameter lines. */
+static char *blobs_pipeline(const char *cnn_params, const char *outputs)
+{
+    static const char *head = "pipeline: blobs\n"
+                              "seed: 3\n"
+                              "stages:\n"
+                              "  - id: blobs\n"
+                              "    plugin: tblobs\n"
+                              "    outputs: {images: images, labels: labels, split: split}\n"
+                              "  - id: cnn\n"
+                              "    plugin: cnn\n"
+                              "    inputs: {x: images, y: labels, split: split}\n"
+                              "    params:\n"
+                              "      head: multiclass\n"
+                              "      layers: [{conv: 4}, flatten]\n"
+                              "      epochs: 20\n"
+                              "      lr: 0.01\n"
+                              "%s"
+                              "    outputs: %s\n";
+    size_t size = strlen(head) + strlen(cnn_params) + strlen(outputs) + 1;
+    char *yaml = malloc(size);
+    snprintf(yaml, size, head, cnn_params, outputs);
+    return yaml;
+}
+
+/* The number after "key": in text, or NAN. */
+static double number_after(const char *text, const char *key)
+{
+    const char *at = strstr(text, key);
+    return at ? strtod(at + strlen(key), NULL) : NAN;
+}
+
+Test(cnn_multiclass, three_blobs_to_99_percent_with_named_classes)
+{
+    char *yaml = blobs_pipeline("      classes: [DY, W+jets, ttbar]\n",
+                                "{proba: proba, predicted: predicted}\n"
+                                "  - id: write\n"
+                                "    plugin: writer\n"
+                                "    inputs: {table: proba}\n"
+                                "    params: {path: proba.csv}\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, plugin_path);
+    cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+    char *metrics = pipe_test_pipeline_output(&p, "metrics.json");
+    double val = number_after(metrics, "\"val_accuracy\": ");
+    cr_assert(val >= 0.99, "val_accuracy %g\n%s", val, metrics);
+    char *csv = pipe_test_pipeline_output(&p, "proba.csv");
+    cr_assert(strncmp(csv, "DY,W+jets,ttbar\n", 16) == 0, "%.60s", csv);
+    /* every row sums to 1 (the CSV keeps enough digits for 1e-6) */
+    int rows = 0;
+    for (const char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        double a, b, c;
+        cr_assert_eq(sscanf(line, "%lf,%lf,%lf", &a, &b, &c), 3);
+        cr_assert_float_eq(a + b + c, 1, 1e-6, "row %d: %g %g %g", rows, a, b, c);
+        rows++;
+    }
+    cr_assert_eq(rows, 600);
+    free(csv);
+    free(metrics);
+    pipe_test_pipeline_free(&p);
+    free(yaml);
+}
+
+/* Train (classes from the data: class_0 ...), then mode: predict on the
+ * same images with the saved model: the same probabilities, the class
+ * names from the file. */
+Test(cnn_multiclass, saved_model_predicts_the_same_probabilities)
+{
+    char *yaml = blobs_pipeline("      label_smoothing: 0.1\n"
+                                "      class_weights: balanced\n",
+                                "{proba: proba}\n"
+                                "  - id: write\n"
+                                "    plugin: writer\n"
+                                "    inputs: {table: proba}\n"
+                                "    params: {path: proba.csv}\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, plugin_path);
+    cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+    char *trained = pipe_test_pipeline_output(&p, "proba.csv");
+    cr_assert(strncmp(trained, "class_0,class_1,class_2\n", 24) == 0, "%.60s", trained);
+    char *model = pipe_test_pipeline_output(&p, "model.safetensors");
+    /* the JSON header follows the 8-byte length */
+    cr_assert(
+        strstr(model + 8, "\"classes\":\"[\\\"class_0\\\", \\\"class_1\\\", \\\"class_2\\\"]\""),
+        "the model file keeps the class names");
+    char predict[2048];
+    snprintf(predict, sizeof predict,
+             "pipeline: again\n"
+             "seed: 3\n"
+             "stages:\n"
+             "  - id: blobs\n"
+             "    plugin: tblobs\n"
+             "    outputs: {images: images, labels: labels, split: split}\n"
+             "  - id: cnn\n"
+             "    plugin: cnn\n"
+             "    inputs: {x: images}\n"
+             "    params: {mode: predict, model: %s/model.safetensors}\n"
+             "    outputs: {proba: proba, predicted: predicted}\n"
+             "  - id: write\n"
+             "    plugin: writer\n"
+             "    inputs: {table: proba}\n"
+             "    params: {path: proba.csv}\n",
+             p.out);
+    pipe_test_pipeline q = pipe_test_pipeline_run("run", predict, NULL, plugin_path);
+    cr_assert_eq(q.r.status, 0, "%s", q.r.err);
+    char *again = pipe_test_pipeline_output(&q, "proba.csv");
+    cr_assert_str_eq(again, trained, "predict mode gives other probabilities");
+    free(again);
+    free(model);
+    free(trained);
+    pipe_test_pipeline_free(&q);
+    pipe_test_pipeline_free(&p);
+    free(yaml);
+}
+
+Test(cnn_multiclass, labels_outside_the_classes_and_wrong_ports_are_errors)
+{
+    char *yaml = blobs_pipeline("      classes: [a, b]\n", "{proba: proba}\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, plugin_path);
+    cr_assert_neq(p.r.status, 0);
+    cr_assert(strstr(p.r.err, "stage 'cnn': head: multiclass with 2 classes needs labels 0 to 1; "
+                              "y 'labels' is 2 in row 2"),
+              "%s", p.r.err);
+    pipe_test_pipeline_free(&p);
+    free(yaml);
+    yaml = blobs_pipeline("      loss: mse\n", "{pred: pred}\n");
+    p = pipe_test_pipeline_run("validate", yaml, NULL, plugin_path);
+    cr_assert_eq(p.r.status, 2, "%s", p.r.err);
+    cr_assert(strstr(p.r.err, "p.yaml:15:13: stage 'cnn': parameter 'loss': head: multiclass "
+                              "trains with cce (categorical cross-entropy), found mse"),
+              "%s", p.r.err);
+    cr_assert(strstr(p.r.err, "stage 'cnn': a multiclass model publishes outputs proba and "
+                              "predicted, not pred (it is mapped)"),
+              "%s", p.r.err);
+    pipe_test_pipeline_free(&p);
+    free(yaml);
+}
