@@ -1,10 +1,10 @@
 /*
- * test_cnn_multiclass.c — the cnn stage's head: multiclass through `pipe
- * run`, on three linearly separable Gaussian blobs (the tblobs test
- * plugin; Bayes error about 1e-8): at least 99 % validation accuracy; the
- * proba table (class names as columns, rows summing to 1) and the argmax
- * agree; the model file keeps the class names, and predict mode gives the
- * same probabilities; the errors of the head.
+ * test_multiclass_stages.c — head: multiclass of the dnn and cnn stages
+ * through `pipe run`, on three linearly separable Gaussian blobs (the
+ * tblobs test plugin; Bayes error about 1e-8): at least 99 % validation
+ * accuracy; the proba table (class names as columns, rows summing to 1);
+ * the model file keeps the class names, and predict mode gives the same
+ * probabilities; the errors of the head.
  */
 #include "test_support.h"
 
@@ -16,28 +16,37 @@
 
 static const char *const plugin_path[] = {"--plugin-path", BLOBS_PLUGIN_DIR, NULL};
 
-/* %s: the cnn stage's extra parameter lines. */
-static char *blobs_pipeline(const char *cnn_params, const char *outputs)
+/* A model stage and what it takes. */
+typedef struct stage {
+    const char *plugin, *x, *layers;
+} stage;
+
+static const stage cnn = {"cnn", "images", "[{conv: 4}, flatten]"};
+static const stage dnn = {"dnn", "table", "[16]"};
+
+/* The blobs, then the stage (id "model") with its extra parameter lines
+ * and outputs (then more stages). */
+static char *blobs_pipeline(const stage *st, const char *params, const char *outputs)
 {
     static const char *head = "pipeline: blobs\n"
                               "seed: 3\n"
                               "stages:\n"
                               "  - id: blobs\n"
                               "    plugin: tblobs\n"
-                              "    outputs: {images: images, labels: labels, split: split}\n"
-                              "  - id: cnn\n"
-                              "    plugin: cnn\n"
-                              "    inputs: {x: images, y: labels, split: split}\n"
+                              "    outputs: {%s: x, labels: labels, split: split}\n"
+                              "  - id: model\n"
+                              "    plugin: %s\n"
+                              "    inputs: {x: x, y: labels, split: split}\n"
                               "    params:\n"
                               "      head: multiclass\n"
-                              "      layers: [{conv: 4}, flatten]\n"
+                              "      layers: %s\n"
                               "      epochs: 20\n"
                               "      lr: 0.01\n"
                               "%s"
                               "    outputs: %s\n";
-    size_t size = strlen(head) + strlen(cnn_params) + strlen(outputs) + 1;
+    size_t size = strlen(head) + strlen(params) + strlen(outputs) + 64;
     char *yaml = malloc(size);
-    snprintf(yaml, size, head, cnn_params, outputs);
+    snprintf(yaml, size, head, st->x, st->plugin, st->layers, params, outputs);
     return yaml;
 }
 
@@ -48,9 +57,9 @@ static double number_after(const char *text, const char *key)
     return at ? strtod(at + strlen(key), NULL) : NAN;
 }
 
-Test(cnn_multiclass, three_blobs_to_99_percent_with_named_classes)
+static void three_blobs(const stage *st)
 {
-    char *yaml = blobs_pipeline("      classes: [DY, W+jets, ttbar]\n",
+    char *yaml = blobs_pipeline(st, "      classes: [DY, W+jets, ttbar]\n",
                                 "{proba: proba, predicted: predicted}\n"
                                 "  - id: write\n"
                                 "    plugin: writer\n"
@@ -78,12 +87,19 @@ Test(cnn_multiclass, three_blobs_to_99_percent_with_named_classes)
     free(yaml);
 }
 
+Test(multiclass_stages, three_blobs_to_99_percent_with_named_classes)
+{
+    three_blobs(&dnn);
+    three_blobs(&cnn);
+}
+
 /* Train (classes from the data: class_0 ...), then mode: predict on the
  * same images with the saved model: the same probabilities, the class
  * names from the file. */
-Test(cnn_multiclass, saved_model_predicts_the_same_probabilities)
+static void predict_again(const stage *st)
 {
-    char *yaml = blobs_pipeline("      label_smoothing: 0.1\n"
+    char *yaml = blobs_pipeline(st,
+                                "      label_smoothing: 0.1\n"
                                 "      class_weights: balanced\n",
                                 "{proba: proba}\n"
                                 "  - id: write\n"
@@ -106,17 +122,17 @@ Test(cnn_multiclass, saved_model_predicts_the_same_probabilities)
              "stages:\n"
              "  - id: blobs\n"
              "    plugin: tblobs\n"
-             "    outputs: {images: images, labels: labels, split: split}\n"
-             "  - id: cnn\n"
-             "    plugin: cnn\n"
-             "    inputs: {x: images}\n"
+             "    outputs: {%s: x, labels: labels, split: split}\n"
+             "  - id: model\n"
+             "    plugin: %s\n"
+             "    inputs: {x: x}\n"
              "    params: {mode: predict, model: %s/model.safetensors}\n"
              "    outputs: {proba: proba, predicted: predicted}\n"
              "  - id: write\n"
              "    plugin: writer\n"
              "    inputs: {table: proba}\n"
              "    params: {path: proba.csv}\n",
-             p.out);
+             st->x, st->plugin, p.out);
     pipe_test_pipeline q = pipe_test_pipeline_run("run", predict, NULL, plugin_path);
     cr_assert_eq(q.r.status, 0, "%s", q.r.err);
     char *again = pipe_test_pipeline_output(&q, "proba.csv");
@@ -129,25 +145,37 @@ Test(cnn_multiclass, saved_model_predicts_the_same_probabilities)
     free(yaml);
 }
 
-Test(cnn_multiclass, labels_outside_the_classes_and_wrong_ports_are_errors)
+Test(multiclass_stages, saved_model_predicts_the_same_probabilities)
 {
-    char *yaml = blobs_pipeline("      classes: [a, b]\n", "{proba: proba}\n");
+    predict_again(&dnn);
+    predict_again(&cnn);
+}
+
+static void head_errors(const stage *st)
+{
+    char *yaml = blobs_pipeline(st, "      classes: [a, b]\n", "{proba: proba}\n");
     pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, plugin_path);
     cr_assert_neq(p.r.status, 0);
-    cr_assert(strstr(p.r.err, "stage 'cnn': head: multiclass with 2 classes needs labels 0 to 1; "
+    cr_assert(strstr(p.r.err, "stage 'model': head: multiclass with 2 classes needs labels 0 to 1; "
                               "y 'labels' is 2 in row 2"),
               "%s", p.r.err);
     pipe_test_pipeline_free(&p);
     free(yaml);
-    yaml = blobs_pipeline("      loss: mse\n", "{pred: pred}\n");
+    yaml = blobs_pipeline(st, "      loss: mse\n", "{pred: pred}\n");
     p = pipe_test_pipeline_run("validate", yaml, NULL, plugin_path);
     cr_assert_eq(p.r.status, 2, "%s", p.r.err);
-    cr_assert(strstr(p.r.err, "p.yaml:15:13: stage 'cnn': parameter 'loss': head: multiclass "
+    cr_assert(strstr(p.r.err, "p.yaml:15:13: stage 'model': parameter 'loss': head: multiclass "
                               "trains with cce (categorical cross-entropy), found mse"),
               "%s", p.r.err);
-    cr_assert(strstr(p.r.err, "stage 'cnn': a multiclass model publishes outputs proba and "
+    cr_assert(strstr(p.r.err, "stage 'model': a multiclass model publishes outputs proba and "
                               "predicted, not pred (it is mapped)"),
               "%s", p.r.err);
     pipe_test_pipeline_free(&p);
     free(yaml);
+}
+
+Test(multiclass_stages, labels_outside_the_classes_and_wrong_ports_are_errors)
+{
+    head_errors(&dnn);
+    head_errors(&cnn);
 }
