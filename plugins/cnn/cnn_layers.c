@@ -254,6 +254,17 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
     size_t main_at = v->count;
     for (size_t k = 0; k < v->count; k++) {
         const layer_word *w = find_word(v->keys[k]);
+        /* `activation` is a layer and an option of the weighted layers:
+         * beside such a layer it is the option */
+        if (w && w->kind == PIPE_NN_ACTIVATION && it->word &&
+            takes_option(it->word->options, "activation"))
+            continue;
+        if (w && it->word && it->word->kind == PIPE_NN_ACTIVATION &&
+            takes_option(w->options, "activation")) {
+            it->word = w;
+            main_at = k;
+            continue;
+        }
         if (w && it->word)
             return fail(it, v, "one layer per item: %s and %s are both layers", it->word->word,
                         w->word);

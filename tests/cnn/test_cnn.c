@@ -393,3 +393,24 @@ Test(cnn_run, a_layer_graph_trains)
     pipe_test_pipeline_free(&p);
     free(yaml);
 }
+
+/* `activation` beside a weighted layer is its option, not a second layer
+ * (the model file's architecture says which activation each layer has). */
+Test(cnn_run, activation_is_an_option_of_a_conv_item)
+{
+    char *yaml = small_pipeline("      layers: [{conv: 4, activation: relu6, id: c}, "
+                                "{activation: tanh}, {conv: 4, activation: linear}, flatten]\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, NULL);
+    cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+    char *model = pipe_test_pipeline_output(&p, "model.safetensors");
+    const char *layers = strstr(model + 8, "\"pipe.layers\":\"");
+    cr_assert(layers, "no architecture in the model file");
+    const char *want =
+        "conv2d channels=4 kernel=3x3 stride=1x1 pad=1x1 act=relu6 alpha=0.01 l2=0; activation "
+        "act=tanh alpha=0.01; conv2d channels=4 kernel=3x3 stride=1x1 pad=1x1 act=linear "
+        "alpha=0.01 l2=0; flatten; dense";
+    cr_assert(strncmp(layers + 15, want, strlen(want)) == 0, "%.300s", layers + 15);
+    free(model);
+    pipe_test_pipeline_free(&p);
+    free(yaml);
+}
