@@ -175,7 +175,8 @@ static int read_main(const item *it, const pipe_value *v, pipe_nn_layer_spec *s)
     case PIPE_NN_FLATTEN:
     case PIPE_NN_GLOBAL_AVGPOOL:
     case PIPE_NN_GLOBAL_MAXPOOL:
-    case PIPE_NN_SOFTMAX: /* the multiclass head's, not a word of the list */
+    case PIPE_NN_SOFTMAX:  /* the multiclass head's, not a word of the list */
+    case PIPE_NN_SHORTCUT: /* made by the blocks, not a word */
         if (v->kind != PIPE_VALUE_SCALAR || strcmp(v->scalar, "true") != 0)
             return fail(it, v, "write %s (or %s: true), found %s", it->word->word, it->word->word,
                         text_of(v));

@@ -65,10 +65,12 @@ typedef enum pipe_nn_layer_kind {
     PIPE_NN_CONCAT,         /* its inputs side by side along the channels */
     PIPE_NN_GLOBAL_MAXPOOL, /* maximum of each channel: C x H x W -> C x 1 x 1 */
     PIPE_NN_SOFTMAX,        /* per sample: exp(xⱼ) / Σₖ exp(xₖ) over all its values */
+    PIPE_NN_SHORTCUT,       /* ResNet's skip: x itself when it has `channels` channels and the
+                               stride is 1, else a 1×1 convolution with the stride (linear) */
 } pipe_nn_layer_kind;
 
 /* The number of layer kinds (the enum's values are 0 .. this − 1). */
-#define PIPE_NN_KIND_COUNT (PIPE_NN_SOFTMAX + 1)
+#define PIPE_NN_KIND_COUNT (PIPE_NN_SHORTCUT + 1)
 
 /* A layer takes at most this many inputs. */
 #define PIPE_NN_MAX_FROM 8
@@ -92,6 +94,9 @@ typedef struct pipe_nn_layer_spec {
     int norm;      /* residual: batchnorm after each conv (default 1; momentum, eps) */
     int groups;    /* conv2d: input and output channels in this many groups (0 or 1: one) */
     int depthwise; /* conv2d: one group per input channel (overrides groups) */
+    int expand;    /* conv2d with channels 0: expand × the input's channels (0: 1 ×) */
+    int optional;  /* add: when the inputs' shapes differ, give the last input alone (a skip
+                      that applies only where the shapes allow, as MobileNetV2's) */
     /* The graph: the layers whose outputs this one takes, by index into
      * the model's layers (each smaller than this layer's own index), -1
      * for the model's input. n_from = 0 means the previous layer (the
@@ -121,6 +126,49 @@ int pipe_nn_layer_is_merge(pipe_nn_layer_kind kind);
  */
 int pipe_nn_layer_shapes(const int input_chw[3], const pipe_nn_layer_spec *layers, int n_layers,
                          int (*out_chw)[3], int *failed, char *err, size_t err_size);
+
+/* ------------------------------------------------------------------ */
+/* Blocks: compositions of layers, expanded into specs (nn_blocks.c)    */
+/* ------------------------------------------------------------------ */
+
+typedef enum pipe_nn_block_kind {
+    PIPE_NN_BLOCK_BASIC,      /* ResNet basic: conv-bn-act, conv-bn, + shortcut, act */
+    PIPE_NN_BLOCK_BOTTLENECK, /* ResNet-50: 1×1 (channels/4), 3×3 (stride), 1×1, + shortcut */
+    PIPE_NN_BLOCK_DENSE,      /* DenseNet: `layers` × (bn-act-conv growth, concat) */
+    PIPE_NN_BLOCK_TRANSITION, /* DenseNet: bn-act-conv 1×1 channels, 2×2 average pooling */
+    PIPE_NN_BLOCK_INCEPTION, /* 1×1 | 1×1→3×3 | 1×1→3×3→3×3 | 3×3 max pool→1×1, concat */
+    PIPE_NN_BLOCK_INVERTED, /* MobileNetV2: 1×1 expand, 3×3 depthwise, 1×1 linear, skip */
+} pipe_nn_block_kind;
+
+/* A block and its options. Convolutions are followed by batchnorm then
+ * the activation when `norm` (else they apply the activation). */
+typedef struct pipe_nn_block {
+    pipe_nn_block_kind kind;
+    int channels; /* basic, bottleneck, transition, inverted: output channels */
+    int stride;   /* basic, bottleneck, inverted (1) */
+    int kernel;   /* basic, dense: the kernel (3, odd) */
+    int expand;   /* inverted: the expansion factor t (6); 1: no expansion layer */
+    int layers;   /* dense: layers (4) */
+    int growth;   /* dense: channels each layer adds (12) */
+    int branch[6]; /* inception: 1×1, 3×3 reduce, 3×3, double 3×3 reduce, double 3×3, pool 1×1 */
+    int norm;      /* 1 */
+    pipe_nn_act act; /* relu (inverted: relu6) */
+    double alpha, l2, momentum, eps;
+} pipe_nn_block;
+
+pipe_nn_block pipe_nn_block_default(pipe_nn_block_kind kind);
+/* "basic", "bottleneck", "dense_block", "transition", "inception", "inverted_residual". */
+const char *pipe_nn_block_kind_name(pipe_nn_block_kind kind);
+
+/*
+ * Expand block b into layer specs: `input` is the index of the layer it
+ * takes (−1: the model's input; any value, put in the specs' `from` where
+ * the block takes its input), `base` the index its first spec will have.
+ * With out NULL, only count. Returns the number of specs (at most cap are
+ * written), or -1 with the reason in err (an option out of range).
+ */
+int pipe_nn_block_expand(const pipe_nn_block *b, int input, int base, pipe_nn_layer_spec *out,
+                         int cap, char *err, size_t err_size);
 
 /* Losses. Each is the mean over all outputs of the batch (weighted by
  * per-sample weights when given: Σ wᵢ·lossᵢ / rows, as Keras) — except

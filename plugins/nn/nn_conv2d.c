@@ -10,6 +10,9 @@
  * kernel rows of group g after those of g − 1, as in PyTorch. Each group
  * is gathered into a contiguous batch in the scratch, convolved by the
  * same kernel code, and scattered back. One group computes in place.
+ *
+ * Also the shortcut of a residual connection: the identity, or a linear
+ * 1×1 convolution with a stride when the shapes need one.
  */
 #include "nn_conv.h"
 
@@ -106,6 +109,8 @@ static void scatter(nn_real *dst, const nn_real *src, size_t whole, size_t part,
 static int conv_setup(pipe_nn_layer *l, char *err, size_t err_size)
 {
     const pipe_nn_layer_spec *s = &l->spec;
+    if (s->channels == 0 && s->expand >= 0) /* a multiple of the input's channels */
+        l->spec.channels = (s->expand ? s->expand : 1) * l->in_chw[0];
     if (s->channels < 1)
         return nn_fail(err, err_size, "a convolution needs at least 1 output channel, found %d",
                        s->channels);
@@ -201,4 +206,66 @@ const pipe_nn_layer_ops nn_conv2d_ops = {
     .forward = conv_forward,
     .backward = conv_backward,
     .tensors = conv_tensors,
+};
+
+/* ------------------------------------------------------------------ */
+/* The shortcut of a residual connection                                */
+/* ------------------------------------------------------------------ */
+
+/* Identity when the input already has the channels and the stride is 1. */
+static int shortcut_is_identity(const pipe_nn_layer *l)
+{
+    return l->in_chw[0] == l->spec.channels && l->spec.stride[0] == 1 && l->spec.stride[1] == 1;
+}
+
+/* Otherwise a linear 1×1 convolution with the stride (ResNet's projection). */
+static int shortcut_setup(pipe_nn_layer *l, char *err, size_t err_size)
+{
+    if (!shortcut_is_identity(l)) {
+        l->spec.kernel[0] = l->spec.kernel[1] = 1;
+        l->spec.pad[0] = l->spec.pad[1] = 0;
+        l->spec.act = PIPE_NN_LINEAR;
+        l->spec.groups = l->spec.depthwise = 0;
+        return conv_setup(l, err, err_size);
+    }
+    memcpy(l->out_chw, l->in_chw, sizeof l->out_chw);
+    l->out_size = l->in_size;
+    return 0;
+}
+
+static void shortcut_init(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init)
+{
+    if (l->n_param)
+        conv_init(l, rng, init);
+}
+
+static void shortcut_forward(pipe_nn_layer *l, const nn_real *in, int n, int training,
+                             pipe_rng *rng)
+{
+    if (l->n_param)
+        conv_forward(l, in, n, training, rng);
+    else
+        memcpy(l->out, in, (size_t)n * l->out_size * sizeof *in);
+}
+
+static void shortcut_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din,
+                              int n)
+{
+    if (l->n_param)
+        conv_backward(l, in, dout, din, n);
+    else if (din)
+        memcpy(din, dout, (size_t)n * l->out_size * sizeof *din);
+}
+
+static int shortcut_tensors(const pipe_nn_layer *l, pipe_nn_tensor_info *out)
+{
+    return l->n_param ? conv_tensors(l, out) : 0;
+}
+
+const pipe_nn_layer_ops nn_shortcut_ops = {
+    .setup = shortcut_setup,
+    .init = shortcut_init,
+    .forward = shortcut_forward,
+    .backward = shortcut_backward,
+    .tensors = shortcut_tensors,
 };

@@ -131,6 +131,7 @@ extern const pipe_nn_layer_ops nn_add_ops;            /* nn_merge.c */
 extern const pipe_nn_layer_ops nn_concat_ops;         /* nn_merge.c */
 extern const pipe_nn_layer_ops nn_global_maxpool_ops; /* nn_pool.c */
 extern const pipe_nn_layer_ops nn_softmax_ops;        /* nn_act.c */
+extern const pipe_nn_layer_ops nn_shortcut_ops;       /* nn_conv2d.c */
 
 /* The categorical cross-entropy of logits z against targets t (n rows of
  * dim), row weights w (NULL: 1): Σ wᵣ·(−Σⱼ tᵣⱼ (zᵣⱼ − logΣₖ exp zᵣₖ)) / n,

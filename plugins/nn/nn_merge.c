@@ -1,7 +1,8 @@
 /*
  * nn_merge.c — the layers that join branches of a graph:
  *
- *   add:    y = x₁ + x₂ + … (every input of the same shape; ResNet skips)
+ *   add:    y = x₁ + x₂ + … (every input of the same shape; ResNet skips;
+ *           `optional`: when the shapes differ, y = the last input alone)
  *   concat: y = [x₁, x₂, …] along the channels (same height and width;
  *           DenseNet, Inception), each sample's channels one after another
  *
@@ -34,8 +35,28 @@ static void input_text(const pipe_nn_layer *l, int k, char *buf, size_t size)
         snprintf(buf, size, "layer %d gives %s", l->in_idx[k] + 1, shape); /* 1-based */
 }
 
+/* Nonzero when every input of l has the first one's shape. */
+static int same_shapes(const pipe_nn_layer *l)
+{
+    for (int k = 1; k < l->n_in; k++)
+        if (memcmp(l->ins_chw[k], l->ins_chw[0], sizeof l->ins_chw[0]) != 0)
+            return 0;
+    return 1;
+}
+
+/* An optional add whose shapes differ passes its last input through. */
+static int passes_through(const pipe_nn_layer *l)
+{
+    return l->spec.optional && !same_shapes(l);
+}
+
 static int add_setup(pipe_nn_layer *l, char *err, size_t err_size)
 {
+    if (passes_through(l)) {
+        memcpy(l->out_chw, l->ins_chw[l->n_in - 1], sizeof l->out_chw);
+        l->out_size = l->out_chw[0] * l->out_chw[1] * l->out_chw[2];
+        return 0;
+    }
     for (int k = 1; k < l->n_in; k++)
         if (memcmp(l->ins_chw[k], l->ins_chw[0], sizeof l->ins_chw[0]) != 0) {
             char a[80], b[80];
@@ -52,6 +73,10 @@ static void add_forward(pipe_nn_layer *l, const nn_real *in, int n, int training
 {
     (void)in, (void)training, (void)rng;
     size_t count = (size_t)n * l->out_size;
+    if (passes_through(l)) {
+        memcpy(l->out, l->ins[l->n_in - 1], count * sizeof *l->out);
+        return;
+    }
     memcpy(l->out, l->ins[0], count * sizeof *l->out);
     for (int k = 1; k < l->n_in; k++) {
         const nn_real *x = l->ins[k];
@@ -64,10 +89,18 @@ static void add_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_
 {
     (void)in, (void)din;
     size_t count = (size_t)n * l->out_size;
+    int through = passes_through(l);
     for (int k = 0; k < l->n_in; k++) {
         nn_real *d = l->dins[k];
         if (!d)
             continue;
+        if (through && k < l->n_in - 1) { /* an input not used: no gradient */
+            if (!l->din_add[k])
+                memset(d, 0,
+                       (size_t)n * l->ins_chw[k][0] * l->ins_chw[k][1] * l->ins_chw[k][2] *
+                           sizeof *d);
+            continue;
+        }
         if (!l->din_add[k])
             memcpy(d, dout, count * sizeof *d);
         else

@@ -40,8 +40,9 @@ int nn_name_find(const char *const *names, size_t n, const char *name)
 }
 
 static const char *const kind_names[] = {
-    "dense",          "activation", "dropout",  "batchnorm", "conv2d", "maxpool",       "avgpool",
-    "global_avgpool", "flatten",    "residual", "add",       "concat", "global_maxpool"};
+    "dense",   "activation", "dropout",        "batchnorm", "conv2d",
+    "maxpool", "avgpool",    "global_avgpool", "flatten",   "residual",
+    "add",     "concat",     "global_maxpool", "softmax",   "shortcut"};
 
 const char *pipe_nn_layer_kind_name(pipe_nn_layer_kind kind)
 {
@@ -78,6 +79,8 @@ const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind)
         return &nn_global_maxpool_ops;
     case PIPE_NN_SOFTMAX:
         return &nn_softmax_ops;
+    case PIPE_NN_SHORTCUT:
+        return &nn_shortcut_ops;
     }
     return NULL;
 }

@@ -61,7 +61,13 @@ void pipe_nn_layer_spec_format(const pipe_nn_layer_spec *s, char *buf, size_t si
     case PIPE_NN_RESIDUAL:
         nn_spatial_spec_format(s, buf, size); /* nn_spatial.c */
         break;
+    case PIPE_NN_SHORTCUT:
+        snprintf(buf, size, "shortcut channels=%d stride=%dx%d", s->channels, s->stride[0],
+                 s->stride[1]);
+        break;
     case PIPE_NN_ADD:
+        snprintf(buf, size, "add%s", s->optional ? " optional=1" : "");
+        break;
     case PIPE_NN_CONCAT:
     case PIPE_NN_GLOBAL_MAXPOOL:
     case PIPE_NN_SOFTMAX:
@@ -101,6 +107,20 @@ static int spec_field(pipe_nn_layer_spec *s, const char *key, const char *value,
 {
     if (nn_spatial_kind(s->kind))
         return nn_spatial_spec_field(s, key, value, err, err_size); /* nn_spatial.c */
+    if (s->kind == PIPE_NN_SHORTCUT && (!strcmp(key, "channels") || !strcmp(key, "stride"))) {
+        pipe_nn_layer_spec conv = *s; /* the two fields read as a convolution's */
+        conv.kind = PIPE_NN_CONV2D;
+        if (nn_spatial_spec_field(&conv, key, value, err, err_size) != 0)
+            return -1;
+        s->channels = conv.channels;
+        memcpy(s->stride, conv.stride, sizeof s->stride);
+        return 0;
+    }
+    if (s->kind == PIPE_NN_ADD && !strcmp(key, "optional") &&
+        (!strcmp(value, "0") || !strcmp(value, "1"))) {
+        s->optional = value[0] == '1';
+        return 0;
+    }
     char *end;
     errno = 0;
     if (strcmp(key, "act") == 0) {

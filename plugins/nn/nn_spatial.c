@@ -93,7 +93,7 @@ static int takes(pipe_nn_layer_kind kind, const char *key)
     if (!strcmp(key, "channels") || !strcmp(key, "act") || !strcmp(key, "alpha") ||
         !strcmp(key, "l2"))
         return conv || res;
-    if (!strcmp(key, "groups") || !strcmp(key, "depthwise"))
+    if (!strcmp(key, "groups") || !strcmp(key, "depthwise") || !strcmp(key, "expand"))
         return conv;
     return res && (!strcmp(key, "norm") || !strcmp(key, "momentum") || !strcmp(key, "eps"));
 }
@@ -124,12 +124,13 @@ int nn_spatial_spec_field(pipe_nn_layer_spec *s, const char *key, const char *va
     if (end == value || *end || errno)
         return nn_fail(err, err_size, "'%s=%s' is not a number", key, value);
     if (!strcmp(key, "channels") || !strcmp(key, "norm") || !strcmp(key, "groups") ||
-        !strcmp(key, "depthwise")) {
+        !strcmp(key, "depthwise") || !strcmp(key, "expand")) {
         if (v != (int)v || v < 0 || v > 1 << 20)
             return nn_fail(err, err_size, "'%s=%s' is not a count", key, value);
         *(key[0] == 'c'   ? &s->channels
           : key[0] == 'n' ? &s->norm
           : key[0] == 'g' ? &s->groups
+          : key[0] == 'e' ? &s->expand
                           : &s->depthwise) = (int)v;
     } else {
         *(!strcmp(key, "alpha") ? &s->alpha
