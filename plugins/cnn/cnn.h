@@ -24,8 +24,22 @@
 typedef struct cnn_stack {
     pipe_nn_layer_spec *specs; /* malloc'd, n of them */
     const pipe_value **items;  /* the parameter item of each (NULL: the output layer) */
+    int *first;                /* the index of the first spec of each spec's item */
     int n;
 } cnn_stack;
+
+/* In the specs of a block, where the block takes its input, until
+ * cnn_graph_link puts the block's input there. */
+#define CNN_BLOCK_INPUT (-1000)
+
+/* ---- block items (cnn_blocks.c) ---- */
+
+/* Nonzero when the item is a block ({basic: 16}, {inception: [...]}, ...). */
+int cnn_is_block(const pipe_value *item);
+/* The block's word ("bottleneck"), or NULL for another item. */
+const char *cnn_block_name(const pipe_value *item);
+/* Read block item `index` (1-based) into b, checked. 0 or -1 (reported). */
+int cnn_block_read(pipe_ctx *ctx, int index, const pipe_value *item, pipe_nn_block *b);
 
 /* Read the layers parameter (every item checked; errors name the item),
  * appending the output layer of `outputs` units. Returns 0, or -1 with

@@ -7,6 +7,8 @@
  * reports, at the item's line and column, an id given twice, a `from`
  * that names no layer (with a suggestion), and a `from` naming a later
  * layer: a cycle when that layer depends on this one, else an order error.
+ * A block item (cnn_blocks.c) is several specs: its id names the last,
+ * its `from` is where its first layers take their input (CNN_BLOCK_INPUT).
  */
 #include "cnn.h"
 
@@ -23,9 +25,26 @@ static const pipe_value *map_get(const pipe_value *item, const char *key)
     return item && item->kind == PIPE_VALUE_MAP ? pipe_value_get(item, key) : NULL;
 }
 
-/* The id given to layer i, or NULL. */
+/* The 1-based position of layer i's item in the list. */
+static int item_index(const cnn_stack *stack, int i)
+{
+    int items = 0;
+    for (int j = 0; j <= i; j++)
+        items += stack->first[j] == j;
+    return items;
+}
+
+/* Nonzero for the specs of a block item. */
+static int in_block(const cnn_stack *stack, int i)
+{
+    return stack->items[i] && cnn_is_block(stack->items[i]);
+}
+
+/* The id given to layer i (the last spec of its item), or NULL. */
 static const char *id_of(const cnn_stack *stack, int i)
 {
+    if (i + 1 < stack->n && stack->first[i + 1] == stack->first[i])
+        return NULL; /* inside a block: the id is the block's output's */
     const pipe_value *v = map_get(stack->items[i], "id");
     return v && v->kind == PIPE_VALUE_SCALAR ? v->scalar : NULL;
 }
@@ -34,7 +53,10 @@ void cnn_layer_label(const cnn_stack *stack, int i, char *buf, size_t size)
 {
     const char *id = id_of(stack, i);
     const char *kind = pipe_nn_layer_kind_name(stack->specs[i].kind);
-    if (id)
+    if (in_block(stack, i))
+        snprintf(buf, size, "layer %d (%s, in the %s block of item %d)", i + 1, kind,
+                 cnn_block_name(stack->items[i]), item_index(stack, i));
+    else if (id)
         snprintf(buf, size, "layer %d (%s, id %s)", i + 1, kind, id);
     else
         snprintf(buf, size, "layer %d (%s)", i + 1, kind);
@@ -58,8 +80,8 @@ static int check_ids(pipe_ctx *ctx, const cnn_stack *stack)
     int status = 0;
     for (int i = 0; i < stack->n; i++) {
         const pipe_value *v = map_get(stack->items[i], "id");
-        if (!v)
-            continue;
+        if (!v || (i + 1 < stack->n && stack->first[i + 1] == stack->first[i]))
+            continue; /* a block's id is checked at its last layer */
         if (v->kind != PIPE_VALUE_SCALAR || !v->scalar[0]) {
             status = fail(ctx, stack, i, v, "id must be a name such as b1");
             continue;
@@ -109,17 +131,54 @@ static const char *suggest_id(const cnn_stack *stack, const char *name, char *bu
     return text;
 }
 
-/* The value naming layer i's inputs: `from`, or a merge layer's main value. */
+/* The value naming layer i's inputs: `from`, or a merge layer's main value
+ * (for a block: the block's `from`). */
 static const pipe_value *from_value(const cnn_stack *stack, int i)
 {
     pipe_nn_layer_kind kind = stack->specs[i].kind;
+    if (in_block(stack, i))
+        return map_get(stack->items[i], "from");
     return map_get(stack->items[i],
                    pipe_nn_layer_is_merge(kind) ? pipe_nn_layer_kind_name(kind) : "from");
+}
+
+/* Put the block's input where its specs take it (CNN_BLOCK_INPUT): the
+ * block's `from`, or the layer before the block. Errors are reported at
+ * the block's first spec. */
+static int resolve_block(pipe_ctx *ctx, cnn_stack *stack, int i)
+{
+    const pipe_value *v = from_value(stack, i);
+    int first = stack->first[i], input = first - 1, report = i == first;
+    if (v && v->kind != PIPE_VALUE_SCALAR)
+        return report ? fail(ctx, stack, i, v, "a block's from is one layer id (or %s)", INPUT_ID)
+                      : -1;
+    if (v) {
+        input = find_id(stack, v->scalar);
+        char hint[96];
+        if (input == -2)
+            return report ? fail(ctx, stack, i, v,
+                                 "from '%s' is no layer's id%s (the images are '%s')", v->scalar,
+                                 suggest_id(stack, v->scalar, hint, sizeof hint), INPUT_ID)
+                          : -1;
+        if (input >= first)
+            return report ? fail(ctx, stack, i, v,
+                                 "from '%s' is layer %d, which does not come before the block; a "
+                                 "block takes the images or earlier layers",
+                                 v->scalar, input + 1)
+                          : -1;
+    }
+    pipe_nn_layer_spec *s = &stack->specs[i];
+    for (int k = 0; k < s->n_from; k++)
+        if (s->from[k] == CNN_BLOCK_INPUT)
+            s->from[k] = input;
+    return 0;
 }
 
 /* Resolve layer i's `from` names into spec.from. */
 static int resolve(pipe_ctx *ctx, cnn_stack *stack, int i)
 {
+    if (in_block(stack, i))
+        return resolve_block(ctx, stack, i);
     const pipe_value *v = from_value(stack, i);
     pipe_nn_layer_spec *s = &stack->specs[i];
     int merge = pipe_nn_layer_is_merge(s->kind);

@@ -356,26 +356,54 @@ int cnn_stack_read(pipe_ctx *ctx, int outputs, cnn_stack *stack)
         return pipe_param_error(ctx, "layers",
                                 "expected a list of layers such as [{conv: 32}, {maxpool: 2}, "
                                 "flatten, {dense: 64}]");
-    stack->specs = calloc(v->count + 2, sizeof *stack->specs);
-    stack->items = calloc(v->count + 2, sizeof *stack->items);
-    if (!stack->specs || !stack->items)
-        return pipe_error(ctx, "out of memory");
-    int status = 0;
+    /* blocks expand into several layers: count them first */
+    int status = 0, total = 2;
     for (size_t i = 0; i < v->count; i++) {
-        item it = {ctx, (int)i + 1, NULL, &v->items[i]};
-        if (read_item(&it, &stack->specs[i]) != 0) {
+        pipe_nn_block b;
+        if (!cnn_is_block(&v->items[i]))
+            total++;
+        else if (cnn_block_read(ctx, (int)i + 1, &v->items[i], &b) != 0)
             status = -1;
-            continue;
-        }
-        apply_stage_defaults(ctx, &stack->specs[i]);
-        stack->items[i] = &v->items[i];
+        else
+            total += pipe_nn_block_expand(&b, CNN_BLOCK_INPUT, 0, NULL, 0, NULL, 0);
     }
-    pipe_nn_layer_spec *out = &stack->specs[v->count];
+    stack->specs = calloc((size_t)total, sizeof *stack->specs);
+    stack->items = calloc((size_t)total, sizeof *stack->items);
+    stack->first = calloc((size_t)total, sizeof *stack->first);
+    if (!stack->specs || !stack->items || !stack->first)
+        return pipe_error(ctx, "out of memory");
+    int n = 0;
+    for (size_t i = 0; i < v->count; i++) {
+        int count = 1;
+        if (cnn_is_block(&v->items[i])) {
+            pipe_nn_block b;
+            if (status != 0) /* a block failed (reported above): only the other items now */
+                continue;
+            cnn_block_read(ctx, (int)i + 1, &v->items[i], &b); /* read above: no error */
+            count =
+                pipe_nn_block_expand(&b, CNN_BLOCK_INPUT, n, stack->specs + n, total - n, NULL, 0);
+        } else {
+            item it = {ctx, (int)i + 1, NULL, &v->items[i]};
+            if (read_item(&it, &stack->specs[n]) != 0) {
+                status = -1;
+                continue;
+            }
+            apply_stage_defaults(ctx, &stack->specs[n]);
+        }
+        for (int k = n; k < n + count; k++) {
+            stack->items[k] = &v->items[i];
+            stack->first[k] = n;
+        }
+        n += count;
+    }
+    pipe_nn_layer_spec *out = &stack->specs[n];
     *out = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
     out->units = outputs;
     out->act = cnn_is_classifier(ctx) ? PIPE_NN_SIGMOID : PIPE_NN_LINEAR;
     out->l2 = pipe_param_float(ctx, "l2");
-    stack->n = (int)v->count + 1;
+    stack->first[n] = n;
+    stack->n = n + 1;
+    stack->first[stack->n] = stack->n;
     if (cnn_is_multiclass(ctx)) /* the logits, then the softmax */
         stack->specs[stack->n++] = pipe_nn_stage_softmax_head();
     return status == 0 ? cnn_graph_link(ctx, stack) : status;
@@ -385,6 +413,7 @@ void cnn_stack_free(cnn_stack *stack)
 {
     free(stack->specs);
     free(stack->items);
+    free(stack->first);
     memset(stack, 0, sizeof *stack);
 }
 

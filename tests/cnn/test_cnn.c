@@ -414,3 +414,43 @@ Test(cnn_run, activation_is_an_option_of_a_conv_item)
     pipe_test_pipeline_free(&p);
     free(yaml);
 }
+
+Test(cnn_run, block_items_are_checked_at_their_place)
+{
+    const char *const messages[] = {
+        "p.yaml:32:11: stage 'cnn': parameter 'layers': layer 2 (bottleneck): a bottleneck's "
+        "channels must be a multiple of 4 (its inner width is a quarter), found 10",
+        "p.yaml:33:23: stage 'cnn': parameter 'layers': layer 3 (inception): expected 6 channel "
+        "counts [1x1, 3x3 reduce, 3x3, double 3x3 reduce, double 3x3, pool projection], found a "
+        "list",
+        "p.yaml:34:36: stage 'cnn': parameter 'layers': layer 4 (dense_block): unknown option "
+        "'growht'; a dense_block block takes growth kernel batchnorm activation l2 id from",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: a}\n"
+                   "        - {bottleneck: 10}\n"
+                   "        - {inception: [4, 4]}\n"
+                   "        - {dense_block: 2, growht: 3}\n",
+                   messages);
+    const char *const from[] = {
+        "p.yaml:32:28: stage 'cnn': parameter 'layers': layer 2 (conv2d, in the basic block of "
+        "item 2): from 'zz' is no layer's id (the images are 'input')",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: a}\n"
+                   "        - {basic: 8, from: zz}\n",
+                   from);
+    const char *const shape[] = {
+        "p.yaml:33:11: stage 'cnn': parameter 'layers': layer 9 (avgpool, in the transition "
+        "block of item 3) does not fit the images: the 2x2 window (stride 2x2, padding 0x0) does "
+        "not fit the input 8x1x1",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: a}\n"
+                   "        - {transition: 8}\n"
+                   "        - {transition: 8}\n",
+                   shape);
+}

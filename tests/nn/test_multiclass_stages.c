@@ -179,3 +179,60 @@ Test(multiclass_stages, labels_outside_the_classes_and_wrong_ports_are_errors)
     head_errors(&dnn);
     head_errors(&cnn);
 }
+
+/* The four families, scaled down, each a cnn stage of one pipeline on
+ * the same 1x4x4 blob images: ResNet (basic and bottleneck blocks),
+ * DenseNet (dense block and transition), Inception, MobileNetV2
+ * (inverted residuals); each classifies at least 99 % of the validation
+ * rows. The inception network's parameters, by hand: conv 1→8 3x3 (80);
+ * the branches, each conv with its bias and batchnorm's γ, β: 1x1 8→4
+ * (44), 1x1 8→4 (44) → 3x3 4→6 (234), 1x1 8→2 (22) → 3x3 2→4 (84) → 3x3
+ * 4→4 (156), pool → 1x1 8→4 (44); 18 channels of 4x4 flattened into the
+ * 3 logits (867): 1575. */
+Test(multiclass_stages, four_families_compared_end_to_end)
+{
+    static const char *const families[4][2] = {
+        {"resnet", "[{conv: 8}, {basic: 8}, {bottleneck: 16, stride: 2}, flatten]"},
+        {"densenet", "[{conv: 8}, {dense_block: 2, growth: 4}, {transition: 8}, flatten]"},
+        {"inception", "[{conv: 8}, {inception: [4, 4, 6, 2, 4, 4]}, flatten]"},
+        {"mobilenet", "[{conv: 8}, {inverted_residual: 8, expand: 4}, "
+                      "{inverted_residual: 12, stride: 2}, flatten]"},
+    };
+    char yaml[4096];
+    int len = snprintf(yaml, sizeof yaml,
+                       "pipeline: families\n"
+                       "seed: 5\n"
+                       "stages:\n"
+                       "  - id: blobs\n"
+                       "    plugin: tblobs\n"
+                       "    outputs: {images: x, labels: labels, split: split}\n");
+    for (int f = 0; f < 4; f++)
+        len += snprintf(yaml + len, sizeof yaml - (size_t)len,
+                        "  - id: %s\n"
+                        "    plugin: cnn\n"
+                        "    inputs: {x: x, y: labels, split: split}\n"
+                        "    params:\n"
+                        "      head: multiclass\n"
+                        "      classes: [DY, W+jets, ttbar]\n"
+                        "      layers: %s\n"
+                        "      epochs: 15\n"
+                        "      lr: 0.01\n"
+                        "      save: %s.safetensors\n"
+                        "    outputs: {proba: proba_%s}\n",
+                        families[f][0], families[f][1], families[f][0], families[f][0]);
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, plugin_path);
+    cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+    char *metrics = pipe_test_pipeline_output(&p, "metrics.json");
+    for (int f = 0; f < 4; f++) {
+        char key[64];
+        snprintf(key, sizeof key, "\"%s\": {", families[f][0]);
+        const char *at = strstr(metrics, key);
+        cr_assert(at, "no metrics of %s", families[f][0]);
+        double val = number_after(at, "\"val_accuracy\": ");
+        cr_assert(val >= 0.99, "%s: val_accuracy %g", families[f][0], val);
+        if (f == 2)
+            cr_assert_eq(number_after(at, "\"params\": "), 1575);
+    }
+    free(metrics);
+    pipe_test_pipeline_free(&p);
+}
