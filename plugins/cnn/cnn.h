@@ -32,6 +32,9 @@ typedef struct cnn_stack {
  * cnn_graph_link puts the block's input there. */
 #define CNN_BLOCK_INPUT (-1000)
 
+/* Nonzero when `key` is one of the space-separated words of `options`. */
+int cnn_word_listed(const char *options, const char *key);
+
 /* ---- block items (cnn_blocks.c) ---- */
 
 /* Nonzero when the item is a block ({basic: 16}, {inception: [...]}, ...). */

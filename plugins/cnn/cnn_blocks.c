@@ -112,16 +112,6 @@ static int read_main(pipe_ctx *ctx, int index, const block_word *w, const pipe_v
     return 0;
 }
 
-/* Nonzero when `key` is one of the space-separated `options`. */
-static int listed(const char *options, const char *key)
-{
-    size_t n = strlen(key);
-    for (const char *p = strstr(options, key); p; p = strstr(p + 1, key))
-        if ((p == options || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
-            return 1;
-    return 0;
-}
-
 static int read_option(pipe_ctx *ctx, int index, const block_word *w, const char *key,
                        const pipe_value *v, pipe_nn_block *b)
 {
@@ -153,9 +143,9 @@ static int read_option(pipe_ctx *ctx, int index, const block_word *w, const char
                : !strcmp(key, "expand") ? &b->expand
                : !strcmp(key, "growth") ? &b->growth
                                         : NULL;
-    if (dst && listed(w->options, key) && count_of(v, dst) == 0)
+    if (dst && cnn_word_listed(w->options, key) && count_of(v, dst) == 0)
         return 0;
-    if (dst && listed(w->options, key))
+    if (dst && cnn_word_listed(w->options, key))
         return fail(ctx, index, w->word, v, "expected a whole number >= 1", text_of(v));
     if (!strcmp(key, "batchnorm"))
         return fail(ctx, index, w->word, v, "batchnorm must be true or false", text_of(v));

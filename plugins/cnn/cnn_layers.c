@@ -239,7 +239,7 @@ static int takes_graph_option(const layer_word *w, const char *key)
     return strcmp(key, "id") == 0 || (strcmp(key, "from") == 0 && !pipe_nn_layer_is_merge(w->kind));
 }
 
-static int takes_option(const char *options, const char *key)
+int cnn_word_listed(const char *options, const char *key)
 {
     size_t n = strlen(key);
     for (const char *p = strstr(options, key); p; p = strstr(p + 1, key))
@@ -258,10 +258,10 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
         /* `activation` is a layer and an option of the weighted layers:
          * beside such a layer it is the option */
         if (w && w->kind == PIPE_NN_ACTIVATION && it->word &&
-            takes_option(it->word->options, "activation"))
+            cnn_word_listed(it->word->options, "activation"))
             continue;
         if (w && it->word && it->word->kind == PIPE_NN_ACTIVATION &&
-            takes_option(w->options, "activation")) {
+            cnn_word_listed(w->options, "activation")) {
             it->word = w;
             main_at = k;
             continue;
@@ -285,7 +285,7 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
     int status = read_main(it, &v->items[main_at], s);
     /* the kernel first: padding "same" depends on it */
     const pipe_value *kernel = pipe_value_get(v, "kernel");
-    if (!takes_option(it->word->options, "kernel"))
+    if (!cnn_word_listed(it->word->options, "kernel"))
         kernel = NULL; /* then reported as an unknown option below */
     if (status == 0 && kernel)
         status = read_pair(it, kernel, "kernel", 1, s->kernel);
@@ -298,7 +298,7 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
             continue;
         if (takes_graph_option(it->word, key))
             continue; /* cnn_graph.c */
-        if (!takes_option(it->word->options, key)) {
+        if (!cnn_word_listed(it->word->options, key)) {
             char hint[96];
             return fail(it, &v->items[k], "unknown option '%s'%s; a %s layer takes %s%sid%s", key,
                         suggestion(key, it->word->options, hint, sizeof hint), it->word->word,

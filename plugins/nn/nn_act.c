@@ -26,6 +26,15 @@ int pipe_nn_act_parse(const char *name)
     return nn_name_find(act_names, PIPE_COUNT(act_names), name);
 }
 
+size_t nn_argmax(const nn_real *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < n; k++)
+        if (v[k] > v[best])
+            best = k;
+    return best;
+}
+
 static nn_real sigmoid(nn_real x)
 {
     /* Stable on both sides: never exp of a large positive number. */

@@ -88,16 +88,6 @@ static int work_alloc(fit_work *w, pipe_nn_model *m, const pipe_nn_dataset *d, i
     return 0;
 }
 
-/* The index of the largest of v[0 .. dim) (the first on ties). */
-static int argmax(const nn_real *v, int dim)
-{
-    int best = 0;
-    for (int j = 1; j < dim; j++)
-        if (v[j] > v[best])
-            best = j;
-    return best;
-}
-
 /* Σ over the batch (count values, rows of dim) of the tracked metric's
  * per-output value; top-1 counts a right row as dim outputs, so that the
  * callers' division by rows · dim gives the fraction of rows. */
@@ -107,7 +97,8 @@ static double metric_sum(pipe_nn_metric metric, const nn_real *p, const nn_real 
     double s = 0;
     if (metric == PIPE_NN_METRIC_TOP1) {
         for (size_t r = 0; r < count / (size_t)dim; r++)
-            s += argmax(p + r * dim, dim) == argmax(y + r * dim, dim) ? dim : 0;
+            s += nn_argmax(p + r * dim, (size_t)dim) == nn_argmax(y + r * dim, (size_t)dim) ? dim
+                                                                                            : 0;
         return s;
     }
     for (size_t i = 0; i < count; i++) {

@@ -167,6 +167,9 @@ void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t count);
 /* d[i] *= act'(y[i]), where y = act(x) is the activation's output. */
 void nn_act_backward(pipe_nn_act act, double alpha, const nn_real *y, nn_real *d, size_t count);
 
+/* The index of the largest of v[0 .. n) (the first on ties; nn_act.c). */
+size_t nn_argmax(const nn_real *v, size_t n);
+
 /* names[i], or "?" when i is out of range. */
 const char *nn_name_of(const char *const *names, size_t n, unsigned i);
 /* The index of `name` in names[0..n), or -1. */

@@ -241,22 +241,12 @@ const pipe_nn_layer_ops nn_global_avgpool_ops = {
 /* Global max pooling                                                   */
 /* ------------------------------------------------------------------ */
 
-/* The index of the largest value of each plane (the first on ties). */
-static size_t plane_argmax(const nn_real *v, size_t area)
-{
-    size_t best = 0;
-    for (size_t k = 1; k < area; k++)
-        if (v[k] > v[best])
-            best = k;
-    return best;
-}
-
 static void gmp_forward(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng)
 {
     (void)training, (void)rng;
     size_t planes = (size_t)n * l->in_chw[0], area = (size_t)l->in_chw[1] * l->in_chw[2];
     for (size_t p = 0; p < planes; p++)
-        l->out[p] = in[p * area + plane_argmax(in + p * area, area)];
+        l->out[p] = in[p * area + nn_argmax(in + p * area, area)];
 }
 
 /* The gradient goes to the maximum, found again in the input. */
@@ -267,7 +257,7 @@ static void gmp_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_
     size_t planes = (size_t)n * l->in_chw[0], area = (size_t)l->in_chw[1] * l->in_chw[2];
     memset(din, 0, planes * area * sizeof *din);
     for (size_t p = 0; p < planes; p++)
-        din[p * area + plane_argmax(in + p * area, area)] = dout[p];
+        din[p * area + nn_argmax(in + p * area, area)] = dout[p];
 }
 
 const pipe_nn_layer_ops nn_global_maxpool_ops = {

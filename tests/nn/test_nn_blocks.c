@@ -39,24 +39,6 @@ static int with_block(int channels, const pipe_nn_block *b, pipe_nn_layer_spec *
     return n + 1;
 }
 
-static pipe_nn_model *build(const int chw[3], const pipe_nn_layer_spec *specs, int n)
-{
-    char err[300];
-    pipe_nn_loss loss = {PIPE_NN_MSE, 1};
-    pipe_nn_model *m = pipe_nn_model_new_chw(chw, specs, n, &loss, ROWS, err, sizeof err);
-    cr_assert(m, "%s", err);
-    return m;
-}
-
-static void randomize(pipe_nn_model *m, pipe_rng *rng)
-{
-    pipe_nn_model_init(m, rng, PIPE_NN_INIT_HE);
-    size_t count;
-    double *p = pipe_nn_model_params(m, &count);
-    for (size_t i = 0; i < count; i++)
-        p[i] += 0.1 * pipe_rng_normal(rng);
-}
-
 static void check_block(const int chw[3], int channels, pipe_nn_block b, const char *what)
 {
     pipe_nn_layer_spec specs[MAX_SPECS];
@@ -64,19 +46,10 @@ static void check_block(const int chw[3], int channels, pipe_nn_block b, const c
     int n = with_block(channels, &b, specs);
     specs[n] = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
     specs[n++].units = 2;
-    pipe_nn_model *m = build(chw, specs, n);
     pipe_rng rng;
     pipe_rng_seed(&rng, 23);
-    randomize(m, &rng);
-    int n_in = pipe_nn_model_inputs(m);
-    double *x = malloc((size_t)ROWS * n_in * sizeof *x), y[ROWS * 2];
-    for (int i = 0; i < ROWS * n_in; i++)
-        x[i] = pipe_rng_normal(&rng);
-    for (int i = 0; i < ROWS * 2; i++)
-        y[i] = pipe_rng_normal(&rng);
-    nn_grad_batch batch = {x, y, NULL, ROWS, 1};
-    nn_grad_check(m, &batch, what);
-    free(x);
+    pipe_nn_model *m = nn_grad_model(chw, specs, n, ROWS, &rng);
+    nn_grad_check_random(m, ROWS, &rng, what);
     pipe_nn_model_free(m);
 }
 
@@ -157,11 +130,11 @@ static void compare_with_fused(int in_channels, int channels, int stride)
     char err[200];
     int n = pipe_nn_block_expand(&b, -1, 0, specs, MAX_SPECS, err, sizeof err);
     cr_assert_eq(n, 8, "%s", err);
-    pipe_nn_model *a = build(chw, &fused, 1), *g = build(chw, specs, n);
-    cr_assert_eq(pipe_nn_model_param_count(a), pipe_nn_model_param_count(g));
     pipe_rng rng;
     pipe_rng_seed(&rng, 4);
-    randomize(a, &rng);
+    pipe_nn_model *a = nn_grad_model(chw, &fused, 1, ROWS, &rng);
+    pipe_nn_model *g = nn_grad_model(chw, specs, n, ROWS, &rng);
+    cr_assert_eq(pipe_nn_model_param_count(a), pipe_nn_model_param_count(g));
     size_t ns;
     double *state = pipe_nn_model_state(a, &ns);
     for (size_t i = 0; i < ns; i++) /* running means anywhere, variances positive */
@@ -204,7 +177,9 @@ Test(nn_blocks, inverted_residual_in_the_model_file)
     char err[200], text[200];
     int n = pipe_nn_block_expand(&b, -1, 0, specs, MAX_SPECS, err, sizeof err);
     cr_assert_eq(n, 4, "%s", err);
-    pipe_nn_model *m = build(chw, specs, n);
+    pipe_rng rng;
+    pipe_rng_seed(&rng, 1);
+    pipe_nn_model *m = nn_grad_model(chw, specs, n, 1, &rng);
     const char *want[4] = {
         "conv2d channels=6 kernel=1x1 stride=1x1 pad=0x0 act=relu6 alpha=0.01 l2=0 from=-1",
         "conv2d channels=6 kernel=3x3 stride=1x1 pad=1x1 act=relu6 alpha=0.01 l2=0 depthwise=1",

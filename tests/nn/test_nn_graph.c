@@ -53,27 +53,10 @@ static pipe_nn_layer_spec merge(pipe_nn_layer_kind kind, int n, const int *idx)
  * random batch and targets; checks every gradient. */
 static void check_graph(const int chw[3], const pipe_nn_layer_spec *specs, int n, const char *what)
 {
-    char err[300];
-    pipe_nn_loss loss = {PIPE_NN_MSE, 1};
-    pipe_nn_model *m = pipe_nn_model_new_chw(chw, specs, n, &loss, ROWS, err, sizeof err);
-    cr_assert(m, "%s: %s", what, err);
     pipe_rng rng;
     pipe_rng_seed(&rng, 5);
-    pipe_nn_model_init(m, &rng, PIPE_NN_INIT_HE);
-    size_t count;
-    double *params = pipe_nn_model_params(m, &count);
-    for (size_t i = 0; i < count; i++)
-        params[i] += 0.1 * pipe_rng_normal(&rng);
-    int n_in = pipe_nn_model_inputs(m), n_out = pipe_nn_model_outputs(m);
-    double *x = malloc((size_t)ROWS * n_in * sizeof *x), *y = malloc((size_t)ROWS * n_out * 8);
-    for (int i = 0; i < ROWS * n_in; i++)
-        x[i] = pipe_rng_normal(&rng);
-    for (int i = 0; i < ROWS * n_out; i++)
-        y[i] = pipe_rng_normal(&rng);
-    nn_grad_batch b = {x, y, NULL, ROWS, 1};
-    nn_grad_check(m, &b, what);
-    free(x);
-    free(y);
+    pipe_nn_model *m = nn_grad_model(chw, specs, n, ROWS, &rng);
+    nn_grad_check_random(m, ROWS, &rng, what);
     pipe_nn_model_free(m);
 }
 

@@ -31,24 +31,6 @@ static pipe_nn_layer_spec conv(int channels, int k, int stride, int groups, int 
     return s;
 }
 
-static pipe_nn_model *build(const int chw[3], const pipe_nn_layer_spec *specs, int n)
-{
-    char err[300];
-    pipe_nn_loss loss = {PIPE_NN_MSE, 1};
-    pipe_nn_model *m = pipe_nn_model_new_chw(chw, specs, n, &loss, ROWS, err, sizeof err);
-    cr_assert(m, "%s", err);
-    return m;
-}
-
-static void randomize(pipe_nn_model *m, pipe_rng *rng)
-{
-    pipe_nn_model_init(m, rng, PIPE_NN_INIT_HE);
-    size_t count;
-    double *p = pipe_nn_model_params(m, &count);
-    for (size_t i = 0; i < count; i++)
-        p[i] += 0.1 * pipe_rng_normal(rng);
-}
-
 /* [conv 1x1 (so the grouped layer's input gradient is checked), layer,
  * dense 2] on images chw. */
 static void check(const int chw[3], pipe_nn_layer_spec layer, const char *what)
@@ -56,19 +38,10 @@ static void check(const int chw[3], pipe_nn_layer_spec layer, const char *what)
     pipe_nn_layer_spec out = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
     out.units = 2;
     pipe_nn_layer_spec specs[3] = {conv(chw[0], 1, 1, 1, 0), layer, out};
-    pipe_nn_model *m = build(chw, specs, 3);
     pipe_rng rng;
     pipe_rng_seed(&rng, 17);
-    randomize(m, &rng);
-    int n_in = pipe_nn_model_inputs(m);
-    double *x = malloc((size_t)ROWS * n_in * sizeof *x), y[ROWS * 2];
-    for (int i = 0; i < ROWS * n_in; i++)
-        x[i] = pipe_rng_normal(&rng);
-    for (int i = 0; i < ROWS * 2; i++)
-        y[i] = pipe_rng_normal(&rng);
-    nn_grad_batch b = {x, y, NULL, ROWS, 1};
-    nn_grad_check(m, &b, what);
-    free(x);
+    pipe_nn_model *m = nn_grad_model(chw, specs, 3, ROWS, &rng);
+    nn_grad_check_random(m, ROWS, &rng, what);
     pipe_nn_model_free(m);
 }
 
@@ -90,10 +63,9 @@ Test(nn_grouped, forward_equals_separate_convolutions_on_channel_slices)
 {
     const int chw[3] = {6, 5, 4}, groups = 3, oc = 6;
     pipe_nn_layer_spec g = conv(oc, 3, 1, groups, 0);
-    pipe_nn_model *m = build(chw, &g, 1);
     pipe_rng rng;
     pipe_rng_seed(&rng, 2);
-    randomize(m, &rng);
+    pipe_nn_model *m = nn_grad_model(chw, &g, 1, ROWS, &rng);
     size_t count;
     const double *w = pipe_nn_model_params(m, &count);
     size_t per_group = (size_t)(oc / groups) * (chw[0] / groups) * 9;
@@ -105,7 +77,7 @@ Test(nn_grouped, forward_equals_separate_convolutions_on_channel_slices)
     const int part_chw[3] = {2, 5, 4};
     pipe_nn_layer_spec one = conv(2, 3, 1, 1, 0);
     for (int k = 0; k < groups; k++) {
-        pipe_nn_model *p = build(part_chw, &one, 1);
+        pipe_nn_model *p = nn_grad_model(part_chw, &one, 1, ROWS, &rng);
         size_t n;
         double *pw = pipe_nn_model_params(p, &n);
         memcpy(pw, w + k * per_group, per_group * sizeof *pw);
