@@ -88,7 +88,7 @@ static group_buffers group_buffers_of(const pipe_nn_layer *l, int n, nn_conv *c,
     size_t gi = (size_t)n * group_in(l), go = (size_t)n * group_out(l);
     nn_real *base = l->scratch + (size_t)groups_of(l) * work;
     c->work = l->scratch + (size_t)g * work;
-    return (group_buffers){base, base + gi, base + gi + go, base + 2 * gi + go};
+    return (group_buffers){base, base + gi, base + gi + go, base + gi + 2 * go};
 }
 
 /* dst[s] = src[s's group g] for n samples (gather), or the reverse. */
