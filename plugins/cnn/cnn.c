@@ -33,9 +33,12 @@ static const pipe_param_decl cnn_params[] = {
     {"input_shape", PIPE_PARAM_INT_LIST, "[]", 1, 65536, NULL,
      "[channels, height, width] of the images: with it `pipe validate` checks the layers "
      "against the images, and the run checks x against it ([]: take x's shape)"},
-    {"head", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|classification",
+    {"head", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|classification|multiclass",
      "regression: a linear output per target column (loss mse, mae or huber); classification: "
-     "one sigmoid output, the probability of class 1 (targets 0/1, loss bce, accuracy tracked)"},
+     "one sigmoid output, the probability of class 1 (targets 0/1, loss bce, accuracy tracked); "
+     "multiclass: K softmax outputs for labels 0..K-1 (loss cce fused with the softmax, "
+     "outputs proba and predicted instead of pred)"},
+    PIPE_NN_STAGE_CLASS_PARAMS,
     {"activation", PIPE_PARAM_CHOICE, "relu", 0, 0, PIPE_NN_ACT_CHOICES,
      "activation of conv, residual and dense layers that do not name their own"},
     {"leaky_alpha", PIPE_PARAM_FLOAT, "0.01", 1e-6, 1, NULL,
@@ -46,7 +49,8 @@ static const pipe_param_decl cnn_params[] = {
      "L2 penalty l2 * sum(w^2) on every conv, residual and dense kernel that does not set its "
      "own, added to the loss (as Keras)"},
     {"loss", PIPE_PARAM_CHOICE, "mse", 0, 0, PIPE_NN_LOSS_CHOICES,
-     "regression: mse, mae or huber (see huber_delta); classification uses bce"},
+     "regression: mse, mae or huber (see huber_delta); classification uses bce, multiclass "
+     "cce"},
     {"huber_delta", PIPE_PARAM_FLOAT, "1", 1e-12, 1e12, NULL,
      "huber: the loss is quadratic within +-huber_delta, linear outside"},
     PIPE_NN_STAGE_TRAIN_PARAMS("50"),
@@ -61,9 +65,10 @@ static const pipe_port_decl cnn_inputs[] = {
 };
 
 static const pipe_port_decl cnn_outputs[] = {
-    {"pred", PIPE_DT(PIPE_F64), 0, 0,
+    {"pred", PIPE_DT(PIPE_F64), 0, 1,
      "predictions for every image: rank 1 (one output) or N x outputs; classification: the "
-     "probability of class 1"},
+     "probability of class 1 (not with head: multiclass)"},
+    PIPE_NN_STAGE_CLASS_OUTPUTS,
     {"history", PIPE_DT(PIPE_F64), 2, 1,
      "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (classification: "
      "accuracy, val_accuracy; val_* NaN without validation rows)"},

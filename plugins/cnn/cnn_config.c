@@ -11,17 +11,31 @@
 
 /* The cnn stage's own parameters that apply only with others. */
 static const pipe_nn_scope scopes[] = {
-    {"model", "mode", "predict"},     {"save", "mode", "train"},
-    {"target", "mode", "train"},      {"layers", "mode", "train"},
-    {"input_shape", "mode", "train"}, {"head", "mode", "train"},
-    {"activation", "mode", "train"},  {"leaky_alpha", "mode", "train"},
-    {"init", "mode", "train"},        {"l2", "mode", "train"},
-    {"loss", "mode", "train"},        {"huber_delta", "loss", "huber"},
+    {"model", "mode", "predict"},
+    {"save", "mode", "train"},
+    {"target", "mode", "train"},
+    {"layers", "mode", "train"},
+    {"input_shape", "mode", "train"},
+    {"head", "mode", "train"},
+    {"activation", "mode", "train"},
+    {"leaky_alpha", "mode", "train"},
+    {"init", "mode", "train"},
+    {"l2", "mode", "train"},
+    {"loss", "mode", "train"},
+    {"huber_delta", "loss", "huber"},
+    {"classes", "head", "multiclass"},
+    {"class_weights", "head", "multiclass"},
+    {"label_smoothing", "head", "multiclass"},
 };
 
 int cnn_is_classifier(const pipe_ctx *ctx)
 {
     return strcmp(pipe_param_string(ctx, "head"), "classification") == 0;
+}
+
+int cnn_is_multiclass(const pipe_ctx *ctx)
+{
+    return strcmp(pipe_param_string(ctx, "head"), "multiclass") == 0;
 }
 
 /* Does a YAML value mention `word` anywhere (as a scalar)? */
@@ -55,6 +69,17 @@ static int check_combinations(pipe_ctx *ctx)
                                   loss);
     if (!cnn_is_classifier(ctx) && strcmp(loss, "bce") == 0)
         status = pipe_param_error(ctx, "loss", "bce needs probabilities: set head: classification");
+    int multi = cnn_is_multiclass(ctx);
+    if (multi && pipe_param_given(ctx, "loss") && strcmp(loss, "cce") != 0)
+        status = pipe_param_error(ctx, "loss",
+                                  "head: multiclass trains with cce (categorical cross-entropy), "
+                                  "found %s",
+                                  loss);
+    if (!multi && strcmp(loss, "cce") == 0)
+        status =
+            pipe_param_error(ctx, "loss", "cce needs class probabilities: set head: multiclass");
+    if (train && pipe_nn_stage_check_head_ports(ctx, multi) != 0)
+        status = -1;
     return status;
 }
 
@@ -89,12 +114,15 @@ void cnn_config_read(pipe_ctx *ctx, cnn_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     int classifier = cnn_is_classifier(ctx);
-    cfg->loss.kind = classifier
-                         ? PIPE_NN_BCE
+    cfg->loss.kind = classifier ? PIPE_NN_BCE
+                     : cnn_is_multiclass(ctx)
+                         ? PIPE_NN_CCE
                          : (pipe_nn_loss_kind)pipe_nn_loss_parse(pipe_param_string(ctx, "loss"));
     cfg->loss.delta = pipe_param_float(ctx, "huber_delta");
     cfg->init =
         strcmp(pipe_param_string(ctx, "init"), "he") == 0 ? PIPE_NN_INIT_HE : PIPE_NN_INIT_GLOROT;
     pipe_nn_stage_read_training(ctx, &cfg->optim, &cfg->fit);
-    cfg->fit.metric = classifier ? PIPE_NN_METRIC_ACCURACY : PIPE_NN_METRIC_MAE;
+    cfg->fit.metric = classifier               ? PIPE_NN_METRIC_ACCURACY
+                      : cnn_is_multiclass(ctx) ? PIPE_NN_METRIC_TOP1
+                                               : PIPE_NN_METRIC_MAE;
 }

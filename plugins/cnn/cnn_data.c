@@ -13,6 +13,7 @@
 void cnn_data_free(cnn_data *d)
 {
     pipe_nn_rows_free(&d->rows);
+    pipe_nn_classes_free(&d->classes);
     memset(d, 0, sizeof *d);
 }
 
@@ -71,6 +72,8 @@ int cnn_data_target_and_split(pipe_ctx *ctx, cnn_data *d)
         return pipe_error(ctx, "head: classification predicts one 0/1 column; y '%s' has %d",
                           pipe_input_name(ctx, "y"), r->n_out);
     if (pipe_nn_stage_split(ctx, r) != 0)
+        return -1;
+    if (cnn_is_multiclass(ctx) && pipe_nn_stage_class_targets(ctx, r, &d->classes) != 0)
         return -1;
     if (check_targets(ctx, r, r->train, r->n_train) != 0 ||
         check_targets(ctx, r, r->val, r->n_val) != 0)

@@ -23,7 +23,7 @@ typedef struct layer_word {
 } layer_word;
 
 static const layer_word words[] = {
-    {"conv", PIPE_NN_CONV2D, "kernel stride padding activation l2"},
+    {"conv", PIPE_NN_CONV2D, "kernel stride padding activation l2 groups depthwise"},
     {"maxpool", PIPE_NN_MAXPOOL, "stride padding"},
     {"avgpool", PIPE_NN_AVGPOOL, "stride padding"},
     {"residual", PIPE_NN_RESIDUAL, "kernel stride batchnorm activation l2"},
@@ -33,6 +33,9 @@ static const layer_word words[] = {
     {"activation", PIPE_NN_ACTIVATION, ""},
     {"flatten", PIPE_NN_FLATTEN, ""},
     {"global_avgpool", PIPE_NN_GLOBAL_AVGPOOL, ""},
+    {"global_maxpool", PIPE_NN_GLOBAL_MAXPOOL, ""},
+    {"add", PIPE_NN_ADD, ""},
+    {"concat", PIPE_NN_CONCAT, ""},
 };
 
 /* The item being read: for messages. */
@@ -165,9 +168,15 @@ static int read_main(const item *it, const pipe_value *v, pipe_nn_layer_spec *s)
         return read_real(it, v, "the rate", 0, 1, &s->rate);
     case PIPE_NN_ACTIVATION:
         return read_act(it, v, &s->act);
+    case PIPE_NN_ADD:
+    case PIPE_NN_CONCAT:
+        return 0; /* the ids it merges: read by cnn_graph.c */
     case PIPE_NN_BATCHNORM:
     case PIPE_NN_FLATTEN:
     case PIPE_NN_GLOBAL_AVGPOOL:
+    case PIPE_NN_GLOBAL_MAXPOOL:
+    case PIPE_NN_SOFTMAX:  /* the multiclass head's, not a word of the list */
+    case PIPE_NN_SHORTCUT: /* made by the blocks, not a word */
         if (v->kind != PIPE_VALUE_SCALAR || strcmp(v->scalar, "true") != 0)
             return fail(it, v, "write %s (or %s: true), found %s", it->word->word, it->word->word,
                         text_of(v));
@@ -192,6 +201,10 @@ static int read_option(const item *it, const char *key, const pipe_value *v, pip
         return read_bool(it, v, "batchnorm", &s->norm);
     if (strcmp(key, "momentum") == 0)
         return read_real(it, v, "momentum", 0, 1, &s->momentum);
+    if (strcmp(key, "groups") == 0)
+        return read_int(it, v, "groups", 1, &s->groups);
+    if (strcmp(key, "depthwise") == 0)
+        return read_bool(it, v, "depthwise", &s->depthwise);
     return read_real(it, v, "eps", 1e-12, 1, &s->eps);
 }
 
@@ -218,8 +231,15 @@ static const char *suggestion(const char *key, const char *options, char *buf, s
     return pipe_suggest_text(key, candidates, n, buf, size);
 }
 
-/* Nonzero when `key` is one of the space-separated `options`. */
-static int takes_option(const char *options, const char *key)
+/* Nonzero when `key` is one of the space-separated `options`, or one of
+ * the graph options (cnn_graph.c) every layer takes: id, and from but
+ * for the merge layers, whose value is their inputs. */
+static int takes_graph_option(const layer_word *w, const char *key)
+{
+    return strcmp(key, "id") == 0 || (strcmp(key, "from") == 0 && !pipe_nn_layer_is_merge(w->kind));
+}
+
+int cnn_word_listed(const char *options, const char *key)
 {
     size_t n = strlen(key);
     for (const char *p = strstr(options, key); p; p = strstr(p + 1, key))
@@ -235,6 +255,17 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
     size_t main_at = v->count;
     for (size_t k = 0; k < v->count; k++) {
         const layer_word *w = find_word(v->keys[k]);
+        /* `activation` is a layer and an option of the weighted layers:
+         * beside such a layer it is the option */
+        if (w && w->kind == PIPE_NN_ACTIVATION && it->word &&
+            cnn_word_listed(it->word->options, "activation"))
+            continue;
+        if (w && it->word && it->word->kind == PIPE_NN_ACTIVATION &&
+            cnn_word_listed(w->options, "activation")) {
+            it->word = w;
+            main_at = k;
+            continue;
+        }
         if (w && it->word)
             return fail(it, v, "one layer per item: %s and %s are both layers", it->word->word,
                         w->word);
@@ -247,14 +278,14 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
         return fail(it, v,
                     "no layer in this item: give one of conv, maxpool, avgpool, "
                     "residual, dense, dropout, batchnorm, activation, flatten, "
-                    "global_avgpool");
+                    "global_avgpool, global_maxpool, add, concat");
     *s = pipe_nn_layer_spec_default(it->word->kind);
     s->act = (pipe_nn_act)-1; /* unset: the stage's activation */
     s->l2 = -1;
     int status = read_main(it, &v->items[main_at], s);
     /* the kernel first: padding "same" depends on it */
     const pipe_value *kernel = pipe_value_get(v, "kernel");
-    if (!takes_option(it->word->options, "kernel"))
+    if (!cnn_word_listed(it->word->options, "kernel"))
         kernel = NULL; /* then reported as an unknown option below */
     if (status == 0 && kernel)
         status = read_pair(it, kernel, "kernel", 1, s->kernel);
@@ -265,11 +296,14 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
         const char *key = v->keys[k];
         if (k == main_at || (strcmp(key, "kernel") == 0 && kernel)) /* read above */
             continue;
-        if (!takes_option(it->word->options, key)) {
+        if (takes_graph_option(it->word, key))
+            continue; /* cnn_graph.c */
+        if (!cnn_word_listed(it->word->options, key)) {
             char hint[96];
-            return fail(it, &v->items[k], "unknown option '%s'%s; a %s layer takes %s", key,
+            return fail(it, &v->items[k], "unknown option '%s'%s; a %s layer takes %s%sid%s", key,
                         suggestion(key, it->word->options, hint, sizeof hint), it->word->word,
-                        it->word->options[0] ? it->word->options : "no options");
+                        it->word->options, it->word->options[0] ? " " : "",
+                        pipe_nn_layer_is_merge(it->word->kind) ? "" : " from");
         }
         status = read_option(it, key, &v->items[k], s);
     }
@@ -286,15 +320,15 @@ static int read_item(item *it, pipe_nn_layer_spec *s)
     it->word = find_word(v->scalar);
     if (!it->word || it->word->kind == PIPE_NN_CONV2D || it->word->kind == PIPE_NN_RESIDUAL ||
         it->word->kind == PIPE_NN_DENSE || it->word->kind == PIPE_NN_DROPOUT ||
-        it->word->kind == PIPE_NN_ACTIVATION) {
+        it->word->kind == PIPE_NN_ACTIVATION || pipe_nn_layer_is_merge(it->word->kind)) {
         char hint[96];
         const layer_word *w = it->word;
         it->word = NULL;
         if (w)
             return fail(it, v, "%s needs a value: {%s: ...}", w->word, w->word);
         return fail(it, v,
-                    "unknown layer '%s'%s; a word item is flatten, global_avgpool, batchnorm, "
-                    "maxpool or avgpool",
+                    "unknown layer '%s'%s; a word item is flatten, global_avgpool, "
+                    "global_maxpool, batchnorm, maxpool or avgpool",
                     v->scalar, suggestion(v->scalar, "", hint, sizeof hint));
     }
     *s = pipe_nn_layer_spec_default(it->word->kind);
@@ -322,33 +356,64 @@ int cnn_stack_read(pipe_ctx *ctx, int outputs, cnn_stack *stack)
         return pipe_param_error(ctx, "layers",
                                 "expected a list of layers such as [{conv: 32}, {maxpool: 2}, "
                                 "flatten, {dense: 64}]");
-    stack->specs = calloc(v->count + 1, sizeof *stack->specs);
-    stack->items = calloc(v->count + 1, sizeof *stack->items);
-    if (!stack->specs || !stack->items)
-        return pipe_error(ctx, "out of memory");
-    int status = 0;
+    /* blocks expand into several layers: count them first */
+    int status = 0, total = 2;
     for (size_t i = 0; i < v->count; i++) {
-        item it = {ctx, (int)i + 1, NULL, &v->items[i]};
-        if (read_item(&it, &stack->specs[i]) != 0) {
+        pipe_nn_block b;
+        if (!cnn_is_block(&v->items[i]))
+            total++;
+        else if (cnn_block_read(ctx, (int)i + 1, &v->items[i], &b) != 0)
             status = -1;
-            continue;
-        }
-        apply_stage_defaults(ctx, &stack->specs[i]);
-        stack->items[i] = &v->items[i];
+        else
+            total += pipe_nn_block_expand(&b, CNN_BLOCK_INPUT, 0, NULL, 0, NULL, 0);
     }
-    pipe_nn_layer_spec *out = &stack->specs[v->count];
+    stack->specs = calloc((size_t)total, sizeof *stack->specs);
+    stack->items = calloc((size_t)total, sizeof *stack->items);
+    stack->first = calloc((size_t)total, sizeof *stack->first);
+    if (!stack->specs || !stack->items || !stack->first)
+        return pipe_error(ctx, "out of memory");
+    int n = 0;
+    for (size_t i = 0; i < v->count; i++) {
+        int count = 1;
+        if (cnn_is_block(&v->items[i])) {
+            pipe_nn_block b;
+            if (status != 0) /* a block failed (reported above): only the other items now */
+                continue;
+            cnn_block_read(ctx, (int)i + 1, &v->items[i], &b); /* read above: no error */
+            count =
+                pipe_nn_block_expand(&b, CNN_BLOCK_INPUT, n, stack->specs + n, total - n, NULL, 0);
+        } else {
+            item it = {ctx, (int)i + 1, NULL, &v->items[i]};
+            if (read_item(&it, &stack->specs[n]) != 0) {
+                status = -1;
+                continue;
+            }
+            apply_stage_defaults(ctx, &stack->specs[n]);
+        }
+        for (int k = n; k < n + count; k++) {
+            stack->items[k] = &v->items[i];
+            stack->first[k] = n;
+        }
+        n += count;
+    }
+    pipe_nn_layer_spec *out = &stack->specs[n];
     *out = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
     out->units = outputs;
     out->act = cnn_is_classifier(ctx) ? PIPE_NN_SIGMOID : PIPE_NN_LINEAR;
     out->l2 = pipe_param_float(ctx, "l2");
-    stack->n = (int)v->count + 1;
-    return status;
+    stack->first[n] = n;
+    stack->n = n + 1;
+    stack->first[stack->n] = stack->n;
+    if (cnn_is_multiclass(ctx)) /* the logits, then the softmax */
+        stack->specs[stack->n++] = pipe_nn_stage_softmax_head();
+    return status == 0 ? cnn_graph_link(ctx, stack) : status;
 }
 
 void cnn_stack_free(cnn_stack *stack)
 {
     free(stack->specs);
     free(stack->items);
+    free(stack->first);
     memset(stack, 0, sizeof *stack);
 }
 
@@ -397,12 +462,13 @@ int cnn_stack_check_shapes(pipe_ctx *ctx, const cnn_stack *stack, const int chw[
         trail(stack, chw, (const int(*)[3])shapes, failed, path, sizeof path);
         shape_text(chw, in, sizeof in);
         const pipe_value *at = stack->items[failed];
+        char label[128];
+        cnn_layer_label(stack, failed, label, sizeof label);
         if (at)
             pipe_value_error(ctx, "layers", at,
-                             "layer %d (%s) does not fit the images: %s; the images are %s (%s), "
+                             "%s does not fit the images: %s; the images are %s (%s), "
                              "the layers before it give %s",
-                             failed + 1, pipe_nn_layer_kind_name(stack->specs[failed].kind), err,
-                             in, origin, path);
+                             label, err, in, origin, path);
         else
             pipe_param_error(ctx, "layers", "the output layer does not fit: %s (after %s)", err,
                              path);

@@ -31,10 +31,17 @@ static int predict_with(pipe_ctx *ctx, const pipe_nn_st_file *file, const char *
     if (rc == 0 && strcmp(want, have) != 0)
         rc = pipe_error(ctx, "the model '%s' takes images of %s, x '%s' holds images of %s", path,
                         want, pipe_input_name(ctx, "x"), have);
+    const char *head = pipe_nn_st_meta_get(file, "head");
+    int multi = head && strcmp(head, "multiclass") == 0;
+    if (rc == 0)
+        rc = pipe_nn_stage_check_head_ports(ctx, multi);
+    if (rc == 0 && multi)
+        rc = pipe_nn_stage_saved_classes(ctx, file, m, &d.classes);
     struct timespec start, end;
     clock_gettime(CLOCK_MONOTONIC, &start);
     if (rc == 0)
-        rc = pipe_nn_stage_publish_predictions(ctx, m, &d.rows);
+        rc = multi ? pipe_nn_stage_publish_classes(ctx, m, &d.rows, &d.classes)
+                   : pipe_nn_stage_publish_predictions(ctx, m, &d.rows);
     clock_gettime(CLOCK_MONOTONIC, &end);
     if (rc == 0) {
         pipe_metric(ctx, "rows", (double)d.rows.rows);

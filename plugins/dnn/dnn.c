@@ -40,8 +40,14 @@ static const pipe_param_decl dnn_params[] = {
     {"batchnorm", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
      "batch normalisation after each hidden layer's activation (Keras' defaults: momentum "
      "0.99, eps 0.001)"},
+    {"head", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|multiclass",
+     "regression: the output layer has one unit per target column (output_activation, loss; "
+     "binary classification with sigmoid and bce); multiclass: K softmax outputs for labels "
+     "0..K-1 (loss cce fused with the softmax, outputs proba and predicted instead of pred)"},
+    PIPE_NN_STAGE_CLASS_PARAMS,
     {"loss", PIPE_PARAM_CHOICE, "mse", 0, 0, PIPE_NN_LOSS_CHOICES,
-     "mse, mae, huber (see huber_delta) or bce (binary cross-entropy, sigmoid output)"},
+     "mse, mae, huber (see huber_delta) or bce (binary cross-entropy, sigmoid output); "
+     "head: multiclass uses cce"},
     {"huber_delta", PIPE_PARAM_FLOAT, "1", 1e-12, 1e12, NULL,
      "huber: the loss is quadratic within +-huber_delta, linear outside"},
     PIPE_NN_STAGE_SCALER_METHOD_PARAM(
@@ -62,8 +68,10 @@ static const pipe_port_decl dnn_inputs[] = {
 };
 
 static const pipe_port_decl dnn_outputs[] = {
-    {"pred", PIPE_DT(PIPE_F64), 0, 0,
-     "predictions for every row of x: rank 1 (one output) or N x outputs"},
+    {"pred", PIPE_DT(PIPE_F64), 0, 1,
+     "predictions for every row of x: rank 1 (one output) or N x outputs (not with head: "
+     "multiclass)"},
+    PIPE_NN_STAGE_CLASS_OUTPUTS,
     {"history", PIPE_DT(PIPE_F64), 2, 1,
      "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (val_* NaN "
      "without validation rows)"},

@@ -31,6 +31,9 @@ typedef struct dnn_config {
  * choices that contradict each other). Returns 0 or -1 (reported). */
 int dnn_check_params(pipe_ctx *ctx);
 
+/* Nonzero for head: multiclass. */
+int dnn_is_multiclass(const pipe_ctx *ctx);
+
 /* Read the training configuration for `n_outputs` outputs. Returns 0, or
  * -1 with the error reported. Free with dnn_config_free. */
 int dnn_config_read(pipe_ctx *ctx, int n_outputs, dnn_config *cfg);

@@ -24,6 +24,10 @@ static const pipe_nn_scope scopes[] = {
     {"l2", "mode", "train"},
     {"dropout", "mode", "train"},
     {"batchnorm", "mode", "train"},
+    {"head", "mode", "train"},
+    {"classes", "head", "multiclass"},
+    {"class_weights", "head", "multiclass"},
+    {"label_smoothing", "head", "multiclass"},
     {"loss", "mode", "train"},
     {"huber_delta", "loss", "huber"},
     {"scaler_method", "mode", "train"},
@@ -48,7 +52,28 @@ static int check_combinations(pipe_ctx *ctx)
                                   "bce needs probabilities: set "
                                   "output_activation: sigmoid (it is %s)",
                                   out_act);
+    int multi = dnn_is_multiclass(ctx);
+    const char *loss = pipe_param_string(ctx, "loss");
+    if (multi && pipe_param_given(ctx, "loss") && strcmp(loss, "cce") != 0)
+        status = pipe_param_error(ctx, "loss",
+                                  "head: multiclass trains with cce (categorical cross-entropy), "
+                                  "found %s",
+                                  loss);
+    if (multi && pipe_param_given(ctx, "output_activation"))
+        status = pipe_param_error(ctx, "output_activation",
+                                  "head: multiclass ends in a softmax; leave output_activation "
+                                  "out");
+    if (train && !multi && strcmp(loss, "cce") == 0)
+        status =
+            pipe_param_error(ctx, "loss", "cce needs class probabilities: set head: multiclass");
+    if (train && pipe_nn_stage_check_head_ports(ctx, multi) != 0)
+        status = -1;
     return status;
+}
+
+int dnn_is_multiclass(const pipe_ctx *ctx)
+{
+    return strcmp(pipe_param_string(ctx, "head"), "multiclass") == 0;
 }
 
 int dnn_check_params(pipe_ctx *ctx)
@@ -75,7 +100,7 @@ static int read_layers(pipe_ctx *ctx, int n_outputs, dnn_config *cfg)
     size_t hidden = pipe_param_count(ctx, "layers");
     double rate = pipe_param_float(ctx, "dropout");
     int bn = pipe_param_bool(ctx, "batchnorm");
-    cfg->layers = calloc(3 * hidden + 1, sizeof *cfg->layers);
+    cfg->layers = calloc(3 * hidden + 2, sizeof *cfg->layers);
     if (!cfg->layers)
         return pipe_error(ctx, "out of memory");
     int n = 0;
@@ -89,6 +114,10 @@ static int read_layers(pipe_ctx *ctx, int n_outputs, dnn_config *cfg)
         }
     }
     cfg->layers[n++] = dense_layer(ctx, n_outputs, "output_activation");
+    if (dnn_is_multiclass(ctx)) { /* the logits, then the softmax */
+        cfg->layers[n - 1].act = PIPE_NN_LINEAR;
+        cfg->layers[n++] = pipe_nn_stage_softmax_head();
+    }
     cfg->n_layers = n;
     return 0;
 }
@@ -98,11 +127,15 @@ int dnn_config_read(pipe_ctx *ctx, int n_outputs, dnn_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     if (read_layers(ctx, n_outputs, cfg) != 0)
         return -1;
-    cfg->loss.kind = (pipe_nn_loss_kind)pipe_nn_loss_parse(pipe_param_string(ctx, "loss"));
+    cfg->loss.kind = dnn_is_multiclass(ctx)
+                         ? PIPE_NN_CCE
+                         : (pipe_nn_loss_kind)pipe_nn_loss_parse(pipe_param_string(ctx, "loss"));
     cfg->loss.delta = pipe_param_float(ctx, "huber_delta");
     cfg->init =
         strcmp(pipe_param_string(ctx, "init"), "he") == 0 ? PIPE_NN_INIT_HE : PIPE_NN_INIT_GLOROT;
     pipe_nn_stage_read_training(ctx, &cfg->optim, &cfg->fit);
+    if (dnn_is_multiclass(ctx))
+        cfg->fit.metric = PIPE_NN_METRIC_TOP1;
     return 0;
 }
 

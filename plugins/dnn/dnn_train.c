@@ -21,17 +21,28 @@ static void shape_text(const dnn_config *cfg, int n_in, char *buf, size_t size)
             len += (size_t)snprintf(buf + len, size - len, "-%d", cfg->layers[i].units);
 }
 
-/* The model file with the stage's metadata: the target's name. */
-static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d, const char *name)
+/* The model file with the stage's metadata: the target's name, the head
+ * and (multiclass) the class names. */
+static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                      const pipe_nn_classes *c, const char *name)
 {
     const char *target = pipe_param_string(ctx, "target");
-    pipe_nn_st_meta meta[2] = {{"stage", "dnn"},
-                               {"target", target[0] ? target : pipe_input_name(ctx, "y")}};
-    return pipe_nn_stage_save(ctx, m, d, name, meta, 2);
+    char *classes =
+        c->k ? pipe_nn_names_to_json((const char *const *)c->names, (size_t)c->k) : NULL;
+    if (c->k && !classes)
+        return pipe_error(ctx, "out of memory");
+    pipe_nn_st_meta meta[4] = {{"stage", "dnn"},
+                               {"target", target[0] ? target : pipe_input_name(ctx, "y")},
+                               {"head", pipe_param_string(ctx, "head")},
+                               {"classes", classes}};
+    int rc = pipe_nn_stage_save(ctx, m, d, name, meta, classes ? 4 : 3);
+    free(classes);
+    return rc;
 }
 
 /* Build, train and publish; d and cfg are read. */
-static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, dnn_config *cfg)
+static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, const pipe_nn_classes *c,
+                           dnn_config *cfg)
 {
     char err[512], shape[256];
     int max_batch = cfg->fit.batch > DNN_PREDICT_BATCH ? cfg->fit.batch : DNN_PREDICT_BATCH;
@@ -48,17 +59,18 @@ static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, dnn_config *cfg)
              cfg->fit.epochs, cfg->fit.batch);
     int rc = pipe_nn_stage_fit(ctx, m, &cfg->optim, &cfg->fit, d);
     if (rc == 0)
-        rc = pipe_nn_stage_publish_predictions(ctx, m, d);
+        rc = c->k ? pipe_nn_stage_publish_classes(ctx, m, d, c)
+                  : pipe_nn_stage_publish_predictions(ctx, m, d);
     const char *save = pipe_param_string(ctx, "save");
     if (rc == 0 && save[0])
-        rc = save_model(ctx, m, d, save);
+        rc = save_model(ctx, m, d, c, save);
     pipe_nn_model_free(m);
     return rc;
 }
 
 /* Rows, target, split and checks, then the configuration. */
 static int read_inputs(pipe_ctx *ctx, const char *const *names, size_t n_names, pipe_nn_rows *d,
-                       dnn_config *cfg)
+                       pipe_nn_classes *c, dnn_config *cfg)
 {
     const pipe_tensor *x = pipe_input(ctx, "x");
     const char *target = pipe_param_string(ctx, "target");
@@ -69,6 +81,7 @@ static int read_inputs(pipe_ctx *ctx, const char *const *names, size_t n_names, 
                                 pipe_input_name(ctx, "x"), target);
     if (pipe_nn_stage_features(ctx, x, names, n_names, "features", d) != 0 ||
         pipe_nn_stage_target(ctx, 0, d) != 0 || pipe_nn_stage_split(ctx, d) != 0 ||
+        (dnn_is_multiclass(ctx) && pipe_nn_stage_class_targets(ctx, d, c) != 0) ||
         pipe_nn_stage_check_finite(ctx, d) != 0 || pipe_nn_stage_check_scaler(ctx, x, d) != 0)
         return -1;
     return dnn_config_read(ctx, d->n_out, cfg);
@@ -82,9 +95,11 @@ int dnn_train(pipe_ctx *ctx)
         return -1;
     pipe_nn_rows d = {0};
     dnn_config cfg = {0};
-    int rc = read_inputs(ctx, names, n_names, &d, &cfg);
+    pipe_nn_classes classes = {0};
+    int rc = read_inputs(ctx, names, n_names, &d, &classes, &cfg);
     if (rc == 0)
-        rc = fit_and_publish(ctx, &d, &cfg);
+        rc = fit_and_publish(ctx, &d, &classes, &cfg);
+    pipe_nn_classes_free(&classes);
     dnn_config_free(&cfg);
     pipe_nn_rows_free(&d);
     free(names);

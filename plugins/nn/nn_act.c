@@ -1,11 +1,12 @@
 /*
  * nn_act.c — activation functions (their names, their forward and
- * backward loops) and the two element-wise layers: the standalone
- * activation layer and dropout.
+ * backward loops) and the layers built on them: the standalone
+ * activation layer, dropout, and softmax (over each sample's values).
  *
  * Every derivative is computed from the activation's output y, so layers
  * keep only their outputs for back-propagation: relu' = [y > 0],
- * tanh' = 1 − y², sigmoid' = y·(1 − y); leaky relu keeps the sign of x.
+ * tanh' = 1 − y², sigmoid' = y·(1 − y), relu6' = [0 < y < 6]; leaky relu
+ * keeps the sign of x.
  * The switch on the kind sits outside the loops so that they vectorise.
  */
 #include "nn_internal.h"
@@ -13,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const act_names[] = {"linear", "relu", "leaky_relu", "tanh", "sigmoid"};
+static const char *const act_names[] = {"linear", "relu", "leaky_relu", "tanh", "sigmoid", "relu6"};
 
 const char *pipe_nn_act_name(pipe_nn_act act)
 {
@@ -23,6 +24,15 @@ const char *pipe_nn_act_name(pipe_nn_act act)
 int pipe_nn_act_parse(const char *name)
 {
     return nn_name_find(act_names, PIPE_COUNT(act_names), name);
+}
+
+size_t nn_argmax(const nn_real *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < n; k++)
+        if (v[k] > v[best])
+            best = k;
+    return best;
 }
 
 static nn_real sigmoid(nn_real x)
@@ -58,6 +68,10 @@ NN_HOT void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t cou
         for (size_t i = 0; i < count; i++)
             v[i] = sigmoid(v[i]);
         break;
+    case PIPE_NN_RELU6:
+        for (size_t i = 0; i < count; i++)
+            v[i] = v[i] > 0 ? (v[i] < 6 ? v[i] : 6) : 0;
+        break;
     }
 }
 
@@ -84,6 +98,10 @@ NN_HOT void nn_act_backward(pipe_nn_act act, double alpha, const nn_real *y, nn_
     case PIPE_NN_SIGMOID:
         for (size_t i = 0; i < count; i++)
             d[i] *= y[i] * (1 - y[i]);
+        break;
+    case PIPE_NN_RELU6:
+        for (size_t i = 0; i < count; i++)
+            d[i] = y[i] > 0 && y[i] < 6 ? d[i] : 0;
         break;
     }
 }
@@ -175,4 +193,61 @@ const pipe_nn_layer_ops nn_dropout_ops = {
     .setup = dropout_setup,
     .forward = dropout_forward,
     .backward = dropout_backward,
+};
+
+/* ------------------------------------------------------------------ */
+/* Softmax over each sample                                             */
+/* ------------------------------------------------------------------ */
+
+static int softmax_setup(pipe_nn_layer *l, char *err, size_t err_size)
+{
+    (void)err, (void)err_size;
+    l->out_size = l->in_size;
+    memcpy(l->out_chw, l->in_chw, sizeof l->out_chw);
+    return 0;
+}
+
+/* exp(x − max) / Σ exp(x − max): never exp of a positive number. */
+static void softmax_forward(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng)
+{
+    (void)training, (void)rng;
+    size_t dim = (size_t)l->out_size;
+    for (int r = 0; r < n; r++) {
+        const nn_real *x = in + r * dim;
+        nn_real *y = l->out + r * dim, top = x[0], sum = 0;
+        for (size_t j = 1; j < dim; j++)
+            top = x[j] > top ? x[j] : top;
+        for (size_t j = 0; j < dim; j++)
+            sum += y[j] = NN_EXP(x[j] - top);
+        for (size_t j = 0; j < dim; j++)
+            y[j] /= sum;
+    }
+}
+
+/* din = y ⊙ (dout − Σⱼ yⱼ·doutⱼ); fused with CCE, dout is already dLoss/dx. */
+static void softmax_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din,
+                             int n)
+{
+    (void)in;
+    if (!din)
+        return;
+    size_t dim = (size_t)l->out_size;
+    if (l->dz_given) {
+        memcpy(din, dout, (size_t)n * dim * sizeof *din);
+        return;
+    }
+    for (int r = 0; r < n; r++) {
+        const nn_real *y = l->out + r * dim, *g = dout + r * dim;
+        double dot = 0;
+        for (size_t j = 0; j < dim; j++)
+            dot += (double)y[j] * g[j];
+        for (size_t j = 0; j < dim; j++)
+            din[r * dim + j] = (nn_real)(y[j] * (g[j] - dot));
+    }
+}
+
+const pipe_nn_layer_ops nn_softmax_ops = {
+    .setup = softmax_setup,
+    .forward = softmax_forward,
+    .backward = softmax_backward,
 };

@@ -88,10 +88,19 @@ static int work_alloc(fit_work *w, pipe_nn_model *m, const pipe_nn_dataset *d, i
     return 0;
 }
 
-/* Σ over the batch of the tracked metric's per-output value. */
-static double metric_sum(pipe_nn_metric metric, const nn_real *p, const nn_real *y, size_t count)
+/* Σ over the batch (count values, rows of dim) of the tracked metric's
+ * per-output value; top-1 counts a right row as dim outputs, so that the
+ * callers' division by rows · dim gives the fraction of rows. */
+static double metric_sum(pipe_nn_metric metric, const nn_real *p, const nn_real *y, size_t count,
+                         int dim)
 {
     double s = 0;
+    if (metric == PIPE_NN_METRIC_TOP1) {
+        for (size_t r = 0; r < count / (size_t)dim; r++)
+            s += nn_argmax(p + r * dim, (size_t)dim) == nn_argmax(y + r * dim, (size_t)dim) ? dim
+                                                                                            : 0;
+        return s;
+    }
     for (size_t i = 0; i < count; i++) {
         if (metric == PIPE_NN_METRIC_MAE)
             s += fabs((double)p[i] - y[i]);
@@ -114,7 +123,7 @@ static void evaluate(pipe_nn_model *m, const row_set *s, pipe_nn_metric metric, 
         const nn_real *p = pipe_nn_model_forward(m, s->x + start * n_in, rows, 0, NULL);
         loss_sum += rows * pipe_nn_loss_eval(pipe_nn_model_loss(m), p, y,
                                              s->w ? s->w + start : NULL, rows, n_out, NULL);
-        metric_total += metric_sum(metric, p, y, (size_t)rows * n_out);
+        metric_total += metric_sum(metric, p, y, (size_t)rows * n_out, n_out);
     }
     *loss = loss_sum / (double)s->n + pipe_nn_model_penalty(m);
     *metric_value = metric_total / ((double)s->n * n_out);
@@ -146,7 +155,7 @@ static int train_epoch(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_datas
                            isnan(loss) ? "NaN" : "infinite", stats->epoch, (long long)step + 1,
                            (long long)n_steps, stats->lr);
         loss_sum += loss * rows;
-        metric_total += metric_sum(cfg->metric, p, y, (size_t)rows * n_out);
+        metric_total += metric_sum(cfg->metric, p, y, (size_t)rows * n_out, n_out);
         ++*steps;
     }
     stats->loss = loss_sum / (double)d->n_train;

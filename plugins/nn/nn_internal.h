@@ -75,7 +75,19 @@ struct pipe_nn_layer {
     nn_real *param, *grad, *state; /* views into the model's flat buffers */
     nn_real *out;                  /* max_batch × out_size */
     nn_real *scratch;              /* scratch_fixed, then max_batch × scratch_per_row */
-    int dz_given; /* dense: backward gets dLoss/dz directly (fused sigmoid + BCE) */
+    int dz_given; /* dense, softmax: backward gets dLoss/dz directly (fused with BCE, CCE) */
+    /* The graph (nn_graph.c): the inputs' layer indices (-1: the model's
+     * input) and shapes; in_chw is that of the first. Before forward and
+     * backward the model points ins at the inputs' values and, in
+     * backward, dins at where their gradients go (NULL: not needed);
+     * din_add[k] nonzero means add into dins[k] instead of overwriting.
+     * Single-input kinds use the `in` and `din` arguments instead. */
+    int n_in;
+    int in_idx[PIPE_NN_MAX_FROM];
+    int ins_chw[PIPE_NN_MAX_FROM][3];
+    const nn_real *ins[PIPE_NN_MAX_FROM];
+    nn_real *dins[PIPE_NN_MAX_FROM];
+    int din_add[PIPE_NN_MAX_FROM];
 };
 
 struct pipe_nn_model {
@@ -84,6 +96,7 @@ struct pipe_nn_model {
     pipe_nn_layer *layers;
     pipe_nn_loss loss;
     int fused_bce;
+    int fused_cce; /* CCE after a softmax last layer */
     nn_real *params, *grads, *state;
     size_t n_params, n_state;
     pipe_nn_segment *segments;
@@ -91,6 +104,16 @@ struct pipe_nn_model {
     nn_real *acts;            /* every layer's output, one block */
     nn_real *scratch;         /* every layer's scratch, one block */
     nn_real *grad_a, *grad_b; /* back-propagation ping-pong, max_batch × widest */
+    /* Back-propagation over a graph: dLoss/d(output) of each layer. A
+     * plain stack (chain) alternates grad_a and grad_b; any other graph
+     * gives each layer its own block of node_grads, and a layer feeding
+     * several others accumulates (through grad_tmp, max_batch × widest). */
+    int chain;
+    nn_real **node_grad;       /* n_layers pointers */
+    nn_real *node_grads;       /* the blocks (graphs only) */
+    nn_real *grad_tmp;         /* graphs only */
+    unsigned char *needs_grad; /* layer i or one before it has parameters */
+    unsigned char *written;    /* node_grad[i] holds a gradient (backward) */
 };
 
 const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind);
@@ -104,6 +127,25 @@ extern const pipe_nn_layer_ops nn_pool_ops;           /* nn_pool.c: max and aver
 extern const pipe_nn_layer_ops nn_global_avgpool_ops; /* nn_pool.c */
 extern const pipe_nn_layer_ops nn_flatten_ops;        /* nn_pool.c */
 extern const pipe_nn_layer_ops nn_residual_ops;       /* nn_residual.c */
+extern const pipe_nn_layer_ops nn_add_ops;            /* nn_merge.c */
+extern const pipe_nn_layer_ops nn_concat_ops;         /* nn_merge.c */
+extern const pipe_nn_layer_ops nn_global_maxpool_ops; /* nn_pool.c */
+extern const pipe_nn_layer_ops nn_softmax_ops;        /* nn_act.c */
+extern const pipe_nn_layer_ops nn_shortcut_ops;       /* nn_conv2d.c */
+
+/* The categorical cross-entropy of logits z against targets t (n rows of
+ * dim), row weights w (NULL: 1): Σ wᵣ·(−Σⱼ tᵣⱼ (zᵣⱼ − logΣₖ exp zᵣₖ)) / n,
+ * through log-sum-exp (nn_loss.c). */
+double nn_cce_logits(const nn_real *z, const nn_real *t, const nn_real *w, int n, int dim);
+
+/*
+ * Resolve the graph and set up every layer of `layers` (whose spec is
+ * filled) in order for samples shaped input_chw: ops, inputs and their
+ * shapes, sizes. Used by the model and the shape pass alike. Returns 0,
+ * or -1 with *failed the layer's index and the reason in err.
+ */
+int nn_graph_setup(pipe_nn_layer *layers, int n_layers, const int input_chw[3], int *failed,
+                   char *err, size_t err_size);
 
 /* The image layers' specs (nn_spatial.c): nonzero for their kinds; their
  * defaults (called by pipe_nn_layer_spec_default), text form, and one
@@ -124,6 +166,9 @@ void nn_init_kernel(nn_real *w, size_t count, double fan_in, double fan_out, pip
 void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t count);
 /* d[i] *= act'(y[i]), where y = act(x) is the activation's output. */
 void nn_act_backward(pipe_nn_act act, double alpha, const nn_real *y, nn_real *d, size_t count);
+
+/* The index of the largest of v[0 .. n) (the first on ties; nn_act.c). */
+size_t nn_argmax(const nn_real *v, size_t n);
 
 /* names[i], or "?" when i is out of range. */
 const char *nn_name_of(const char *const *names, size_t n, unsigned i);

@@ -1,5 +1,6 @@
 /*
- * nn_model.c — a model: a stack of layers over one flat parameter buffer,
+ * nn_model.c — a model: a graph of layers (nn_graph.c; a plain stack in
+ * the common case) over one flat parameter buffer,
  * one flat gradient buffer and one state buffer, with every activation,
  * scratch and back-propagation buffer allocated once, at build time.
  * Forward, backward (loss included), the L2 penalty, batched prediction.
@@ -38,9 +39,10 @@ int nn_name_find(const char *const *names, size_t n, const char *name)
     return -1;
 }
 
-static const char *const kind_names[] = {"dense",   "activation", "dropout", "batchnorm",
-                                         "conv2d",  "maxpool",    "avgpool", "global_avgpool",
-                                         "flatten", "residual"};
+static const char *const kind_names[] = {
+    "dense",   "activation", "dropout",        "batchnorm", "conv2d",
+    "maxpool", "avgpool",    "global_avgpool", "flatten",   "residual",
+    "add",     "concat",     "global_maxpool", "softmax",   "shortcut"};
 
 const char *pipe_nn_layer_kind_name(pipe_nn_layer_kind kind)
 {
@@ -69,6 +71,16 @@ const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind)
         return &nn_flatten_ops;
     case PIPE_NN_RESIDUAL:
         return &nn_residual_ops;
+    case PIPE_NN_ADD:
+        return &nn_add_ops;
+    case PIPE_NN_CONCAT:
+        return &nn_concat_ops;
+    case PIPE_NN_GLOBAL_MAXPOOL:
+        return &nn_global_maxpool_ops;
+    case PIPE_NN_SOFTMAX:
+        return &nn_softmax_ops;
+    case PIPE_NN_SHORTCUT:
+        return &nn_shortcut_ops;
     }
     return NULL;
 }
@@ -97,30 +109,26 @@ static nn_real *alloc_reals(size_t count)
     return p;
 }
 
-/* Set up every layer in turn; fills the sizes of the model's buffers. */
+/* Set up every layer (nn_graph.c); fills the sizes of the model's buffers. */
 static int setup_layers(pipe_nn_model *m, size_t *acts, size_t *scratch, size_t *widest, char *err,
                         size_t err_size)
 {
-    int chw[3] = {m->input_chw[0], m->input_chw[1], m->input_chw[2]};
+    char why[300];
+    int failed;
+    if (nn_graph_setup(m->layers, m->n_layers, m->input_chw, &failed, why, sizeof why) != 0)
+        return nn_fail(err, err_size, "layer %d (%s): %s", failed + 1,
+                       pipe_nn_layer_kind_name(m->layers[failed].spec.kind), why);
     *widest = (size_t)m->n_inputs;
+    m->chain = 1;
     for (int i = 0; i < m->n_layers; i++) {
         pipe_nn_layer *l = &m->layers[i];
-        l->ops = nn_layer_ops_of(l->spec.kind);
-        if (!l->ops)
-            return nn_fail(err, err_size, "layer %d: unknown kind %d", i + 1, (int)l->spec.kind);
-        memcpy(l->in_chw, chw, sizeof chw);
-        l->in_size = chw[0] * chw[1] * chw[2];
-        char why[160];
-        if (l->ops->setup(l, why, sizeof why) != 0)
-            return nn_fail(err, err_size, "layer %d (%s): %s", i + 1,
-                           pipe_nn_layer_kind_name(l->spec.kind), why);
-        memcpy(chw, l->out_chw, sizeof chw);
         m->n_params += l->n_param;
         m->n_state += l->n_state;
         *acts += padded((size_t)m->max_batch * l->out_size);
         *scratch += padded(l->scratch_fixed + (size_t)m->max_batch * l->scratch_per_row);
         if ((size_t)l->out_size > *widest)
             *widest = (size_t)l->out_size;
+        m->chain &= l->n_in == 1 && l->in_idx[0] == i - 1;
     }
     return 0;
 }
@@ -140,6 +148,21 @@ static void assign_buffers(pipe_nn_model *m)
         s += l->n_state;
         a += padded((size_t)m->max_batch * l->out_size);
         k += padded(l->scratch_fixed + (size_t)m->max_batch * l->scratch_per_row);
+    }
+    /* dLoss/d(output) of each layer: a stack alternates two buffers from
+     * the output down; a graph gives each layer its own. */
+    size_t g = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        pipe_nn_layer *l = &m->layers[i];
+        if (m->chain)
+            m->node_grad[i] = (m->n_layers - 1 - i) % 2 ? m->grad_b : m->grad_a;
+        else
+            m->node_grad[i] = m->node_grads + g;
+        g += padded((size_t)m->max_batch * l->out_size);
+        int needs = l->n_param > 0;
+        for (int k = 0; k < l->n_in; k++)
+            needs |= l->in_idx[k] >= 0 && m->needs_grad[l->in_idx[k]];
+        m->needs_grad[i] = (unsigned char)needs;
     }
 }
 
@@ -179,6 +202,17 @@ static int wants_fused_bce(const pipe_nn_model *m)
 static int allocate(pipe_nn_model *m, size_t acts, size_t scratch, size_t widest)
 {
     size_t grad_size = (size_t)m->max_batch * widest;
+    m->node_grad = calloc((size_t)m->n_layers, sizeof *m->node_grad);
+    m->needs_grad = calloc((size_t)m->n_layers, 1);
+    m->written = calloc((size_t)m->n_layers, 1);
+    if (!m->chain) {
+        m->node_grads = alloc_reals(acts); /* one block per layer, as the activations */
+        m->grad_tmp = alloc_reals(grad_size);
+        if (!m->node_grads || !m->grad_tmp)
+            return -1;
+    }
+    if (!m->node_grad || !m->needs_grad || !m->written)
+        return -1;
     m->params = alloc_reals(m->n_params);
     m->grads = alloc_reals(m->n_params);
     m->state = alloc_reals(m->n_state);
@@ -236,7 +270,9 @@ pipe_nn_model *pipe_nn_model_new_chw(const int input_chw[3], const pipe_nn_layer
     assign_buffers(m);
     build_segments(m);
     m->fused_bce = wants_fused_bce(m);
-    m->layers[n_layers - 1].dz_given = m->fused_bce;
+    m->fused_cce =
+        m->loss.kind == PIPE_NN_CCE && m->layers[n_layers - 1].spec.kind == PIPE_NN_SOFTMAX;
+    m->layers[n_layers - 1].dz_given = m->fused_bce || m->fused_cce;
     return m;
 }
 
@@ -252,6 +288,11 @@ void pipe_nn_model_free(pipe_nn_model *m)
     free(m->grad_a);
     free(m->grad_b);
     free(m->segments);
+    free(m->node_grad);
+    free(m->node_grads);
+    free(m->grad_tmp);
+    free(m->needs_grad);
+    free(m->written);
     free(m->layers);
     free(m);
 }
@@ -334,53 +375,103 @@ int pipe_nn_model_layer_tensors(const pipe_nn_model *m, int i, pipe_nn_tensor_in
     return count;
 }
 
+/* The values layer j gives (j = -1: the model's input). */
+static const nn_real *values_of(const pipe_nn_model *m, const nn_real *x, int j)
+{
+    return j < 0 ? x : m->layers[j].out;
+}
+
 const pipe_nn_real *pipe_nn_model_forward(pipe_nn_model *m, const pipe_nn_real *x, int n,
                                           int training, pipe_rng *rng)
 {
-    const nn_real *in = x;
     for (int i = 0; i < m->n_layers; i++) {
         pipe_nn_layer *l = &m->layers[i];
-        l->ops->forward(l, in, n, training, rng);
-        in = l->out;
+        for (int k = 0; k < l->n_in; k++)
+            l->ins[k] = values_of(m, x, l->in_idx[k]);
+        l->ops->forward(l, l->ins[0], n, training, rng);
     }
-    return in;
+    return m->layers[m->n_layers - 1].out;
 }
 
 /* The loss of the last forward pass, with dLoss/d(output) — or, fused,
- * dLoss/d(logits) — in m->grad_a. */
-static double output_gradient(pipe_nn_model *m, const nn_real *y, const nn_real *w, int n)
+ * dLoss/d(logits) — in the last layer's gradient. */
+static double output_gradient(pipe_nn_model *m, const nn_real *x, const nn_real *y,
+                              const nn_real *w, int n)
 {
     const pipe_nn_layer *last = &m->layers[m->n_layers - 1];
     int dim = last->out_size;
-    if (!m->fused_bce)
-        return pipe_nn_loss_eval(&m->loss, last->out, y, w, n, dim, m->grad_a);
-    double scale = 1.0 / ((double)n * dim);
+    if (!m->fused_bce && !m->fused_cce)
+        return pipe_nn_loss_eval(&m->loss, last->out, y, w, n, dim, m->node_grad[m->n_layers - 1]);
+    /* BCE is a mean over the outputs, CCE a sum over the classes */
+    double scale = 1.0 / ((double)n * (m->fused_cce ? 1 : dim));
     for (int r = 0; r < n; r++) {
         double wr = w ? w[r] : 1;
         for (int j = 0; j < dim; j++) {
             size_t i = (size_t)r * dim + j;
-            m->grad_a[i] = (nn_real)((last->out[i] - y[i]) * wr * scale);
+            m->node_grad[m->n_layers - 1][i] = (nn_real)((last->out[i] - y[i]) * wr * scale);
         }
     }
+    if (m->fused_cce) /* from the logits: finite however large they are */
+        return nn_cce_logits(values_of(m, x, last->in_idx[0]), y, w, n, dim);
     return pipe_nn_loss_eval(&m->loss, last->out, y, w, n, dim, NULL);
+}
+
+/* Back-propagate through single-input layer l, whose input is layer j:
+ * straight into j's gradient, or through grad_tmp when another consumer
+ * of j has written there already. */
+static void backward_single(pipe_nn_model *m, pipe_nn_layer *l, const nn_real *x, nn_real *dout,
+                            int n)
+{
+    int j = l->in_idx[0];
+    const nn_real *in = values_of(m, x, j);
+    if (j < 0 || !m->needs_grad[j]) {
+        l->ops->backward(l, in, dout, NULL, n);
+        return;
+    }
+    if (!m->written[j]) {
+        l->ops->backward(l, in, dout, m->node_grad[j], n);
+        m->written[j] = 1;
+        return;
+    }
+    l->ops->backward(l, in, dout, m->grad_tmp, n);
+    nn_real *d = m->node_grad[j];
+    size_t count = (size_t)n * m->layers[j].out_size;
+    for (size_t i = 0; i < count; i++)
+        d[i] += m->grad_tmp[i];
+}
+
+/* A merge layer writes (or adds into) each input's gradient itself. */
+static void backward_merge(pipe_nn_model *m, pipe_nn_layer *l, const nn_real *x, nn_real *dout,
+                           int n)
+{
+    for (int k = 0; k < l->n_in; k++) {
+        int j = l->in_idx[k];
+        int wanted = j >= 0 && m->needs_grad[j];
+        l->dins[k] = wanted ? m->node_grad[j] : NULL;
+        l->din_add[k] = wanted && m->written[j];
+        if (wanted)
+            m->written[j] = 1;
+    }
+    l->ops->backward(l, values_of(m, x, l->in_idx[0]), dout, NULL, n);
 }
 
 double pipe_nn_model_backward(pipe_nn_model *m, const pipe_nn_real *x, const pipe_nn_real *y,
                               const pipe_nn_real *w, int n)
 {
-    double loss = output_gradient(m, y, w, n);
-    int first_trainable = 0;
-    while (first_trainable < m->n_layers && m->layers[first_trainable].n_param == 0)
-        first_trainable++;
-    nn_real *dout = m->grad_a, *din = m->grad_b;
-    /* Layers below the first trainable one need no gradient at all. */
-    for (int i = m->n_layers - 1; i >= first_trainable; i--) {
+    double loss = output_gradient(m, x, y, w, n);
+    memset(m->written, 0, (size_t)m->n_layers);
+    m->written[m->n_layers - 1] = 1;
+    /* Layers with no parameters at or before them need no gradient; every
+     * layer but the last feeds a later one (nn_graph.c), so by the time
+     * layer i is reached its gradient is complete. */
+    for (int i = m->n_layers - 1; i >= 0; i--) {
         pipe_nn_layer *l = &m->layers[i];
-        const nn_real *in = i ? m->layers[i - 1].out : x;
-        l->ops->backward(l, in, dout, i > first_trainable ? din : NULL, n);
-        nn_real *t = dout;
-        dout = din;
-        din = t;
+        if (!m->needs_grad[i])
+            continue;
+        if (pipe_nn_layer_is_merge(l->spec.kind))
+            backward_merge(m, l, x, m->node_grad[i], n);
+        else
+            backward_single(m, l, x, m->node_grad[i], n);
     }
     return loss;
 }

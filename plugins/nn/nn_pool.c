@@ -2,8 +2,8 @@
  * nn_pool.c — the layers that reshape images without parameters:
  * max pooling and average pooling over kh × kw windows (a stride and
  * zero padding per dimension, like PyTorch's MaxPool2d and AvgPool2d with
- * count_include_pad), global average pooling (one value per channel) and
- * flatten (channels × height × width becomes one feature vector).
+ * count_include_pad), global average and max pooling (one value per
+ * channel) and flatten (channels × height × width becomes one feature vector).
  *
  * Max pooling keeps the index of each window's maximum (in scratch) for
  * back-propagation; padding never wins a maximum.
@@ -235,6 +235,35 @@ const pipe_nn_layer_ops nn_global_avgpool_ops = {
     .setup = gap_setup,
     .forward = gap_forward,
     .backward = gap_backward,
+};
+
+/* ------------------------------------------------------------------ */
+/* Global max pooling                                                   */
+/* ------------------------------------------------------------------ */
+
+static void gmp_forward(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng)
+{
+    (void)training, (void)rng;
+    size_t planes = (size_t)n * l->in_chw[0], area = (size_t)l->in_chw[1] * l->in_chw[2];
+    for (size_t p = 0; p < planes; p++)
+        l->out[p] = in[p * area + nn_argmax(in + p * area, area)];
+}
+
+/* The gradient goes to the maximum, found again in the input. */
+static void gmp_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n)
+{
+    if (!din)
+        return;
+    size_t planes = (size_t)n * l->in_chw[0], area = (size_t)l->in_chw[1] * l->in_chw[2];
+    memset(din, 0, planes * area * sizeof *din);
+    for (size_t p = 0; p < planes; p++)
+        din[p * area + nn_argmax(in + p * area, area)] = dout[p];
+}
+
+const pipe_nn_layer_ops nn_global_maxpool_ops = {
+    .setup = gap_setup, /* the same shapes as global average pooling */
+    .forward = gmp_forward,
+    .backward = gmp_backward,
 };
 
 /* ------------------------------------------------------------------ */

@@ -61,6 +61,43 @@ void pipe_nn_layer_spec_format(const pipe_nn_layer_spec *s, char *buf, size_t si
     case PIPE_NN_RESIDUAL:
         nn_spatial_spec_format(s, buf, size); /* nn_spatial.c */
         break;
+    case PIPE_NN_SHORTCUT:
+        snprintf(buf, size, "shortcut channels=%d stride=%dx%d", s->channels, s->stride[0],
+                 s->stride[1]);
+        break;
+    case PIPE_NN_ADD:
+        snprintf(buf, size, "add%s", s->optional ? " optional=1" : "");
+        break;
+    case PIPE_NN_CONCAT:
+    case PIPE_NN_GLOBAL_MAXPOOL:
+    case PIPE_NN_SOFTMAX:
+        snprintf(buf, size, "%s", pipe_nn_layer_kind_name(s->kind));
+        break;
+    }
+    /* the graph: " from=0,3" when the inputs are not the previous layer */
+    size_t len = strlen(buf);
+    for (int k = 0; k < s->n_from && len < size; k++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%d", k ? "," : " from=", s->from[k]);
+}
+
+/* "from=3,-1": the inputs' layer indices. */
+static int parse_from(pipe_nn_layer_spec *s, const char *value, char *err, size_t err_size)
+{
+    const char *p = value;
+    s->n_from = 0;
+    for (;;) {
+        char *end;
+        errno = 0;
+        long j = strtol(p, &end, 10);
+        if (end == p || errno || j < -1 || j > 1 << 20 || s->n_from == PIPE_NN_MAX_FROM)
+            return nn_fail(err, err_size, "'from=%s' is not a list of up to %d layer indices",
+                           value, PIPE_NN_MAX_FROM);
+        s->from[s->n_from++] = (int)j;
+        if (*end == 0)
+            return 0;
+        if (*end != ',')
+            return nn_fail(err, err_size, "'from=%s' is not a list of layer indices", value);
+        p = end + 1;
     }
 }
 
@@ -70,6 +107,20 @@ static int spec_field(pipe_nn_layer_spec *s, const char *key, const char *value,
 {
     if (nn_spatial_kind(s->kind))
         return nn_spatial_spec_field(s, key, value, err, err_size); /* nn_spatial.c */
+    if (s->kind == PIPE_NN_SHORTCUT && (!strcmp(key, "channels") || !strcmp(key, "stride"))) {
+        pipe_nn_layer_spec conv = *s; /* the two fields read as a convolution's */
+        conv.kind = PIPE_NN_CONV2D;
+        if (nn_spatial_spec_field(&conv, key, value, err, err_size) != 0)
+            return -1;
+        s->channels = conv.channels;
+        memcpy(s->stride, conv.stride, sizeof s->stride);
+        return 0;
+    }
+    if (s->kind == PIPE_NN_ADD && !strcmp(key, "optional") &&
+        (!strcmp(value, "0") || !strcmp(value, "1"))) {
+        s->optional = value[0] == '1';
+        return 0;
+    }
     char *end;
     errno = 0;
     if (strcmp(key, "act") == 0) {
@@ -108,7 +159,7 @@ int pipe_nn_layer_spec_parse(const char *text, pipe_nn_layer_spec *s, char *err,
     strcpy(copy, text);
     char *word = strtok_r(copy, " \t", &save);
     int kind = -1;
-    for (int k = PIPE_NN_DENSE; word && k <= PIPE_NN_RESIDUAL; k++)
+    for (int k = 0; word && k < PIPE_NN_KIND_COUNT; k++)
         if (strcmp(word, pipe_nn_layer_kind_name((pipe_nn_layer_kind)k)) == 0)
             kind = k;
     if (kind < 0)
@@ -119,7 +170,8 @@ int pipe_nn_layer_spec_parse(const char *text, pipe_nn_layer_spec *s, char *err,
         if (!eq)
             return nn_fail(err, err_size, "expected key=value, found '%s'", word);
         *eq = 0;
-        if (spec_field(s, word, eq + 1, err, err_size) != 0)
+        if (strcmp(word, "from") == 0 ? parse_from(s, eq + 1, err, err_size) != 0
+                                      : spec_field(s, word, eq + 1, err, err_size) != 0)
             return -1;
     }
     if (kind == PIPE_NN_DENSE && s->units < 1)

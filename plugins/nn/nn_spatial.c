@@ -2,9 +2,9 @@
  * nn_spatial.c — what the image layers (conv2d, pooling, global average
  * pooling, flatten, residual) add to the layer specifications: their
  * default windows, their text form in model files ("conv2d channels=16
- * kernel=3x3 stride=1x1 pad=1x1 act=relu alpha=0.01 l2=0") and its
- * parsing; and the shape pass, which checks a stack of layers against an
- * input shape without building the model.
+ * kernel=3x3 stride=1x1 pad=1x1 act=relu alpha=0.01 l2=0", with
+ * " groups=2" or " depthwise=1" for grouped convolutions) and its
+ * parsing (the shape pass is in nn_graph.c).
  */
 #include "nn_internal.h"
 
@@ -60,6 +60,10 @@ void nn_spatial_spec_format(const pipe_nn_layer_spec *s, char *buf, size_t size)
     if ((size_t)len < size && s->kind == PIPE_NN_RESIDUAL)
         snprintf(buf + len, size - (size_t)len, " norm=%d momentum=%s eps=%s", s->norm,
                  real_text(s->momentum, c, sizeof c), real_text(s->eps, d, sizeof d));
+    if ((size_t)len < size && s->kind == PIPE_NN_CONV2D && s->depthwise)
+        snprintf(buf + len, size - (size_t)len, " depthwise=1");
+    else if ((size_t)len < size && s->kind == PIPE_NN_CONV2D && s->groups > 1)
+        snprintf(buf + len, size - (size_t)len, " groups=%d", s->groups);
 }
 
 /* "3x5" or "3" (both dimensions) into pair[2]; 0, or -1 when malformed. */
@@ -89,6 +93,8 @@ static int takes(pipe_nn_layer_kind kind, const char *key)
     if (!strcmp(key, "channels") || !strcmp(key, "act") || !strcmp(key, "alpha") ||
         !strcmp(key, "l2"))
         return conv || res;
+    if (!strcmp(key, "groups") || !strcmp(key, "depthwise") || !strcmp(key, "expand"))
+        return conv;
     return res && (!strcmp(key, "norm") || !strcmp(key, "momentum") || !strcmp(key, "eps"));
 }
 
@@ -117,36 +123,20 @@ int nn_spatial_spec_field(pipe_nn_layer_spec *s, const char *key, const char *va
     double v = strtod(value, &end);
     if (end == value || *end || errno)
         return nn_fail(err, err_size, "'%s=%s' is not a number", key, value);
-    if (!strcmp(key, "channels") || !strcmp(key, "norm")) {
+    if (!strcmp(key, "channels") || !strcmp(key, "norm") || !strcmp(key, "groups") ||
+        !strcmp(key, "depthwise") || !strcmp(key, "expand")) {
         if (v != (int)v || v < 0 || v > 1 << 20)
             return nn_fail(err, err_size, "'%s=%s' is not a count", key, value);
-        *(key[0] == 'c' ? &s->channels : &s->norm) = (int)v;
+        *(key[0] == 'c'   ? &s->channels
+          : key[0] == 'n' ? &s->norm
+          : key[0] == 'g' ? &s->groups
+          : key[0] == 'e' ? &s->expand
+                          : &s->depthwise) = (int)v;
     } else {
         *(!strcmp(key, "alpha") ? &s->alpha
           : !strcmp(key, "l2")  ? &s->l2
           : key[0] == 'm'       ? &s->momentum
                                 : &s->eps) = v;
     }
-    return 0;
-}
-
-int pipe_nn_layer_shapes(const int input_chw[3], const pipe_nn_layer_spec *layers, int n_layers,
-                         int (*out_chw)[3], int *failed, char *err, size_t err_size)
-{
-    int chw[3] = {input_chw[0], input_chw[1], input_chw[2]};
-    for (int i = 0; i < n_layers; i++) {
-        pipe_nn_layer l = {.ops = nn_layer_ops_of(layers[i].kind), .spec = layers[i]};
-        memcpy(l.in_chw, chw, sizeof chw);
-        l.in_size = chw[0] * chw[1] * chw[2];
-        *failed = i;
-        if (!l.ops)
-            return nn_fail(err, err_size, "unknown layer kind %d", (int)layers[i].kind);
-        if (l.ops->setup(&l, err, err_size) != 0)
-            return -1;
-        memcpy(chw, l.out_chw, sizeof chw);
-        if (out_chw)
-            memcpy(out_chw[i], chw, sizeof chw);
-    }
-    *failed = -1;
     return 0;
 }

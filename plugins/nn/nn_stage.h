@@ -233,4 +233,66 @@ pipe_tensor *pipe_nn_stage_predict_all(pipe_ctx *ctx, pipe_nn_model *m, const pi
 /* The same, published as output "pred". 0 or -1 (reported). */
 int pipe_nn_stage_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d);
 
+/* ------------------------------------------------------------------ */
+/* The multi-class head (nn_stage_classes.c)                            */
+/* ------------------------------------------------------------------ */
+
+/* The parameters of head: multiclass, for a stage's parameter table. */
+/* clang-format off */
+#define PIPE_NN_STAGE_CLASS_PARAMS                                                                 \
+    {"classes", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,                                          \
+     "multiclass: the class names, label k being classes[k] ([]: K = largest label + 1, named "    \
+     "class_0 ...)"},                                                                              \
+    {"class_weights", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,                                    \
+     "multiclass: balanced (n_train / (K * n_k), as scikit-learn) or one weight per class; each "  \
+     "row's loss is weighted by its class's ([]: all 1)"},                                         \
+    {"label_smoothing", PIPE_PARAM_FLOAT, "0", 0, 0.999, NULL,                                     \
+     "multiclass: train on targets (1 - e) * one_hot + e / K"}
+/* clang-format on */
+
+/* The port declarations of the head's outputs, for a stage's outputs. */
+/* clang-format off */
+#define PIPE_NN_STAGE_CLASS_OUTPUTS                                                                \
+    {"proba", PIPE_DT(PIPE_F64), 2, 1,                                                             \
+     "multiclass: N x K softmax probabilities, one row per row of x, columns named after the "     \
+     "classes"},                                                                                   \
+    {"predicted", PIPE_DT(PIPE_F64), 1, 1,                                                         \
+     "multiclass: the most probable class index per row (0 .. K-1, as a double)"}
+/* clang-format on */
+
+/* The classes of a multi-class model: K and their names (malloc'd). */
+typedef struct pipe_nn_classes {
+    int k;
+    char **names;
+} pipe_nn_classes;
+
+void pipe_nn_classes_free(pipe_nn_classes *c);
+
+/* Train mode, after pipe_nn_stage_target and pipe_nn_stage_split: the
+ * label column in d->y (whole numbers 0..K−1; K from parameter "classes"
+ * or the data) becomes K one-hot targets per row, smoothed by parameter
+ * "label_smoothing", and d->w the rows' class weights (parameter
+ * "class_weights"). Fills c. 0 or -1 (reported, naming the row). */
+int pipe_nn_stage_class_targets(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c);
+
+/* The outputs mapped must be the head's: not "pred" for a multiclass
+ * model, nor "proba" or "predicted" for another. 0 or -1 (reported). */
+int pipe_nn_stage_check_head_ports(pipe_ctx *ctx, int multiclass);
+
+/* The output layer after the logits dense layer of K units: softmax
+ * (trained fused with the categorical cross-entropy, loss cce). */
+pipe_nn_layer_spec pipe_nn_stage_softmax_head(void);
+
+/* Publish "proba" (N × K, columns the class names) and "predicted" (the
+ * argmax) for every row of d, each when wanted. 0 or -1 (reported). */
+int pipe_nn_stage_publish_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                                  const pipe_nn_classes *c);
+
+/* Predict mode: the class names a multi-class model file stores (its
+ * metadata "classes": the stage saves pipe_nn_names_to_json(c->names)
+ * under that key among its own metadata).
+ * 0, or -1 reported against parameter "model". */
+int pipe_nn_stage_saved_classes(pipe_ctx *ctx, const pipe_nn_st_file *file, const pipe_nn_model *m,
+                                pipe_nn_classes *c);
+
 #endif

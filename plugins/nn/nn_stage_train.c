@@ -203,7 +203,7 @@ static double seconds_since(const struct timespec *start)
 int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_config *optim,
                       const pipe_nn_fit_config *fit, const pipe_nn_rows *d)
 {
-    history h = {ctx, fit->metric == PIPE_NN_METRIC_ACCURACY ? "accuracy" : "mae",
+    history h = {ctx, fit->metric == PIPE_NN_METRIC_MAE ? "mae" : "accuracy",
                  calloc((size_t)fit->epochs * H_COLS, sizeof(double))};
     pipe_nn_optim *opt = pipe_nn_optim_new(optim, m);
     int rc = opt && h.rows ? 0 : pipe_error(ctx, "out of memory");

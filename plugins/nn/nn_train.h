@@ -105,6 +105,7 @@ int pipe_nn_early_stop_observe(pipe_nn_early_stop *e, int epoch, double monitore
 typedef enum pipe_nn_metric {
     PIPE_NN_METRIC_MAE,      /* mean absolute error (regression) */
     PIPE_NN_METRIC_ACCURACY, /* fraction with (p ≥ 0.5) == (y ≥ 0.5) (binary) */
+    PIPE_NN_METRIC_TOP1,     /* fraction of rows with argmax p = argmax y (multi-class) */
 } pipe_nn_metric;
 
 /* Rows of `x` (inputs per row: the model's) and `y` (outputs per row),

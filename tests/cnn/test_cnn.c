@@ -4,7 +4,8 @@
  * predictions, the classification head, and the errors a user meets (a
  * layer stack that does not fit the images, with the place and the
  * shapes; misspelt layers and options; parameters that do not apply; a
- * model applied to images of another shape).
+ * model applied to images of another shape); layer graphs (id, from, add,
+ * concat) and their errors.
  */
 #include "test_support.h"
 
@@ -227,7 +228,7 @@ Test(cnn_run, misspelt_layers_and_options_get_suggestions)
 {
     const char *const messages[] = {
         "parameter 'layers': layer 1 (conv): unknown option 'kernal' (did you mean 'kernel'?); "
-        "a conv layer takes kernel stride padding activation l2",
+        "a conv layer takes kernel stride padding activation l2 groups depthwise",
         "layer 2: unknown layer 'maxpol' (did you mean 'maxpool'?)",
         "layer 3 (dense): the unit count must be a whole number >= 1, found 0",
         "layer 4 (maxpool): unknown option 'kernel'; a maxpool layer takes stride padding", NULL};
@@ -292,4 +293,164 @@ Test(cnn_run, images_of_another_shape_than_the_model_are_refused)
     pipe_test_pipeline_free(&p);
     pipe_test_pipeline_free(&train);
     free(yaml);
+}
+
+/* ---- layer graphs: id, from, add, concat ---- */
+
+Test(cnn_run, graph_errors_name_the_layer_its_place_and_the_shapes)
+{
+    const char *const cycle[] = {
+        "p.yaml:31:34: stage 'cnn': parameter 'layers': layer 1 (conv2d, id a): from 'b' makes a "
+        "cycle: layer 2 takes, through the layers between, this layer's output; a layer takes "
+        "the images or earlier layers",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: a, from: b}\n"
+                   "        - {conv: 8, id: b, from: a}\n"
+                   "        - {add: [a, b]}\n",
+                   cycle);
+    const char *const unknown[] = {
+        "p.yaml:33:24: stage 'cnn': parameter 'layers': layer 3 (add): from 'stme' is no layer's "
+        "id (did you mean 'stem'?) (the images are 'input')",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: stem}\n"
+                   "        - {conv: 8}\n"
+                   "        - {add: [stem, stme]}\n",
+                   unknown);
+    const char *const twice[] = {"p.yaml:31:25: stage 'cnn': parameter 'layers': layer 2 "
+                                 "(conv2d, id stem): id 'stem' is already layer 1's",
+                                 NULL};
+    expect_invalid("      layers:\n"
+                   "        - {conv: 8, id: stem}\n"
+                   "        - {conv: 8, id: stem}\n",
+                   twice);
+    const char *const shapes[] = {
+        "p.yaml:33:11: stage 'cnn': parameter 'layers': layer 3 (add, id bad) does not fit the "
+        "images: add needs inputs of one shape: layer 1 gives 8x2x3, the input is 3x2x3; the "
+        "images are 3x2x3 (input_shape), the layers before it give 3x2x3 -> conv2d 8x2x3 -> "
+        "conv2d 8x2x3",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: stem}\n"
+                   "        - {conv: 8}\n"
+                   "        - {add: [stem, input], id: bad}\n",
+                   shapes);
+    const char *const spatial[] = {
+        "p.yaml:33:11: stage 'cnn': parameter 'layers': layer 3 (concat) does not fit the "
+        "images: concat needs inputs of one height and width: layer 2 gives 8x1x3, layer 1 "
+        "gives 8x2x3",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: stem}\n"
+                   "        - {maxpool: [2, 1], id: pool}\n"
+                   "        - {concat: [pool, stem]}\n",
+                   spatial);
+}
+
+Test(cnn_run, depthwise_channels_must_be_a_multiple_of_the_input_channels)
+{
+    const char *const messages[] = {
+        "p.yaml:31:11: stage 'cnn': parameter 'layers': layer 1 (conv2d) does not fit the "
+        "images: depthwise: 3 groups must divide the input's 3 channels (input 3x2x3) and the 8 "
+        "output channels; the images are 3x2x3 (input_shape), the layers before it give 3x2x3",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, depthwise: true}\n",
+                   messages);
+    const char *const zero[] = {"p.yaml:30:29: stage 'cnn': parameter 'layers': layer 1 (conv): "
+                                "groups must be a whole number >= 1, found 0",
+                                NULL};
+    expect_invalid("      layers:\n"
+                   "        - {conv: 8, groups: 0}\n",
+                   zero);
+}
+
+/* A graph with a skip (add), two branches and the images concatenated,
+ * and global max pooling trains; its parameter count is that of its
+ * layers: conv 3·9·8+8, conv 8·9·8+8, 1x1 conv 8·4+4, conv 8·9·4+4,
+ * then 4 + 4 + 3 channels pooled into the output dense 11+1. */
+Test(cnn_run, a_layer_graph_trains)
+{
+    char *yaml = small_pipeline("      layers:\n"
+                                "        - {conv: 8, id: stem}\n"
+                                "        - {conv: 8, id: branch}\n"
+                                "        - {add: [stem, branch], id: sum}\n"
+                                "        - {conv: 4, kernel: 1, id: side}\n"
+                                "        - {conv: 4, from: sum, id: c5}\n"
+                                "        - {concat: [side, c5, input]}\n"
+                                "        - global_maxpool\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, NULL);
+    cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+    char *metrics = pipe_test_pipeline_output(&p, "metrics.json");
+    cr_assert(strstr(metrics, "\"params\": 1148,"), "%s", metrics);
+    free(metrics);
+    pipe_test_pipeline_free(&p);
+    free(yaml);
+}
+
+/* `activation` beside a weighted layer is its option, not a second layer
+ * (the model file's architecture says which activation each layer has). */
+Test(cnn_run, activation_is_an_option_of_a_conv_item)
+{
+    char *yaml = small_pipeline("      layers: [{conv: 4, activation: relu6, id: c}, "
+                                "{activation: tanh}, {conv: 4, activation: linear}, flatten]\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, NULL);
+    cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+    char *model = pipe_test_pipeline_output(&p, "model.safetensors");
+    const char *layers = strstr(model + 8, "\"pipe.layers\":\"");
+    cr_assert(layers, "no architecture in the model file");
+    const char *want =
+        "conv2d channels=4 kernel=3x3 stride=1x1 pad=1x1 act=relu6 alpha=0.01 l2=0; activation "
+        "act=tanh alpha=0.01; conv2d channels=4 kernel=3x3 stride=1x1 pad=1x1 act=linear "
+        "alpha=0.01 l2=0; flatten; dense";
+    cr_assert(strncmp(layers + 15, want, strlen(want)) == 0, "%.300s", layers + 15);
+    free(model);
+    pipe_test_pipeline_free(&p);
+    free(yaml);
+}
+
+Test(cnn_run, block_items_are_checked_at_their_place)
+{
+    const char *const messages[] = {
+        "p.yaml:32:11: stage 'cnn': parameter 'layers': layer 2 (bottleneck): a bottleneck's "
+        "channels must be a multiple of 4 (its inner width is a quarter), found 10",
+        "p.yaml:33:23: stage 'cnn': parameter 'layers': layer 3 (inception): expected 6 channel "
+        "counts [1x1, 3x3 reduce, 3x3, double 3x3 reduce, double 3x3, pool projection], found a "
+        "list",
+        "p.yaml:34:36: stage 'cnn': parameter 'layers': layer 4 (dense_block): unknown option "
+        "'growht'; a dense_block block takes growth kernel batchnorm activation l2 id from",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: a}\n"
+                   "        - {bottleneck: 10}\n"
+                   "        - {inception: [4, 4]}\n"
+                   "        - {dense_block: 2, growht: 3}\n",
+                   messages);
+    const char *const from[] = {
+        "p.yaml:32:28: stage 'cnn': parameter 'layers': layer 2 (conv2d, in the basic block of "
+        "item 2): from 'zz' is no layer's id (the images are 'input')",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: a}\n"
+                   "        - {basic: 8, from: zz}\n",
+                   from);
+    const char *const shape[] = {
+        "p.yaml:33:11: stage 'cnn': parameter 'layers': layer 9 (avgpool, in the transition "
+        "block of item 3) does not fit the images: the 2x2 window (stride 2x2, padding 0x0) does "
+        "not fit the input 8x1x1",
+        NULL};
+    expect_invalid("      input_shape: [3, 2, 3]\n"
+                   "      layers:\n"
+                   "        - {conv: 8, id: a}\n"
+                   "        - {transition: 8}\n"
+                   "        - {transition: 8}\n",
+                   shape);
 }

@@ -53,3 +53,34 @@ void nn_grad_check(pipe_nn_model *m, const nn_grad_batch *b, const char *what)
     cr_expect(wrong == 0, "%s: %d of %zu gradients wrong", what, wrong, n);
     free(analytic);
 }
+
+pipe_nn_model *nn_grad_model(const int chw[3], const pipe_nn_layer_spec *specs, int n, int rows,
+                             pipe_rng *rng)
+{
+    char err[300];
+    pipe_nn_loss loss = {PIPE_NN_MSE, 1};
+    pipe_nn_model *m = pipe_nn_model_new_chw(chw, specs, n, &loss, rows, err, sizeof err);
+    cr_assert(m, "model: %s", err);
+    pipe_nn_model_init(m, rng, PIPE_NN_INIT_HE);
+    size_t count;
+    double *params = pipe_nn_model_params(m, &count);
+    for (size_t i = 0; i < count; i++) /* nonzero biases, γ ≠ 1, β ≠ 0 */
+        params[i] += 0.1 * pipe_rng_normal(rng);
+    return m;
+}
+
+void nn_grad_check_random(pipe_nn_model *m, int rows, pipe_rng *rng, const char *what)
+{
+    size_t n_in = (size_t)rows * pipe_nn_model_inputs(m);
+    size_t n_out = (size_t)rows * pipe_nn_model_outputs(m);
+    double *x = malloc(n_in * sizeof *x), *y = malloc(n_out * sizeof *y);
+    cr_assert(x && y);
+    for (size_t i = 0; i < n_in; i++)
+        x[i] = pipe_rng_normal(rng);
+    for (size_t i = 0; i < n_out; i++)
+        y[i] = pipe_rng_normal(rng);
+    nn_grad_batch b = {x, y, NULL, rows, 1};
+    nn_grad_check(m, &b, what);
+    free(x);
+    free(y);
+}

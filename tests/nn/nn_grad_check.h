@@ -30,4 +30,13 @@ double nn_grad_loss(pipe_nn_model *m, const nn_grad_batch *b);
  * reported with their values, then their count). */
 void nn_grad_check(pipe_nn_model *m, const nn_grad_batch *b, const char *what);
 
+/* A model (loss mse) over samples chw for batches of `rows`, its He
+ * initial parameters moved by 0.1·N(0, 1) drawn from rng (nonzero biases,
+ * γ ≠ 1, β ≠ 0). Fails the running test when it cannot be built. */
+pipe_nn_model *nn_grad_model(const int chw[3], const pipe_nn_layer_spec *specs, int n, int rows,
+                             pipe_rng *rng);
+
+/* nn_grad_check on `rows` rows of N(0, 1) inputs and targets from rng. */
+void nn_grad_check_random(pipe_nn_model *m, int rows, pipe_rng *rng, const char *what);
+
 #endif
