@@ -55,11 +55,13 @@ static nn_conv conv_of(const pipe_nn_layer *l, int g)
     memcpy(c.stride, l->spec.stride, sizeof c.stride);
     memcpy(c.pad, l->spec.pad, sizeof c.pad);
     size_t kernel = l->n_kernel / (size_t)groups, bias = (size_t)c.out_chw[0];
+    c.work = l->scratch;
+    if (!l->param) /* the shape pass, before buffers exist: geometry only */
+        return c;
     c.w = l->param + (size_t)g * kernel;
     c.b = l->param + l->n_kernel + (size_t)g * bias;
     c.gw = l->grad + (size_t)g * kernel;
     c.gb = l->grad + l->n_kernel + (size_t)g * bias;
-    c.work = l->scratch;
     return c;
 }
 
