@@ -300,6 +300,7 @@ typedef struct pipe_outdir {
     char *previous;  /* where the previous run waits, or NULL */
     int previous_ok; /* it is a complete run */
     int swapped;     /* the folder holds this run alone (not in place) */
+    char *trash;     /* ".<name>.trash-<pid>": a folder is renamed here, then removed */
 } pipe_outdir;
 
 /* Put back a run that a killed run had moved aside, move the previous run

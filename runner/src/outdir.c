@@ -12,6 +12,9 @@
  * runs that are no longer alive are removed then too. A
  * folder pipe did not make this way (not empty, no run.json saying so) is
  * never swapped or removed: the run writes into it in place, file by file.
+ * A folder is never removed file by file under a name a later run trusts:
+ * it is first renamed to ".<name>.trash-<pid>" (in one step), then
+ * removed; a dead run's trash is removed when the next run begins.
  */
 #include "core.h"
 
@@ -56,6 +59,17 @@ static int remove_at(int dirfd, const char *name)
 int pipe_rmtree(const char *path)
 {
     return remove_at(AT_FDCWD, path);
+}
+
+/* Remove the folder `path`: renamed to `trash` first, so that a run killed
+ * while removing it leaves only trash, never a half-removed run. */
+static void discard(const char *path, const char *trash)
+{
+    pipe_rmtree(trash); /* an earlier leftover of this pid */
+    if (rename(path, trash) == 0)
+        pipe_rmtree(trash);
+    else
+        pipe_rmtree(path);
 }
 
 /* The pid in "<prefix><pid>" when `name` has that form and the process is
@@ -145,19 +159,24 @@ static int probe(const char *dir, char *err, size_t size)
     return fd < 0 ? -1 : 0;
 }
 
-/* A run killed over `final` left the previous run at `previous`: put it
- * back when it is a complete run (dropping the killed run's partial
- * folder), else drop it. */
-static void restore_killed(const char *final, const char *previous)
+/* A run killed over `final` left the previous run at `previous`: when the
+ * killed run had finished (its run.json says ok), keep it and drop the
+ * previous one; else put the previous one back when it is a complete run
+ * (dropping the killed run's partial folder), or drop it. */
+static void restore_killed(const char *final, const char *previous, const char *trash)
 {
-    int complete = 0;
+    int complete = 0, final_ok = 0;
     struct stat st;
+    if (lstat(final, &st) == 0 && replaceable(final, &final_ok) && final_ok) {
+        discard(previous, trash);
+        return;
+    }
     replaceable(previous, &complete);
     if (complete && lstat(final, &st) == 0 &&
         syscall(SYS_renameat2, AT_FDCWD, previous, AT_FDCWD, final, RENAME_EXCHANGE) == 0)
-        pipe_rmtree(previous);
+        discard(previous, trash);
     else if (!complete || rename(previous, final) != 0)
-        pipe_rmtree(previous);
+        discard(previous, trash);
 }
 
 /* run.json of a run in progress: the folder is pipe's, not complete. */
@@ -185,9 +204,16 @@ int pipe_outdir_begin(pipe_outdir *od, const char *final, char *err, size_t size
                            : pipe_xstrdup(".");
     int movable = strcmp(base, ".") != 0 && strcmp(base, "..") != 0 && strcmp(base, "/") != 0;
     char *prefix = pipe_strdup_printf(".%s.previous-", base);
+    char *trash_prefix = pipe_strdup_printf(".%s.trash-", base);
+    od->trash = pipe_strdup_printf("%s/%s%ld", parent, trash_prefix, (long)getpid());
+    char *dead_trash = movable ? clean_stale(parent, trash_prefix) : NULL;
+    if (dead_trash)
+        pipe_rmtree(dead_trash);
+    free(dead_trash);
+    free(trash_prefix);
     char *killed = movable ? clean_stale(parent, prefix) : NULL;
     if (killed)
-        restore_killed(od->final, killed);
+        restore_killed(od->final, killed, od->trash);
     free(killed);
     struct stat st;
     int exists = lstat(od->final, &st) == 0, rc = 0;
@@ -239,12 +265,12 @@ int pipe_outdir_finish(pipe_outdir *od, int ok, const char **where, char *err, s
     if (!od->previous)
         return 0;
     if (ok || !od->previous_ok) {
-        pipe_rmtree(od->previous);
+        discard(od->previous, od->trash);
         return 0;
     }
     /* Give the complete previous run back; keep this one as .failed. */
     char *failed = pipe_strdup_printf("%s.failed", od->final);
-    pipe_rmtree(failed);
+    discard(failed, od->trash);
     int rc = 0;
     if (syscall(SYS_renameat2, AT_FDCWD, od->previous, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0)
         rc = rename(od->previous, failed);
@@ -266,5 +292,6 @@ void pipe_outdir_free(pipe_outdir *od)
 {
     free(od->final);
     free(od->previous);
+    free(od->trash);
     memset(od, 0, sizeof *od);
 }
