@@ -31,6 +31,7 @@ struct plot_canvas {
     int width, height;
     double dpi;
     plot_frame frame;
+    char subtitle[400]; /* provenance line under the title, "" for none */
 };
 
 /* Points to pixels on this canvas. */
@@ -95,8 +96,9 @@ typedef struct plot_box {
     double x, y, w, h;
 } plot_box;
 
-/* Draw the figure title centred at the top; returns the rest of the
- * canvas (with a margin) for the panels. */
+/* Draw the figure title centred at the top, and under it the canvas's
+ * subtitle (plot_canvas_set_subtitle) in small grey type; returns the
+ * rest of the canvas (with a margin) for the panels. */
 plot_box plot_figure_begin(plot_canvas *cv, const char *title);
 /* Column i of n equal columns of `box`. */
 plot_box plot_box_column(plot_box box, int i, int n);

@@ -52,6 +52,13 @@ plot_canvas *plot_canvas_new(int width, int height, double dpi, plot_err *err);
 void plot_canvas_free(plot_canvas *cv);
 int plot_canvas_width(const plot_canvas *cv);
 int plot_canvas_height(const plot_canvas *cv);
+/* A line every plot kind drawn next on this canvas shows under its title
+ * (small, grey): what the plot shows, e.g. "simulated, seed 42 · val rows,
+ * N = 2000 · model dnn". NULL or "" for none; markup as in titles; cut to
+ * 399 bytes. */
+void plot_canvas_set_subtitle(plot_canvas *cv, const char *text);
+/* The subtitle set last ("" when none). */
+const char *plot_canvas_subtitle(const plot_canvas *cv);
 /* The RGB value (0xRRGGBB) of pixel (x, y). */
 uint32_t plot_canvas_pixel(const plot_canvas *cv, int x, int y);
 

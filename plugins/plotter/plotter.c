@@ -7,6 +7,7 @@
  */
 #include "plot.h"
 #include "plotter_kinds.h"
+#include "plotter_provenance.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,11 @@ static const pipe_param_decl plotter_params[] = {
      "image_grid: show 3-channel images as colour pictures instead of channels side by side"},
     {"part", PIPE_PARAM_CHOICE, "all", 0, 0, "all|train|val|test",
      "plot only the rows of this part of the `split` input"},
+    {"source", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
+     "the data source the subtitle names, e.g. \"real CMS file Zee.csv\" or \"simulated, seed "
+     "42\"; empty means \"pipeline <name>, seed <seed>\""},
+    {"model", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
+     "the model the subtitle names; empty means the tensors of pred, score.. or history"},
 };
 
 static const pipe_port_decl plotter_inputs[] = {
@@ -198,7 +204,8 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
 }
 
 /* Write the canvas as `name` with the provenance text chunks. */
-static int write_png(pipe_ctx *ctx, const plot_canvas *cv, const char *name, const char *kind)
+static int write_png(pipe_ctx *ctx, const plot_canvas *cv, const char *name, const char *kind,
+                     const plotter_provenance *prov)
 {
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)pipe_pipeline_seed(ctx));
@@ -209,6 +216,10 @@ static int write_png(pipe_ctx *ctx, const plot_canvas *cv, const char *name, con
         {"pipe.version", PIPE_PLOT_VERSION},
         {"pipe.seed", seed},
         {"pipe.kind", kind},
+        {"pipe.source", prov->source},
+        {"pipe.rows", prov->rows},
+        {"pipe.model", prov->model},
+        {"pipe.subtitle", prov->subtitle},
     };
     pipe_file *file = pipe_file_open(ctx, name);
     if (!file)
@@ -250,7 +261,12 @@ static int plotter_run(pipe_ctx *ctx, void *state)
     else {
         plot_options o;
         read_options(ctx, &o, classes);
-        rc = kind->render(ctx, kind, cv, &o) == 0 ? write_png(ctx, cv, name, kind->name) : -1;
+        plotter_provenance prov;
+        if (plotter_provenance_read(ctx, kind, &prov) == 0) {
+            plot_canvas_set_subtitle(cv, prov.subtitle);
+            rc = kind->render(ctx, kind, cv, &o) == 0 ? write_png(ctx, cv, name, kind->name, &prov)
+                                                      : -1;
+        }
     }
     if (rc == 0)
         pipe_log(ctx, "wrote %s (%s, %d×%d px) in %.0f ms", name, kind->name, plot_canvas_width(cv),
