@@ -131,6 +131,9 @@ typedef struct plot_options {
     plot_roc_axes roc_axes; /* roc: what the axes show */
     size_t per_class;       /* image_grid: 0, or examples per class, one row per class */
     int rgb;                /* image_grid: compose 3 channels as one colour image */
+    /* score_hist, confusion: what the threshold is, e.g. "tuned threshold"
+     * (NULL or "" for "threshold") */
+    const char *threshold_name;
 } plot_options;
 
 /* Defaults: M in GeV, linear axes, 0.5 threshold, classes

@@ -314,7 +314,10 @@ int plot_score_hist(plot_canvas *cv, const plot_options *o, const double *score,
     }
     if (o->threshold > lo && o->threshold < hi) {
         plot_segment(&ax, o->threshold, ax.y.lo, o->threshold, ax.y.hi, plot_rgb(0x000000), 1.0, 1);
-        plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(0x000000), "threshold %g", o->threshold);
+        char value[32];
+        plot_format_sig(o->threshold, 3, value, sizeof value);
+        plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(0x000000), "%s %s",
+                        plot_or(o->threshold_name, "threshold"), value);
     }
     plot_legend_draw(&ax, &lg, 2);
     plot_axes_end(&ax);

@@ -9,6 +9,7 @@
 #include "plotter_kinds.h"
 #include "plotter_provenance.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,8 @@ static const pipe_param_decl plotter_params[] = {
     {"normalize", PIPE_PARAM_BOOL, "true", 0, 0, NULL,
      "score_hist: scale each class to unit sum (compare shapes)"},
     {"threshold", PIPE_PARAM_FLOAT, "0.5", 0, 0, NULL,
-     "confusion, score_hist: score ≥ threshold is class 1"},
+     "confusion, score_hist: score ≥ threshold is class 1 (unless the input `threshold` gives "
+     "the model's tuned one)"},
     {"classes", PIPE_PARAM_STRING_LIST, "[background, signal]", 0, 0, NULL,
      "names of label values 0, 1, ... (confusion, score_hist, image_grid; with a table of "
      "class probabilities as score, one per column, default the column names; confusion of "
@@ -101,6 +103,9 @@ static const pipe_port_decl plotter_inputs[] = {
      "image (a class index named by `classes`, or a value such as M)"},
     {"images", PIPE_DT(PIPE_F32), 4, 1, "image_grid: images (N, C, H, W)"},
     {"split", PIPE_DT(PIPE_U8), 1, 1, "row split (train/val/test per row), for `part`"},
+    {"threshold", PIPE_DT_FLOAT, 1, 1,
+     "score_hist, confusion: the threshold the model works at (one value, e.g. a classifier's "
+     "tuned `threshold` output), drawn and named \"tuned threshold\"; replaces the parameter"},
 };
 
 /* Error unless every input the kind needs is mapped and every mapped
@@ -142,6 +147,11 @@ static int check_kind_params(pipe_ctx *ctx, const plotter_kind *kind)
                                     "(score, score2, ...)",
                                     pipe_param_count(ctx, "names"), scores, scores == 1 ? "" : "s");
     }
+    if (pipe_input_name(ctx, "threshold") && pipe_param_given(ctx, "threshold"))
+        return pipe_param_error(ctx, "threshold",
+                                "is given, but the input 'threshold' (tensor '%s') gives the "
+                                "threshold too; keep one of them",
+                                pipe_input_name(ctx, "threshold"));
     if (strcmp(kind->name, "roc") != 0 && pipe_param_given(ctx, "axes"))
         return pipe_param_error(ctx, "axes", "is only used by kind 'roc' (kind is '%s')",
                                 kind->name);
@@ -203,6 +213,28 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
     o->rgb = pipe_param_bool(ctx, "rgb");
 }
 
+/* The tuned threshold of the `threshold` input, when mapped, into
+ * o->threshold. Returns 0, or -1 with the error reported. */
+static int read_threshold(pipe_ctx *ctx, plot_options *o)
+{
+    if (!pipe_input_name(ctx, "threshold"))
+        return 0;
+    const pipe_tensor *t = pipe_input(ctx, "threshold");
+    if (!t)
+        return -1;
+    if (pipe_tensor_count(t) != 1)
+        return pipe_error(ctx, "input 'threshold' (tensor '%s') must hold one value, found %lld",
+                          pipe_input_name(ctx, "threshold"), (long long)pipe_tensor_count(t));
+    double v = pipe_tensor_get(t, 0);
+    if (!isfinite(v))
+        return pipe_error(ctx,
+                          "input 'threshold' (tensor '%s') holds %g; a threshold must be finite",
+                          pipe_input_name(ctx, "threshold"), v);
+    o->threshold = v;
+    o->threshold_name = "tuned threshold";
+    return 0;
+}
+
 /* Write the canvas as `name` with the provenance text chunks. */
 static int write_png(pipe_ctx *ctx, const plot_canvas *cv, const char *name, const char *kind,
                      const plotter_provenance *prov)
@@ -262,7 +294,7 @@ static int plotter_run(pipe_ctx *ctx, void *state)
         plot_options o;
         read_options(ctx, &o, classes);
         plotter_provenance prov;
-        if (plotter_provenance_read(ctx, kind, &prov) == 0) {
+        if (read_threshold(ctx, &o) == 0 && plotter_provenance_read(ctx, kind, &prov) == 0) {
             plot_canvas_set_subtitle(cv, prov.subtitle);
             rc = kind->render(ctx, kind, cv, &o) == 0 ? write_png(ctx, cv, name, kind->name, &prov)
                                                       : -1;

@@ -35,6 +35,7 @@ static const pipe_port_decl fix_outputs[] = {
      "a 3-class model: softmax probabilities, columns DY, W, top"},
     {"class3", PIPE_DT(PIPE_U8), 1, 1, "its true class, row % 3"},
     {"predicted3", PIPE_DT(PIPE_F64), 1, 1, "its predicted class, the argmax of proba"},
+    {"threshold", PIPE_DT(PIPE_F64), 1, 1, "a tuned threshold of score: one value, 0.343"},
 };
 
 static double true_mass(int64_t i, int64_t n)
@@ -99,8 +100,11 @@ static int publish_classifier(pipe_ctx *ctx, int64_t n)
                         : i % 10 == 8 ? PIPE_PART_VAL
                                       : PIPE_PART_TEST);
     }
-    return publish(ctx, "score", score) || publish(ctx, "score2", score2) ||
-           publish(ctx, "label", label) || publish(ctx, "split", split);
+    pipe_tensor *threshold = pipe_tensor_new1(PIPE_F64, 1);
+    pipe_tensor_set(threshold, 0, 0.343);
+    return publish(ctx, "threshold", threshold) || publish(ctx, "score", score) ||
+           publish(ctx, "score2", score2) || publish(ctx, "label", label) ||
+           publish(ctx, "split", split);
 }
 
 static int publish_tables(pipe_ctx *ctx, int64_t n)

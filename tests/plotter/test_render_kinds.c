@@ -205,6 +205,38 @@ Test(kinds, score_plots_render)
     save_and_check(cv, "score_vs_mass.png");
 }
 
+/* Dark pixels of the canvas column at data x, between data y0 and y1. */
+static int dark_in_column(const plot_canvas *cv, double x, double y0, double y1)
+{
+    double px, top, bottom;
+    cr_assert_eq(plot_canvas_locate(cv, x, y1, &px, &top), 0);
+    cr_assert_eq(plot_canvas_locate(cv, x, y0, &px, &bottom), 0);
+    int n = 0;
+    for (int y = (int)top; y <= (int)bottom; y++)
+        n += (plot_canvas_pixel(cv, (int)lround(px), y) & 0xFF) < 0x40;
+    return n;
+}
+
+/* The threshold line is drawn where the threshold is (a tuned 0.343, not
+ * 0.5), dashed and dark. */
+Test(kinds, score_hist_draws_the_threshold_used)
+{
+    double score[1000], label[1000];
+    for (int i = 0; i < 1000; i++)
+        label[i] = i % 2, score[i] = label[i] ? 0.95 : 0.05;
+    plot_options o = options();
+    o.density = 1;
+    o.threshold = 0.343;
+    o.threshold_name = "tuned threshold";
+    plot_canvas *cv = render_canvas();
+    plot_err err;
+    cr_assert_eq(plot_score_hist(cv, &o, score, label, 1000, &err), 0, "%s", err.text);
+    int at = dark_in_column(cv, 0.343, 0.2, 0.8), off = dark_in_column(cv, 0.5, 0.2, 0.8);
+    cr_assert_gt(at, 50, "%d dark pixels on the threshold line", at);
+    cr_assert_eq(off, 0, "nothing at 0.5 (%d dark pixels)", off);
+    plot_canvas_free(cv);
+}
+
 Test(kinds, bars_have_the_model_colours)
 {
     double mae[] = {0.5, 0.9}, rmse[] = {0.8, 1.3};

@@ -35,7 +35,7 @@ static const char *const all_kinds_stages =
     "  - {id: score_vs_mass, plugin: plotter, params: {kind: score_vs_mass}, inputs: {score: "
     "score, table: table}}\n"
     "  - {id: score_hist, plugin: plotter, params: {kind: score_hist}, inputs: {score: score, "
-    "label: label}}\n"
+    "label: label, threshold: threshold}}\n"
     "  - {id: bars, plugin: plotter, params: {kind: bars, names: [DNN, CNN], y_label: GeV}, "
     "inputs: {table: metrics}}\n"
     "  - {id: image_grid, plugin: plotter, params: {kind: image_grid, width: 640, height: 480, "
