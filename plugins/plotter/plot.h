@@ -134,6 +134,10 @@ typedef struct plot_options {
     /* score_hist, confusion: what the threshold is, e.g. "tuned threshold"
      * (NULL or "" for "threshold") */
     const char *threshold_name;
+    /* loss_curve: the epoch marked "best" on both panels (as the model
+     * reported it); 0 means the epoch of the smallest validation loss */
+    double best_epoch;
+    const char *loss_name; /* loss_curve: e.g. "MSE [GeV^{2}]"; NULL or "" for plain "Loss" */
 } plot_options;
 
 /* Defaults: M in GeV, linear axes, 0.5 threshold, classes

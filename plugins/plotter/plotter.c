@@ -77,7 +77,12 @@ static const pipe_param_decl plotter_params[] = {
      "the data source the subtitle names, e.g. \"real CMS file Zee.csv\" or \"simulated, seed "
      "42\"; empty means \"pipeline <name>, seed <seed>\""},
     {"model", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
-     "the model the subtitle names; empty means the tensors of pred, score.. or history"},
+     "the model the subtitle names; empty means the tensors of pred, score.. or history. "
+     "loss_curve: when it is the id of the stage that trained, its recorded best_epoch is the "
+     "one marked"},
+    {"loss", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
+     "loss_curve: the loss and its unit for the y label, e.g. \"MSE [GeV^{2}]\" or \"BCE\"; "
+     "empty means \"Loss\""},
 };
 
 static const pipe_port_decl plotter_inputs[] = {
@@ -210,6 +215,11 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
     if (o->roc_axes == PLOT_ROC_REJECTION && !pipe_param_given(ctx, "log_y"))
         o->log_y = 1; /* rejection spans decades */
     o->per_class = (size_t)pipe_param_int(ctx, "per_class");
+    o->loss_name = pipe_param_string(ctx, "loss");
+    double best;
+    if (*pipe_param_string(ctx, "model") &&
+        pipe_recorded(ctx, pipe_param_string(ctx, "model"), "best_epoch", &best) && best > 0)
+        o->best_epoch = best; /* the epoch metrics.json reports */
     o->rgb = pipe_param_bool(ctx, "rgb");
 }
 

@@ -18,6 +18,8 @@ static const pipe_param_decl fix_params[] = {
     {"short_true", PIPE_PARAM_BOOL, "false", 0, 0, NULL, "true has one row less than pred"},
     {"epochs", PIPE_PARAM_INT, "20", 0, 10000, NULL, "rows of the history"},
     {"loss", PIPE_PARAM_FLOAT, "0", 0, 0, NULL, "constant loss when nonzero, else 10/epoch"},
+    {"best_epoch", PIPE_PARAM_INT, "0", 0, 10000, NULL,
+     "recorded as the metric best_epoch when nonzero (as a model stage does)"},
 };
 
 static const pipe_port_decl fix_outputs[] = {
@@ -81,6 +83,8 @@ static int publish_history(pipe_ctx *ctx)
         for (int c = 0; c < 5; c++)
             pipe_tensor_set(h, e * 5 + c, row[c]);
     }
+    if (pipe_param_int(ctx, "best_epoch") > 0)
+        pipe_metric(ctx, "best_epoch", (double)pipe_param_int(ctx, "best_epoch"));
     return publish(ctx, "history", h);
 }
 

@@ -34,6 +34,20 @@ static void save_and_check(plot_canvas *cv, const char *name)
     free(path);
 }
 
+/* Dark pixels of the canvas column at data x, between data y0 and y1. */
+static int dark_in_column(const plot_canvas *cv, double x, double y0, double y1)
+{
+    double px, top, bottom;
+    cr_assert_eq(plot_canvas_locate(cv, x, y1, &px, &top), 0);
+    cr_assert_eq(plot_canvas_locate(cv, x, y0, &px, &bottom), 0);
+    int n = 0;
+    for (int y = (int)top; y <= (int)bottom; y++) {
+        uint32_t c = plot_canvas_pixel(cv, (int)lround(px), y);
+        n += (c >> 16) < 0x60 && ((c >> 8) & 0xFF) < 0x60 && (c & 0xFF) < 0x60;
+    }
+    return n;
+}
+
 Test(kinds, loss_curve_line_through_its_value)
 {
     double epoch[20], loss[20];
@@ -69,6 +83,48 @@ Test(kinds, loss_curve_with_validation_and_mae)
     /* the last panel drawn is the MAE: the training line passes (5, √2) */
     cr_assert_eq(render_pixel_at(cv, 5, sqrt(2.0)), BLUE);
     save_and_check(cv, "loss_curve_full.png");
+}
+
+/* One best epoch on both panels: that of the smallest validation loss
+ * (here 12, while the validation MAE is smallest at 30), or the one the
+ * model reported; an epoch the history lacks is an error. */
+Test(kinds, loss_curve_marks_one_best_epoch)
+{
+    double epoch[30], loss[30], val[30], mae[30], val_mae[30];
+    for (int i = 0; i < 30; i++) {
+        epoch[i] = i + 1, loss[i] = 10.0 / (i + 1), val[i] = 1 + 0.01 * (i - 11) * (i - 11);
+        mae[i] = 3 - 0.05 * i, val_mae[i] = 3.2 - 0.05 * i;
+    }
+    plot_history h = {{epoch, 30, "epoch"},
+                      {loss, 30, "loss"},
+                      {val, 30, "val_loss"},
+                      {mae, 30, "mae"},
+                      {val_mae, 30, "val_mae"}};
+    plot_options o = options();
+    plot_err err;
+    for (int given = 0; given < 2; given++) {
+        o.best_epoch = given ? 20 : 0;
+        plot_canvas *cv = render_canvas();
+        cr_assert_eq(plot_loss_curve(cv, &o, &h, &err), 0, "%s", err.text);
+        /* the MAE panel (drawn last), between the curves' values 1.8 and 1.9 */
+        int at12 = dark_in_column(cv, 12, 1.8, 1.9), at20 = dark_in_column(cv, 20, 1.8, 1.9);
+        int at30 = dark_in_column(cv, 30, 1.8, 1.9);
+        cr_assert_gt(given ? at20 : at12, 10, "the dashed line at the best epoch");
+        cr_assert_eq(given ? at12 : at20, 0, "no line elsewhere");
+        cr_assert_eq(at30, 0, "none at the smallest validation MAE");
+        /* the last epoch is not on the right edge of the frame */
+        double px30, px29, py;
+        plot_canvas_locate(cv, 30, 2, &px30, &py);
+        plot_canvas_locate(cv, 29, 2, &px29, &py);
+        cr_assert_neq(plot_canvas_pixel(cv, (int)lround(px30 + 0.5 * (px30 - px29)), (int)py),
+                      0x222222u, "the frame lies beyond the last epoch");
+        plot_canvas_free(cv);
+    }
+    o.best_epoch = 31;
+    plot_canvas *cv = render_canvas();
+    cr_assert_eq(plot_loss_curve(cv, &o, &h, &err), -1);
+    cr_assert_str_eq(err.text, "the best epoch 31 is not in the history (epochs 1 to 30)");
+    plot_canvas_free(cv);
 }
 
 /* A ramp 2..110 GeV with pred == true. */
@@ -203,18 +259,6 @@ Test(kinds, score_plots_render)
     cv = render_canvas();
     cr_assert_eq(plot_score_vs_mass(cv, &o, score, mass, 1000, &err), 0, "%s", err.text);
     save_and_check(cv, "score_vs_mass.png");
-}
-
-/* Dark pixels of the canvas column at data x, between data y0 and y1. */
-static int dark_in_column(const plot_canvas *cv, double x, double y0, double y1)
-{
-    double px, top, bottom;
-    cr_assert_eq(plot_canvas_locate(cv, x, y1, &px, &top), 0);
-    cr_assert_eq(plot_canvas_locate(cv, x, y0, &px, &bottom), 0);
-    int n = 0;
-    for (int y = (int)top; y <= (int)bottom; y++)
-        n += (plot_canvas_pixel(cv, (int)lround(px), y) & 0xFF) < 0x40;
-    return n;
 }
 
 /* The threshold line is drawn where the threshold is (a tuned 0.343, not

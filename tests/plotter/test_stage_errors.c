@@ -133,6 +133,10 @@ static const run_case run_cases[] = {
     {"{}", "{kind: score_hist}", "{score: score, label: label, threshold: pred}",
      "stage 'p': input 'threshold' (tensor 'pred') must hold one value, found 1000",
      "score_hist.png"},
+    /* the best epoch the model stage `fix` recorded reaches the drawing */
+    {"{best_epoch: 25}", "{kind: loss_curve, model: fix}", "{history: history}",
+     "stage 'p': kind 'loss_curve': the best epoch 25 is not in the history (epochs 1 to 20)",
+     "loss_curve.png"},
 };
 
 Test(stage_errors, bad_data_stops_the_stage)
