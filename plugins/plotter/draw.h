@@ -193,13 +193,15 @@ void plot_rect(plot_axes *ax, double x0, double y0, double x1, double y1, plot_c
 
 /* ---- legends and notes (legend.c) ---- */
 /* Legend keys: a line, a dashed line, a translucent box with outline
- * (histograms), a solid box (bars), a marker. */
+ * (histograms), a solid box (bars), a marker, a line through a marker
+ * (a profile). */
 typedef enum {
     PLOT_KEY_LINE,
     PLOT_KEY_DASH,
     PLOT_KEY_BOX,
     PLOT_KEY_SOLID,
-    PLOT_KEY_MARKER
+    PLOT_KEY_MARKER,
+    PLOT_KEY_LINE_MARKER
 } plot_key;
 
 #define PLOT_MAX_LEGEND 12

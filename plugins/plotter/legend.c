@@ -72,6 +72,7 @@ static void draw_key(plot_canvas *cv, plot_key key, plot_color c, double x, doub
     switch (key) {
     case PLOT_KEY_LINE:
     case PLOT_KEY_DASH:
+    case PLOT_KEY_LINE_MARKER:
         cairo_set_dash(cr, dash, key == PLOT_KEY_DASH ? 2 : 0, 0);
         cairo_move_to(cr, x, y);
         cairo_line_to(cr, x + w, y);
@@ -79,6 +80,10 @@ static void draw_key(plot_canvas *cv, plot_key key, plot_color c, double x, doub
         cairo_set_line_width(cr, plot_pt(cv, 1.8));
         cairo_stroke(cr);
         cairo_set_dash(cr, dash, 0, 0);
+        if (key == PLOT_KEY_LINE_MARKER) {
+            cairo_arc(cr, x + w / 2, y, plot_pt(cv, 2.6), 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
         break;
     case PLOT_KEY_BOX:
     case PLOT_KEY_SOLID:

@@ -281,7 +281,7 @@ static void error_profile(plot_axes *ax, const double *truth, const double *e, s
         return;
     plot_line(ax, p.centre, p.mean, bins, plot_series_color(1), 2.0, 0);
     plot_markers(ax, p.centre, p.mean, bins, plot_series_color(1), 2.6, 1.0);
-    plot_legend_add(lg, PLOT_KEY_LINE, plot_series_color(1), "mean per bin");
+    plot_legend_add(lg, PLOT_KEY_LINE_MARKER, plot_series_color(1), "mean per bin");
     plot_binned_free(&p);
 }
 
@@ -342,14 +342,30 @@ int plot_error_vs_true(plot_canvas *cv, const plot_options *o, const double *pre
         plot_segment(&ax, xlo, 0, xhi, 0, plot_rgb(0x000000), 1.0, 1);
     error_profile(&ax, truth, e, n, o->bins > 0 ? (size_t)o->bins : 20, &lg);
     plot_legend_draw(&ax, &lg, 2);
-    size_t zeros = 0;
-    for (size_t i = 0; log_y && i < n; i++)
-        zeros += e[i] == 0;
-    if (zeros > 0) {
-        char note[96];
-        snprintf(note, sizeof note, "%zu rows with zero error\nare below the log axis", zeros);
-        plot_note_draw(&ax, note);
+    size_t zeros = 0, above = 0, below = 0;
+    for (size_t i = 0; i < n; i++) {
+        zeros += log_y && e[i] == 0;
+        above += e[i] > yhi;
+        below += o->signed_errors && e[i] < ylo;
     }
+    char note[256] = "", limit[32];
+    size_t len = 0;
+    if (above > 0) {
+        plot_format_value(yhi, 3, limit, sizeof limit);
+        len += (size_t)snprintf(note, sizeof note, "%zu row%s above %s %s (off the axis)", above,
+                                above == 1 ? "" : "s", limit, o->unit ? o->unit : "");
+    }
+    if (below > 0) {
+        plot_format_value(ylo, 3, limit, sizeof limit);
+        len += (size_t)snprintf(note + len, sizeof note - len,
+                                "%s%zu row%s below %s %s (off the axis)", len ? "\n" : "", below,
+                                below == 1 ? "" : "s", limit, o->unit ? o->unit : "");
+    }
+    if (zeros > 0)
+        snprintf(note + len, sizeof note - len,
+                 "%s%zu rows with zero error\nare below the log axis", len ? "\n" : "", zeros);
+    if (note[0])
+        plot_note_draw(&ax, note);
     plot_axes_end(&ax);
     free(e);
     return 0;

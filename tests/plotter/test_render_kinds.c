@@ -281,6 +281,30 @@ Test(kinds, score_hist_draws_the_threshold_used)
     plot_canvas_free(cv);
 }
 
+/* Pixels of colour c in the canvas. */
+static size_t count_color(const plot_canvas *cv, uint32_t c);
+
+/* Errors off the top of a clipped y axis are counted in a note (a box
+ * outlined in 0xA0A0A0 besides the legend's). */
+Test(kinds, error_vs_true_counts_what_the_axis_clips)
+{
+    double truth[1000], pred[1000];
+    exact_ramp(truth, 1000);
+    size_t box_px[2];
+    for (int outliers = 0; outliers < 2; outliers++) {
+        for (int i = 0; i < 1000; i++)
+            pred[i] = truth[i] + 0.5 * sin(0.37 * i) + (outliers && i % 400 == 7 ? 60 : 0);
+        plot_options o = options();
+        plot_canvas *cv = render_canvas();
+        plot_err err;
+        cr_assert_eq(plot_error_vs_true(cv, &o, pred, truth, 1000, &err), 0, "%s", err.text);
+        box_px[outliers] = count_color(cv, 0xA0A0A0u);
+        plot_canvas_free(cv);
+    }
+    cr_assert_gt(box_px[1], box_px[0] + 200, "a note box: %zu outline pixels against %zu",
+                 box_px[1], box_px[0]);
+}
+
 Test(kinds, bars_have_the_model_colours)
 {
     double mae[] = {0.5, 0.9}, rmse[] = {0.8, 1.3};
