@@ -83,6 +83,10 @@ static int roc_series(plot_axes *ax, const plot_options *o, const roc_input *in,
     return 0;
 }
 
+/* The grey of the random-guessing diagonal, drawn over the curves so that
+ * it shows even where a baseline lies on it. */
+#define RANDOM_HEX 0x555555
+
 /* The ROC curve of random guessing, ε_B = ε_S, from x0 to 1 on the
  * chosen axes (a curve on a log axis, so drawn through many points). */
 static void random_guess(plot_axes *ax, const plot_options *o, double x0)
@@ -96,7 +100,7 @@ static void random_guess(plot_axes *ax, const plot_options *o, double x0)
                : o->roc_axes == PLOT_ROC_REJECTION_LINEAR ? 1 - x[i]
                                                           : 1 / x[i];
     }
-    plot_guide(ax, x, y, POINTS, plot_rgb(0x888888), 1.0, 1);
+    plot_guide(ax, x, y, POINTS, plot_rgb(RANDOM_HEX), 1.2, 1);
 }
 
 /* The largest finite rejection 1/fpr of the curves (at least 10). */
@@ -155,11 +159,11 @@ static int roc_draw(plot_canvas *cv, const plot_options *o, const roc_input *in,
     plot_axes_begin(&ax, cv, plot_box_square(cv, fig, 0), &x, &y, NULL,
                     *subtitle ? subtitle : NULL);
     double x0 = x.log ? x.lo : o->roc_axes == PLOT_ROC_REJECTION ? 0.01 : 0;
-    random_guess(&ax, o, x0);
-    plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(0x888888), "random (AUC = 0.5)");
+    plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(RANDOM_HEX), "random (AUC = 0.5)");
     for (size_t i = 0; i < n_in; i++)
         if (roc_series(&ax, o, &in[i], i, &lg, err))
             return -1;
+    random_guess(&ax, o, x0);
     plot_legend_draw(&ax, &lg, 2);
     plot_axes_end(&ax);
     return 0;

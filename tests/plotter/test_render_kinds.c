@@ -305,6 +305,31 @@ Test(kinds, error_vs_true_counts_what_the_axis_clips)
                  box_px[1], box_px[0]);
 }
 
+/* A model that always gives the same score lies on the random diagonal;
+ * the diagonal's grey dashes still show over it. */
+Test(kinds, roc_random_diagonal_over_a_baseline)
+{
+    double score[200], label[200];
+    for (int i = 0; i < 200; i++)
+        score[i] = 0.5, label[i] = i % 2;
+    plot_vec scores[] = {{score, 200, "majority"}};
+    plot_options o = options();
+    plot_canvas *cv = render_canvas();
+    plot_err err;
+    cr_assert_eq(plot_roc(cv, &o, scores, 1, label, 200, &err), 0, "%s", err.text);
+    int grey = 0, blue = 0;
+    for (int i = 0; i <= 100; i++) {
+        double t = 0.25 + 0.5 * i / 100.0, px, py;
+        cr_assert_eq(plot_canvas_locate(cv, t, t, &px, &py), 0);
+        uint32_t c = plot_canvas_pixel(cv, (int)lround(px), (int)lround(py));
+        grey += c == 0x555555u;
+        blue += c == BLUE;
+    }
+    cr_assert_gt(grey, 10, "%d grey dash pixels on the diagonal (%d blue)", grey, blue);
+    cr_assert_gt(blue, 10, "the curve shows between the dashes (%d blue)", blue);
+    plot_canvas_free(cv);
+}
+
 Test(kinds, bars_have_the_model_colours)
 {
     double mae[] = {0.5, 0.9}, rmse[] = {0.8, 1.3};
