@@ -194,14 +194,16 @@ void plot_rect(plot_axes *ax, double x0, double y0, double x1, double y1, plot_c
 /* ---- legends and notes (legend.c) ---- */
 /* Legend keys: a line, a dashed line, a translucent box with outline
  * (histograms), a solid box (bars), a marker, a line through a marker
- * (a profile). */
+ * (a profile), a box shaded with the viridis map from its low to its high
+ * end (a 2-D density; the entry's colour is not used). */
 typedef enum {
     PLOT_KEY_LINE,
     PLOT_KEY_DASH,
     PLOT_KEY_BOX,
     PLOT_KEY_SOLID,
     PLOT_KEY_MARKER,
-    PLOT_KEY_LINE_MARKER
+    PLOT_KEY_LINE_MARKER,
+    PLOT_KEY_CMAP
 } plot_key;
 
 #define PLOT_MAX_LEGEND 12

@@ -138,6 +138,9 @@ typedef struct plot_options {
      * reported it); 0 means the epoch of the smallest validation loss */
     double best_epoch;
     const char *loss_name; /* loss_curve: e.g. "MSE [GeV^{2}]"; NULL or "" for plain "Loss" */
+    /* score_vs_mass: the mass window that defines the label (edges drawn
+     * when window_hi > window_lo) */
+    double window_lo, window_hi;
 } plot_options;
 
 /* Defaults: M in GeV, linear axes, 0.5 threshold, classes

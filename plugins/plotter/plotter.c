@@ -80,6 +80,9 @@ static const pipe_param_decl plotter_params[] = {
      "the model the subtitle names; empty means the tensors of pred, score.. or history. "
      "loss_curve: when it is the id of the stage that trained, its recorded best_epoch is the "
      "one marked"},
+    {"window", PIPE_PARAM_FLOAT_LIST, "[]", 0, 0, NULL,
+     "score_vs_mass: [low, high], the mass window that defines the label (e.g. [80, 100] for "
+     "Z candidates), its edges drawn; [] for none"},
     {"loss", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
      "loss_curve: the loss and its unit for the y label, e.g. \"MSE [GeV^{2}]\" or \"BCE\"; "
      "empty means \"Loss\""},
@@ -157,6 +160,13 @@ static int check_kind_params(pipe_ctx *ctx, const plotter_kind *kind)
                                 "is given, but the input 'threshold' (tensor '%s') gives the "
                                 "threshold too; keep one of them",
                                 pipe_input_name(ctx, "threshold"));
+    size_t w = pipe_param_count(ctx, "window");
+    if (w != 0 && (w != 2 || !(pipe_param_float_at(ctx, "window", 0) <
+                               pipe_param_float_at(ctx, "window", 1))))
+        return pipe_param_error(ctx, "window", "expected [low, high] with low < high, or []");
+    if (strcmp(kind->name, "score_vs_mass") != 0 && w != 0)
+        return pipe_param_error(ctx, "window",
+                                "is only used by kind 'score_vs_mass' (kind is '%s')", kind->name);
     if (strcmp(kind->name, "roc") != 0 && pipe_param_given(ctx, "axes"))
         return pipe_param_error(ctx, "axes", "is only used by kind 'roc' (kind is '%s')",
                                 kind->name);
@@ -216,6 +226,10 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
         o->log_y = 1; /* rejection spans decades */
     o->per_class = (size_t)pipe_param_int(ctx, "per_class");
     o->loss_name = pipe_param_string(ctx, "loss");
+    if (pipe_param_count(ctx, "window") == 2) {
+        o->window_lo = pipe_param_float_at(ctx, "window", 0);
+        o->window_hi = pipe_param_float_at(ctx, "window", 1);
+    }
     double best;
     if (*pipe_param_string(ctx, "model") &&
         pipe_recorded(ctx, pipe_param_string(ctx, "model"), "best_epoch", &best) && best > 0)

@@ -330,6 +330,31 @@ Test(kinds, roc_random_diagonal_over_a_baseline)
     plot_canvas_free(cv);
 }
 
+/* score_vs_mass: the label window's edges are drawn, and error bars stop
+ * at 0 (a bin of scores 0 with a few 1 has mean − std. dev. < 0). */
+Test(kinds, score_vs_mass_window_and_clipped_bars)
+{
+    double score[1000], mass[1000];
+    exact_ramp(mass, 1000);
+    for (int i = 0; i < 1000; i++)
+        score[i] = i % 10 == 0 ? 1 : 0;
+    plot_options o = options();
+    o.window_lo = 80, o.window_hi = 100;
+    plot_canvas *cv = render_canvas();
+    plot_err err;
+    cr_assert_eq(plot_score_vs_mass(cv, &o, score, mass, 1000, &err), 0, "%s", err.text);
+    cr_assert_gt(dark_in_column(cv, 80, 0.3, 0.7), 10, "the window's low edge");
+    cr_assert_gt(dark_in_column(cv, 100, 0.3, 0.7), 10, "its high edge");
+    cr_assert_eq(dark_in_column(cv, 60, 0.3, 0.7), 0, "nothing elsewhere");
+    double px, py;
+    cr_assert_eq(plot_canvas_locate(cv, 50, -0.015, &px, &py), 0);
+    int below = 0;
+    for (int x = 0; x < plot_canvas_width(cv); x++)
+        below += plot_canvas_pixel(cv, x, (int)lround(py)) == VERMILLION;
+    cr_assert_eq(below, 0, "%d error-bar pixels below a score of 0", below);
+    plot_canvas_free(cv);
+}
+
 Test(kinds, bars_have_the_model_colours)
 {
     double mae[] = {0.5, 0.9}, rmse[] = {0.8, 1.3};

@@ -72,6 +72,10 @@ static const validation_case validation_cases[] = {
     {"{kind: correlation, columns: [M]}", "{table: table}", 42,
      "parameter 'columns': names 1 column; a correlation matrix needs at least 2 (or [] for "
      "all)"},
+    {"{kind: score_vs_mass, window: [100, 80]}", "{score: score, table: table}", 43,
+     "parameter 'window': expected [low, high] with low < high, or []"},
+    {"{kind: roc, window: [80, 100]}", "{score: score, label: label}", 33,
+     "parameter 'window': is only used by kind 'score_vs_mass' (kind is 'roc')"},
     {"{kind: score_hist, threshold: 0.5}", "{score: score, label: label, threshold: threshold}", 43,
      "parameter 'threshold': is given, but the input 'threshold' (tensor 'threshold') gives the "
      "threshold too; keep one of them"},
