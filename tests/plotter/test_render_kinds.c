@@ -371,6 +371,32 @@ Test(kinds, bars_have_the_model_colours)
     save_and_check(cv, "bars.png");
 }
 
+/* With four models the legend sits above the bars (its 0xA0A0A0 outline
+ * never below the tallest bar's top). */
+Test(kinds, bars_legend_above_the_bars)
+{
+    double auc[] = {0.995, 0.97, 0.93, 0.5}, acc[] = {0.99, 0.95, 0.91, 0.62};
+    plot_vec metrics[] = {{auc, 4, "ROC AUC"}, {acc, 4, "Accuracy"}};
+    const char *models[] = {"network", "logistic", "cut", "majority"};
+    plot_options o = options();
+    plot_canvas *cv = render_canvas();
+    plot_err err;
+    cr_assert_eq(plot_bars(cv, &o, metrics, 2, models, 4, &err), 0, "%s", err.text);
+    double px, top, bottom;
+    cr_assert_eq(plot_canvas_locate(cv, 0, 0.995, &px, &top), 0);
+    cr_assert_eq(plot_canvas_locate(cv, 0, 0, &px, &bottom), 0);
+    size_t outline = 0, below = 0;
+    for (int y = 0; y < plot_canvas_height(cv); y++)
+        for (int x = 0; x < plot_canvas_width(cv); x++)
+            if (plot_canvas_pixel(cv, x, y) == 0xA0A0A0u)
+                outline++, below += y > top && y < bottom;
+    cr_assert_gt(outline, 100, "a legend is drawn");
+    /* a few antialiased text pixels share the grey; a legend box among
+     * the bars has hundreds */
+    cr_assert_lt(below, 30, "%zu legend pixels among the bars", below);
+    plot_canvas_free(cv);
+}
+
 /* Number of canvas pixels of colour c. */
 static size_t count_color(const plot_canvas *cv, uint32_t c)
 {
