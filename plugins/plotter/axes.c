@@ -24,6 +24,8 @@
 
 static const unsigned frame_hex = 0x222222;
 static const unsigned grid_hex = 0xE4E4E4;
+/* The grey of the provenance subtitle. */
+#define SUBTITLE_HEX 0x505050
 
 plot_box plot_figure_begin(plot_canvas *cv, const char *title)
 {
@@ -33,6 +35,16 @@ plot_box plot_figure_begin(plot_canvas *cv, const char *title)
         plot_text(cv, PLOT_FONT_TITLE, title, cv->width / 2.0, m, PLOT_CENTER, PLOT_TOP, 0,
                   plot_rgb(0x000000));
         top += plot_text_height(cv, PLOT_FONT_TITLE) + plot_pt(cv, GAP_PT);
+    }
+    if (cv->subtitle[0]) {
+        /* shrink a long line to the width of the canvas (not below 6 pt) */
+        plot_font f = PLOT_FONT_SMALL;
+        double room = cv->width - 2 * m, w = plot_text_width(cv, f, cv->subtitle);
+        if (w > room)
+            f.size = fmax(6.0, f.size * room / w);
+        plot_text(cv, f, cv->subtitle, cv->width / 2.0, top, PLOT_CENTER, PLOT_TOP, 0,
+                  plot_rgb(SUBTITLE_HEX));
+        top += plot_text_height(cv, f) + plot_pt(cv, GAP_PT);
     }
     return (plot_box){m, top, cv->width - 2 * m, cv->height - top - m};
 }

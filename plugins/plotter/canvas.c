@@ -116,6 +116,16 @@ int plot_canvas_height(const plot_canvas *cv)
     return cv->height;
 }
 
+void plot_canvas_set_subtitle(plot_canvas *cv, const char *text)
+{
+    snprintf(cv->subtitle, sizeof cv->subtitle, "%s", text ? text : "");
+}
+
+const char *plot_canvas_subtitle(const plot_canvas *cv)
+{
+    return cv->subtitle;
+}
+
 uint32_t plot_canvas_pixel(const plot_canvas *cv, int x, int y)
 {
     cairo_surface_flush(cv->surface);

@@ -31,6 +31,7 @@ struct plot_canvas {
     int width, height;
     double dpi;
     plot_frame frame;
+    char subtitle[400]; /* provenance line under the title, "" for none */
 };
 
 /* Points to pixels on this canvas. */
@@ -95,8 +96,9 @@ typedef struct plot_box {
     double x, y, w, h;
 } plot_box;
 
-/* Draw the figure title centred at the top; returns the rest of the
- * canvas (with a margin) for the panels. */
+/* Draw the figure title centred at the top, and under it the canvas's
+ * subtitle (plot_canvas_set_subtitle) in small grey type; returns the
+ * rest of the canvas (with a margin) for the panels. */
 plot_box plot_figure_begin(plot_canvas *cv, const char *title);
 /* Column i of n equal columns of `box`. */
 plot_box plot_box_column(plot_box box, int i, int n);
@@ -195,13 +197,17 @@ void plot_rect(plot_axes *ax, double x0, double y0, double x1, double y1, plot_c
 
 /* ---- legends and notes (legend.c) ---- */
 /* Legend keys: a line, a dashed line, a translucent box with outline
- * (histograms), a solid box (bars), a marker. */
+ * (histograms), a solid box (bars), a marker, a line through a marker
+ * (a profile), a box shaded with the viridis map from its low to its high
+ * end (a 2-D density; the entry's colour is not used). */
 typedef enum {
     PLOT_KEY_LINE,
     PLOT_KEY_DASH,
     PLOT_KEY_BOX,
     PLOT_KEY_SOLID,
-    PLOT_KEY_MARKER
+    PLOT_KEY_MARKER,
+    PLOT_KEY_LINE_MARKER,
+    PLOT_KEY_CMAP
 } plot_key;
 
 #define PLOT_MAX_LEGEND 12

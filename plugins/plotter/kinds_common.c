@@ -67,7 +67,7 @@ void plot_scatter(plot_axes *ax, const plot_options *o, const double *x, const d
     if (plot_scatter_is_density(o, n)) {
         double max = plot_density(ax, x, y, n);
         ax->colorbar.hi = max > 1 ? max : 2;
-        plot_legend_add(lg, PLOT_KEY_BOX, plot_cmap_viridis(0.5), "events (density)");
+        plot_legend_add(lg, PLOT_KEY_CMAP, plot_cmap_viridis(0.5), "events (density)");
         return;
     }
     /* fainter markers as they get more numerous, so overlaps still show */

@@ -72,6 +72,7 @@ static void draw_key(plot_canvas *cv, plot_key key, plot_color c, double x, doub
     switch (key) {
     case PLOT_KEY_LINE:
     case PLOT_KEY_DASH:
+    case PLOT_KEY_LINE_MARKER:
         cairo_set_dash(cr, dash, key == PLOT_KEY_DASH ? 2 : 0, 0);
         cairo_move_to(cr, x, y);
         cairo_line_to(cr, x + w, y);
@@ -79,6 +80,10 @@ static void draw_key(plot_canvas *cv, plot_key key, plot_color c, double x, doub
         cairo_set_line_width(cr, plot_pt(cv, 1.8));
         cairo_stroke(cr);
         cairo_set_dash(cr, dash, 0, 0);
+        if (key == PLOT_KEY_LINE_MARKER) {
+            cairo_arc(cr, x + w / 2, y, plot_pt(cv, 2.6), 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
         break;
     case PLOT_KEY_BOX:
     case PLOT_KEY_SOLID:
@@ -94,6 +99,18 @@ static void draw_key(plot_canvas *cv, plot_key key, plot_color c, double x, doub
         plot_set_color(cr, c, 1);
         cairo_fill(cr);
         break;
+    case PLOT_KEY_CMAP: {
+        cairo_pattern_t *ramp = cairo_pattern_create_linear(x + w * 0.15, 0, x + w * 0.85, 0);
+        for (int i = 0; i <= 8; i++) {
+            plot_color s = plot_cmap_viridis(i / 8.0);
+            cairo_pattern_add_color_stop_rgb(ramp, i / 8.0, s.r, s.g, s.b);
+        }
+        cairo_rectangle(cr, x + w * 0.15, y - h / 2, w * 0.7, h);
+        cairo_set_source(cr, ramp);
+        cairo_fill(cr);
+        cairo_pattern_destroy(ramp);
+        break;
+    }
     }
 }
 

@@ -52,6 +52,13 @@ plot_canvas *plot_canvas_new(int width, int height, double dpi, plot_err *err);
 void plot_canvas_free(plot_canvas *cv);
 int plot_canvas_width(const plot_canvas *cv);
 int plot_canvas_height(const plot_canvas *cv);
+/* A line every plot kind drawn next on this canvas shows under its title
+ * (small, grey): what the plot shows, e.g. "simulated, seed 42 · val rows,
+ * N = 2000 · model dnn". NULL or "" for none; markup as in titles; cut to
+ * 399 bytes. */
+void plot_canvas_set_subtitle(plot_canvas *cv, const char *text);
+/* The subtitle set last ("" when none). */
+const char *plot_canvas_subtitle(const plot_canvas *cv);
 /* The RGB value (0xRRGGBB) of pixel (x, y). */
 uint32_t plot_canvas_pixel(const plot_canvas *cv, int x, int y);
 
@@ -125,6 +132,16 @@ typedef struct plot_options {
     size_t per_class;       /* image_grid: 0, or examples per class, one row per class */
     int rgb;                /* image_grid: compose 3 channels as one colour image */
     int log_z;              /* mean_image: logarithmic colour scale */
+    /* score_hist, confusion: what the threshold is, e.g. "tuned threshold"
+     * (NULL or "" for "threshold") */
+    const char *threshold_name;
+    /* loss_curve: the epoch marked "best" on both panels (as the model
+     * reported it); 0 means the epoch of the smallest validation loss */
+    double best_epoch;
+    const char *loss_name; /* loss_curve: e.g. "MSE [GeV^{2}]"; NULL or "" for plain "Loss" */
+    /* score_vs_mass: the mass window that defines the label (edges drawn
+     * when window_hi > window_lo) */
+    double window_lo, window_hi;
 } plot_options;
 
 /* Defaults: M in GeV, linear axes, 0.5 threshold, classes

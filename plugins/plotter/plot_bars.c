@@ -12,6 +12,8 @@
 /* Fraction of a group's width that its bars fill. */
 #define GROUP_FILL 0.8
 
+/* The value axis: zero, the values, room for the printed values and,
+ * above the bars, for the legend of n_models entries. */
 static void value_range(const plot_vec *metrics, size_t n_metrics, size_t n_models, double *lo,
                         double *hi)
 {
@@ -24,7 +26,7 @@ static void value_range(const plot_vec *metrics, size_t n_metrics, size_t n_mode
     /* room for the printed values */
     double span = *hi - *lo > 0 ? *hi - *lo : 1;
     if (*hi > 0)
-        *hi += 0.12 * span;
+        *hi += (0.12 + (n_models > 1 ? 0.075 * (double)n_models + 0.04 : 0)) * span;
     if (*lo < 0)
         *lo -= 0.12 * span;
 }
@@ -40,7 +42,7 @@ static void draw_bar(plot_axes *ax, size_t j, size_t i, size_t n_models, double 
     plot_format_sig(v, 3, text, sizeof text);
     double gap = plot_pt(ax->cv, 2.5);
     double cell_pt = (plot_axes_px(ax, width) - plot_axes_px(ax, 0)) / plot_pt(ax->cv, 1.0);
-    plot_font f = {fmin(PLOT_FONT_SMALL.size, cell_pt / 3.2), 0};
+    plot_font f = {fmin(PLOT_FONT_TICK.size, cell_pt / 2.6), 0};
     if (f.size < 5)
         return;
     plot_text(ax->cv, f, text, plot_axes_px(ax, x0 + width / 2),
@@ -66,8 +68,9 @@ int plot_bars(plot_canvas *cv, const plot_options *o, const plot_vec *metrics, s
     double lo, hi;
     value_range(metrics, n_metrics, n_models, &lo, &hi);
     plot_box fig = plot_figure_begin(cv, plot_or(o->title, "Model comparison"));
-    plot_axis x = {.categories = names, .n_categories = n_metrics, .label = o->x_label};
-    plot_axis y = {.lo = lo, .hi = hi, .label = plot_or(o->y_label, "Value")};
+    plot_axis x = {
+        .categories = names, .n_categories = n_metrics, .label = plot_or(o->x_label, "Metric")};
+    plot_axis y = {.lo = lo, .hi = hi, .label = plot_or(o->y_label, "Metric value")};
     plot_axes ax;
     plot_legend lg = {0};
     plot_axes_begin(&ax, cv, fig, &x, &y, NULL, NULL);

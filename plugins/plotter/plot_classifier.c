@@ -83,6 +83,10 @@ static int roc_series(plot_axes *ax, const plot_options *o, const roc_input *in,
     return 0;
 }
 
+/* The grey of the random-guessing diagonal, drawn over the curves so that
+ * it shows even where a baseline lies on it. */
+#define RANDOM_HEX 0x555555
+
 /* The ROC curve of random guessing, ε_B = ε_S, from x0 to 1 on the
  * chosen axes (a curve on a log axis, so drawn through many points). */
 static void random_guess(plot_axes *ax, const plot_options *o, double x0)
@@ -96,7 +100,7 @@ static void random_guess(plot_axes *ax, const plot_options *o, double x0)
                : o->roc_axes == PLOT_ROC_REJECTION_LINEAR ? 1 - x[i]
                                                           : 1 / x[i];
     }
-    plot_guide(ax, x, y, POINTS, plot_rgb(0x888888), 1.0, 1);
+    plot_guide(ax, x, y, POINTS, plot_rgb(RANDOM_HEX), 1.2, 1);
 }
 
 /* The largest finite rejection 1/fpr of the curves (at least 10). */
@@ -155,11 +159,11 @@ static int roc_draw(plot_canvas *cv, const plot_options *o, const roc_input *in,
     plot_axes_begin(&ax, cv, plot_box_square(cv, fig, 0), &x, &y, NULL,
                     *subtitle ? subtitle : NULL);
     double x0 = x.log ? x.lo : o->roc_axes == PLOT_ROC_REJECTION ? 0.01 : 0;
-    random_guess(&ax, o, x0);
-    plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(0x888888), "random (AUC = 0.5)");
+    plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(RANDOM_HEX), "random (AUC = 0.5)");
     for (size_t i = 0; i < n_in; i++)
         if (roc_series(&ax, o, &in[i], i, &lg, err))
             return -1;
+    random_guess(&ax, o, x0);
     plot_legend_draw(&ax, &lg, 2);
     plot_axes_end(&ax);
     return 0;
@@ -314,7 +318,10 @@ int plot_score_hist(plot_canvas *cv, const plot_options *o, const double *score,
     }
     if (o->threshold > lo && o->threshold < hi) {
         plot_segment(&ax, o->threshold, ax.y.lo, o->threshold, ax.y.hi, plot_rgb(0x000000), 1.0, 1);
-        plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(0x000000), "threshold %g", o->threshold);
+        char value[32];
+        plot_format_sig(o->threshold, 3, value, sizeof value);
+        plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(0x000000), "%s %s",
+                        plot_or(o->threshold_name, "threshold"), value);
     }
     plot_legend_draw(&ax, &lg, 2);
     plot_axes_end(&ax);
@@ -389,8 +396,16 @@ int plot_class_hist(plot_canvas *cv, const plot_options *o, const plot_proba *pr
 
 /* Mean ± standard deviation of the score per mass bin, as markers with
  * error bars joined by a line. */
+/* The colour of the label window's edges. */
+#define WINDOW_HEX 0x222222
+
+/* The opacity of the profile's markers over a scatter. */
+#define PROFILE_ALPHA 0.6
+
+/* The mean score per mass bin with its standard deviation; with
+ * `probabilities`, the bars are cut to [0, 1]. */
 static void score_profile(plot_axes *ax, const double *score, const double *mass, size_t n,
-                          size_t bins, plot_legend *lg)
+                          size_t bins, int probabilities, plot_legend *lg)
 {
     plot_binned p;
     double *lo = malloc(2 * bins * sizeof *lo);
@@ -399,13 +414,18 @@ static void score_profile(plot_axes *ax, const double *score, const double *mass
         return;
     }
     double *hi = lo + bins;
-    for (size_t b = 0; b < bins; b++)
+    /* probabilities: the bars stop at 0 and 1, where the scores do */
+    for (size_t b = 0; b < bins; b++) {
         lo[b] = p.mean[b] - p.sd[b], hi[b] = p.mean[b] + p.sd[b];
+        if (probabilities)
+            lo[b] = fmax(lo[b], 0), hi[b] = fmin(hi[b], 1);
+    }
     plot_color c = plot_series_color(1);
     plot_line(ax, p.centre, p.mean, bins, c, 1.2, 0);
     plot_error_bars(ax, p.centre, lo, hi, bins, c, 1.4);
-    plot_markers(ax, p.centre, p.mean, bins, c, 3.0, 1.0);
-    plot_legend_add(lg, PLOT_KEY_MARKER, c, "mean ± std. dev. per bin");
+    /* translucent, so that the density under them shows */
+    plot_markers(ax, p.centre, p.mean, bins, c, 3.0, PROFILE_ALPHA);
+    plot_legend_add(lg, PLOT_KEY_LINE_MARKER, c, "mean ± std. dev. per bin");
     plot_binned_free(&p);
     free(lo);
 }
@@ -421,7 +441,8 @@ int plot_score_vs_mass(plot_canvas *cv, const plot_options *o, const double *sco
     plot_min_max(mass, n, &xlo, &xhi);
     plot_pad_range(&xlo, &xhi, o->log_x, 0.02);
     score_range(score, n, &ylo, &yhi);
-    if (ylo == 0 && yhi == 1)
+    int probabilities = ylo == 0 && yhi == 1;
+    if (probabilities)
         ylo = -0.02, yhi = 1.02;
     char title[96], x_label[96];
     snprintf(title, sizeof title, "Classifier output against %s", o->variable);
@@ -434,7 +455,18 @@ int plot_score_vs_mass(plot_canvas *cv, const plot_options *o, const double *sco
     plot_legend lg = {0};
     plot_axes_begin(&ax, cv, fig, &x, &y, &cb, NULL);
     plot_scatter(&ax, o, mass, score, n, &lg);
-    score_profile(&ax, score, mass, n, o->bins > 0 ? (size_t)o->bins : 30, &lg);
+    score_profile(&ax, score, mass, n, o->bins > 0 ? (size_t)o->bins : 30, probabilities, &lg);
+    if (o->window_hi > o->window_lo) { /* the edges of the label's window */
+        for (int e = 0; e < 2; e++) {
+            double at = e ? o->window_hi : o->window_lo;
+            plot_segment(&ax, at, ylo, at, yhi, plot_rgb(WINDOW_HEX), 1.2, 1);
+        }
+        char lo[32], hi[32];
+        plot_format_sig(o->window_lo, 4, lo, sizeof lo);
+        plot_format_sig(o->window_hi, 4, hi, sizeof hi);
+        plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(WINDOW_HEX), "label window %s–%s %s", lo, hi,
+                        o->unit ? o->unit : "");
+    }
     plot_legend_draw(&ax, &lg, 2);
     plot_axes_end(&ax);
     return 0;

@@ -169,7 +169,8 @@ void plot_confusion_subtitle(const plot_options *o, const double *score, size_t 
     if (classes)
         snprintf(buf, size, "classes as given, accuracy %s %%", accuracy);
     else
-        snprintf(buf, size, "threshold %s, accuracy %s %%", threshold, accuracy);
+        snprintf(buf, size, "%s %s, accuracy %s %%", plot_or(o->threshold_name, "threshold"),
+                 threshold, accuracy);
 }
 
 int plot_confusion(plot_canvas *cv, const plot_options *o, const double *score, const double *label,

@@ -12,14 +12,26 @@
 
 /* ---- loss_curve ---- */
 
-/* Epoch of the smallest validation value. */
-static size_t best_epoch(const plot_vec *val)
+/* The colour of the best-epoch line and ring. */
+#define BEST_HEX 0x333333
+
+/* Index of the smallest validation value. */
+static size_t best_index(const plot_vec *val)
 {
     size_t best = 0;
     for (size_t i = 1; i < val->n; i++)
         if (val->v[i] < val->v[best])
             best = i;
     return best;
+}
+
+/* Index of epoch `epoch` in `epochs`, or n when absent. */
+static size_t epoch_index(const double *epochs, size_t n, double epoch)
+{
+    for (size_t i = 0; i < n; i++)
+        if (epochs[i] == epoch)
+            return i;
+    return n;
 }
 
 static void series_range(const plot_vec *a, const plot_vec *b, double *lo, double *hi)
@@ -34,9 +46,10 @@ static void series_range(const plot_vec *a, const plot_vec *b, double *lo, doubl
 }
 
 /* One panel of the history: a training and (optional) validation series. */
+/* `best` is the index of the best epoch, or n for none. */
 static int history_panel(plot_canvas *cv, plot_box box, const plot_options *o, const double *epochs,
                          const plot_vec *train, const plot_vec *val, const char *y_label,
-                         plot_err *err)
+                         size_t best, plot_err *err)
 {
     size_t n = train->n;
     if (o->log_y && (plot_require_positive(train->v, n, y_label, err) ||
@@ -45,23 +58,25 @@ static int history_panel(plot_canvas *cv, plot_box box, const plot_options *o, c
     double ylo, yhi, xlo = epochs[0], xhi = epochs[n - 1];
     series_range(train, val, &ylo, &yhi);
     plot_pad_range(&ylo, &yhi, o->log_y, 0.05);
-    plot_pad_range(&xlo, &xhi, 0, 0.02);
+    plot_pad_range(&xlo, &xhi, 0, 0.04); /* a best last epoch stays off the frame */
     plot_axis x = {.lo = xlo, .hi = xhi, .integer = 1, .label = plot_or(o->x_label, "Epoch")};
     plot_axis y = {.lo = ylo, .hi = yhi, .log = o->log_y, .label = y_label};
     plot_axes ax;
     plot_legend lg = {0};
     plot_axes_begin(&ax, cv, box, &x, &y, NULL, NULL);
-    if (val->v) {
-        size_t best = best_epoch(val);
-        plot_segment(&ax, epochs[best], ylo, epochs[best], yhi, plot_rgb(0x888888), 1.0, 1);
-        plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(0x888888), "best validation (epoch %g)",
-                        epochs[best]);
+    if (best < n) {
+        plot_segment(&ax, epochs[best], ylo, epochs[best], yhi, plot_rgb(BEST_HEX), 1.0, 1);
+        plot_legend_add(&lg, PLOT_KEY_DASH, plot_rgb(BEST_HEX), "best epoch %g", epochs[best]);
     }
     plot_line(&ax, epochs, train->v, n, plot_series_color(0), 1.8, 0);
     plot_legend_add(&lg, PLOT_KEY_LINE, plot_series_color(0), "training");
     if (val->v) {
         plot_line(&ax, epochs, val->v, n, plot_series_color(1), 1.8, 0);
         plot_legend_add(&lg, PLOT_KEY_LINE, plot_series_color(1), "validation");
+    }
+    if (best < n) { /* a dot on the curve at the best epoch */
+        const plot_vec *on = val->v ? val : train;
+        plot_markers(&ax, &epochs[best], &on->v[best], 1, plot_rgb(BEST_HEX), 4.0, 1.0);
     }
     plot_legend_draw(&ax, &lg, 2);
     plot_axes_end(&ax);
@@ -79,15 +94,31 @@ int plot_loss_curve(plot_canvas *cv, const plot_options *o, const plot_history *
     for (size_t i = 0; i < n; i++)
         epochs[i] = h->epoch.v ? h->epoch.v[i] : (double)(i + 1);
     int with_mae = h->mae.v != NULL || h->val_mae.v != NULL;
+    /* one best epoch for both panels: the model's, else the smallest
+     * validation loss */
+    size_t best = o->best_epoch > 0 ? epoch_index(epochs, n, o->best_epoch)
+                  : h->val_loss.v   ? best_index(&h->val_loss)
+                                    : n;
+    if (o->best_epoch > 0 && best == n) {
+        free(epochs);
+        return plot_fail(err, "the best epoch %g is not in the history (epochs %g to %g)",
+                         o->best_epoch, n ? (h->epoch.v ? h->epoch.v[0] : 1) : 0,
+                         h->epoch.v ? h->epoch.v[n - 1] : (double)n);
+    }
+    char loss_label[128];
+    if (o->loss_name && *o->loss_name)
+        snprintf(loss_label, sizeof loss_label, "Loss: %s", o->loss_name);
+    else
+        snprintf(loss_label, sizeof loss_label, "Loss");
     plot_box fig = plot_figure_begin(cv, plot_or(o->title, "Training history"));
     int rc = history_panel(cv, with_mae ? plot_box_column(fig, 0, 2) : fig, o, epochs, &h->loss,
-                           &h->val_loss, plot_or(o->y_label, "Loss"), err);
+                           &h->val_loss, plot_or(o->y_label, loss_label), best, err);
     if (rc == 0 && with_mae) {
         char label[96];
         plot_label_unit(label, sizeof label, "Mean absolute error", o->unit);
         const plot_vec *train = h->mae.v ? &h->mae : &h->val_mae;
         const plot_vec *val = h->mae.v ? &h->val_mae : &h->mae;
-        rc = history_panel(cv, plot_box_column(fig, 1, 2), o, epochs, train, val, label, err);
+        rc = history_panel(cv, plot_box_column(fig, 1, 2), o, epochs, train, val, label, best, err);
     }
     free(epochs);
     return rc;
@@ -250,7 +281,7 @@ static void error_profile(plot_axes *ax, const double *truth, const double *e, s
         return;
     plot_line(ax, p.centre, p.mean, bins, plot_series_color(1), 2.0, 0);
     plot_markers(ax, p.centre, p.mean, bins, plot_series_color(1), 2.6, 1.0);
-    plot_legend_add(lg, PLOT_KEY_LINE, plot_series_color(1), "mean per bin");
+    plot_legend_add(lg, PLOT_KEY_LINE_MARKER, plot_series_color(1), "mean per bin");
     plot_binned_free(&p);
 }
 
@@ -311,14 +342,30 @@ int plot_error_vs_true(plot_canvas *cv, const plot_options *o, const double *pre
         plot_segment(&ax, xlo, 0, xhi, 0, plot_rgb(0x000000), 1.0, 1);
     error_profile(&ax, truth, e, n, o->bins > 0 ? (size_t)o->bins : 20, &lg);
     plot_legend_draw(&ax, &lg, 2);
-    size_t zeros = 0;
-    for (size_t i = 0; log_y && i < n; i++)
-        zeros += e[i] == 0;
-    if (zeros > 0) {
-        char note[96];
-        snprintf(note, sizeof note, "%zu rows with zero error\nare below the log axis", zeros);
-        plot_note_draw(&ax, note);
+    size_t zeros = 0, above = 0, below = 0;
+    for (size_t i = 0; i < n; i++) {
+        zeros += log_y && e[i] == 0;
+        above += e[i] > yhi;
+        below += o->signed_errors && e[i] < ylo;
     }
+    char note[256] = "", limit[32];
+    size_t len = 0;
+    if (above > 0) {
+        plot_format_value(yhi, 3, limit, sizeof limit);
+        len += (size_t)snprintf(note, sizeof note, "%zu row%s above %s %s (off the axis)", above,
+                                above == 1 ? "" : "s", limit, o->unit ? o->unit : "");
+    }
+    if (below > 0) {
+        plot_format_value(ylo, 3, limit, sizeof limit);
+        len += (size_t)snprintf(note + len, sizeof note - len,
+                                "%s%zu row%s below %s %s (off the axis)", len ? "\n" : "", below,
+                                below == 1 ? "" : "s", limit, o->unit ? o->unit : "");
+    }
+    if (zeros > 0)
+        snprintf(note + len, sizeof note - len,
+                 "%s%zu rows with zero error\nare below the log axis", len ? "\n" : "", zeros);
+    if (note[0])
+        plot_note_draw(&ax, note);
     plot_axes_end(&ax);
     free(e);
     return 0;

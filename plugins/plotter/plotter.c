@@ -7,7 +7,9 @@
  */
 #include "plot.h"
 #include "plotter_kinds.h"
+#include "plotter_provenance.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +51,8 @@ static const pipe_param_decl plotter_params[] = {
     {"normalize", PIPE_PARAM_BOOL, "true", 0, 0, NULL,
      "score_hist: scale each class to unit sum (compare shapes)"},
     {"threshold", PIPE_PARAM_FLOAT, "0.5", 0, 0, NULL,
-     "confusion, score_hist: score ≥ threshold is class 1"},
+     "confusion, score_hist: score ≥ threshold is class 1 (unless the input `threshold` gives "
+     "the model's tuned one)"},
     {"classes", PIPE_PARAM_STRING_LIST, "[background, signal]", 0, 0, NULL,
      "names of label values 0, 1, ... (confusion, score_hist, image_grid; with a table of "
      "class probabilities as score, one per column, default the column names; confusion of "
@@ -72,6 +75,19 @@ static const pipe_param_decl plotter_params[] = {
      "mean_image: a logarithmic colour scale (down to 1e-5 of the largest mean pixel)"},
     {"part", PIPE_PARAM_CHOICE, "all", 0, 0, "all|train|val|test",
      "plot only the rows of this part of the `split` input"},
+    {"source", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
+     "the data source the subtitle names, e.g. \"real CMS file Zee.csv\" or \"simulated, seed "
+     "42\"; empty means \"pipeline <name>, seed <seed>\""},
+    {"model", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
+     "the model the subtitle names; empty means the tensors of pred, score.. or history. "
+     "loss_curve: when it is the id of the stage that trained, its recorded best_epoch is the "
+     "one marked"},
+    {"window", PIPE_PARAM_FLOAT_LIST, "[]", 0, 0, NULL,
+     "score_vs_mass: [low, high], the mass window that defines the label (e.g. [80, 100] for "
+     "Z candidates), its edges drawn; [] for none"},
+    {"loss", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
+     "loss_curve: the loss and its unit for the y label, e.g. \"MSE [GeV^{2}]\" or \"BCE\"; "
+     "empty means \"Loss\""},
 };
 
 static const pipe_port_decl plotter_inputs[] = {
@@ -97,6 +113,9 @@ static const pipe_port_decl plotter_inputs[] = {
      "mean_image: the class index of each image"},
     {"images", PIPE_DT(PIPE_F32), 4, 1, "image_grid, mean_image: images (N, C, H, W)"},
     {"split", PIPE_DT(PIPE_U8), 1, 1, "row split (train/val/test per row), for `part`"},
+    {"threshold", PIPE_DT_FLOAT, 1, 1,
+     "score_hist, confusion: the threshold the model works at (one value, e.g. a classifier's "
+     "tuned `threshold` output), drawn and named \"tuned threshold\"; replaces the parameter"},
 };
 
 /* Error unless every input the kind needs is mapped and every mapped
@@ -138,6 +157,18 @@ static int check_kind_params(pipe_ctx *ctx, const plotter_kind *kind)
                                     "(score, score2, ...)",
                                     pipe_param_count(ctx, "names"), scores, scores == 1 ? "" : "s");
     }
+    if (pipe_input_name(ctx, "threshold") && pipe_param_given(ctx, "threshold"))
+        return pipe_param_error(ctx, "threshold",
+                                "is given, but the input 'threshold' (tensor '%s') gives the "
+                                "threshold too; keep one of them",
+                                pipe_input_name(ctx, "threshold"));
+    size_t w = pipe_param_count(ctx, "window");
+    if (w != 0 && (w != 2 || !(pipe_param_float_at(ctx, "window", 0) <
+                               pipe_param_float_at(ctx, "window", 1))))
+        return pipe_param_error(ctx, "window", "expected [low, high] with low < high, or []");
+    if (strcmp(kind->name, "score_vs_mass") != 0 && w != 0)
+        return pipe_param_error(ctx, "window",
+                                "is only used by kind 'score_vs_mass' (kind is '%s')", kind->name);
     if (strcmp(kind->name, "roc") != 0 && pipe_param_given(ctx, "axes"))
         return pipe_param_error(ctx, "axes", "is only used by kind 'roc' (kind is '%s')",
                                 kind->name);
@@ -200,12 +231,44 @@ static void read_options(pipe_ctx *ctx, plot_options *o, const char **classes)
     if (o->roc_axes == PLOT_ROC_REJECTION && !pipe_param_given(ctx, "log_y"))
         o->log_y = 1; /* rejection spans decades */
     o->per_class = (size_t)pipe_param_int(ctx, "per_class");
+    o->loss_name = pipe_param_string(ctx, "loss");
+    if (pipe_param_count(ctx, "window") == 2) {
+        o->window_lo = pipe_param_float_at(ctx, "window", 0);
+        o->window_hi = pipe_param_float_at(ctx, "window", 1);
+    }
+    double best;
+    if (*pipe_param_string(ctx, "model") &&
+        pipe_recorded(ctx, pipe_param_string(ctx, "model"), "best_epoch", &best) && best > 0)
+        o->best_epoch = best; /* the epoch metrics.json reports */
     o->rgb = pipe_param_bool(ctx, "rgb");
     o->log_z = pipe_param_bool(ctx, "log_z");
 }
 
+/* The tuned threshold of the `threshold` input, when mapped, into
+ * o->threshold. Returns 0, or -1 with the error reported. */
+static int read_threshold(pipe_ctx *ctx, plot_options *o)
+{
+    if (!pipe_input_name(ctx, "threshold"))
+        return 0;
+    const pipe_tensor *t = pipe_input(ctx, "threshold");
+    if (!t)
+        return -1;
+    if (pipe_tensor_count(t) != 1)
+        return pipe_error(ctx, "input 'threshold' (tensor '%s') must hold one value, found %lld",
+                          pipe_input_name(ctx, "threshold"), (long long)pipe_tensor_count(t));
+    double v = pipe_tensor_get(t, 0);
+    if (!isfinite(v))
+        return pipe_error(ctx,
+                          "input 'threshold' (tensor '%s') holds %g; a threshold must be finite",
+                          pipe_input_name(ctx, "threshold"), v);
+    o->threshold = v;
+    o->threshold_name = "tuned threshold";
+    return 0;
+}
+
 /* Write the canvas as `name` with the provenance text chunks. */
-static int write_png(pipe_ctx *ctx, const plot_canvas *cv, const char *name, const char *kind)
+static int write_png(pipe_ctx *ctx, const plot_canvas *cv, const char *name, const char *kind,
+                     const plotter_provenance *prov)
 {
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)pipe_pipeline_seed(ctx));
@@ -216,6 +279,10 @@ static int write_png(pipe_ctx *ctx, const plot_canvas *cv, const char *name, con
         {"pipe.version", PIPE_PLOT_VERSION},
         {"pipe.seed", seed},
         {"pipe.kind", kind},
+        {"pipe.source", prov->source},
+        {"pipe.rows", prov->rows},
+        {"pipe.model", prov->model},
+        {"pipe.subtitle", prov->subtitle},
     };
     pipe_file *file = pipe_file_open(ctx, name);
     if (!file)
@@ -257,7 +324,12 @@ static int plotter_run(pipe_ctx *ctx, void *state)
     else {
         plot_options o;
         read_options(ctx, &o, classes);
-        rc = kind->render(ctx, kind, cv, &o) == 0 ? write_png(ctx, cv, name, kind->name) : -1;
+        plotter_provenance prov;
+        if (read_threshold(ctx, &o) == 0 && plotter_provenance_read(ctx, kind, &prov) == 0) {
+            plot_canvas_set_subtitle(cv, prov.subtitle);
+            rc = kind->render(ctx, kind, cv, &o) == 0 ? write_png(ctx, cv, name, kind->name, &prov)
+                                                      : -1;
+        }
     }
     if (rc == 0)
         pipe_log(ctx, "wrote %s (%s, %d×%d px) in %.0f ms", name, kind->name, plot_canvas_width(cv),

@@ -270,6 +270,65 @@ static int model_names(pipe_ctx *ctx, size_t n, const char **names, char (*buf)[
     return 0;
 }
 
+/* Readable names of the metrics stage's comparison columns; others are
+ * shown as they are. */
+static const char *metric_label(const char *column)
+{
+    static const char *const labels[][2] = {
+        {"roc_auc", "ROC AUC"},
+        {"accuracy", "Accuracy"},
+        {"precision", "Precision"},
+        {"recall", "Recall"},
+        {"f1", "F1 score"},
+        {"macro_f1", "Macro F1"},
+        {"weighted_f1", "Weighted F1"},
+        {"log_loss", "Log loss"},
+        {"threshold", "Threshold"},
+        {"mae", "MAE"},
+        {"rmse", "RMSE"},
+        {"r2", "R^{2}"},
+        {"median_ae", "Median |error|"},
+        {"params", "Parameters"},
+        {"train_seconds", "Training time [s]"},
+        {"us_per_step", "μs per step"},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i][0], column) == 0)
+            return labels[i][1];
+    return column;
+}
+
+/* Whether a column is measured at a decision threshold. */
+static int at_threshold(const char *column)
+{
+    return strcmp(column, "accuracy") == 0 || strcmp(column, "precision") == 0 ||
+           strcmp(column, "recall") == 0 || strcmp(column, "f1") == 0;
+}
+
+/* When metrics at a threshold are shown and the table has the models'
+ * `threshold` column (the metrics stage's comparison), name each model's
+ * threshold in its legend entry and say so on the x axis. */
+static void bar_thresholds(const pipe_tensor *t, const char **names, size_t n_metrics,
+                           const char **models, size_t n_models, char (*buf)[96], char *x_label,
+                           size_t size)
+{
+    int64_t col = pipe_tensor_column(t, "threshold");
+    size_t thresholded = 0;
+    for (size_t j = 0; j < n_metrics; j++)
+        thresholded += at_threshold(names[j]);
+    if (col < 0 || thresholded == 0)
+        return;
+    int tuned = 0;
+    for (size_t i = 0; i < n_models; i++) {
+        double v = pipe_tensor_get(t, (int64_t)i * pipe_tensor_cols(t) + col);
+        tuned |= v != 0.5;
+        snprintf(buf[i], sizeof buf[i], "%s (threshold %.3g)", models[i], v);
+        models[i] = buf[i];
+    }
+    snprintf(x_label, size, "Metric (accuracy, precision, recall and F1 at %s)",
+             tuned ? "each model's tuned threshold" : "threshold 0.5");
+}
+
 static int render_bars(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
                        const plot_options *o)
 {
@@ -291,8 +350,17 @@ static int render_bars(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
     plotter_rows rows = {.n = -1};
     int rc = names && metrics ? read_columns(ctx, names, n_metrics, &rows, metrics)
                               : pipe_error(ctx, "out of memory");
+    char legend[PLOT_MAX_SERIES][96], x_label[160] = "";
+    plot_options shown = *o;
+    if (rc == 0) {
+        for (size_t j = 0; j < n_metrics; j++)
+            metrics[j].name = metric_label(names[j]);
+        bar_thresholds(t, names, n_metrics, models, n_models, legend, x_label, sizeof x_label);
+        if (!(o->x_label && *o->x_label) && *x_label)
+            shown.x_label = x_label;
+    }
     plot_err err;
-    if (rc == 0 && plot_bars(cv, o, metrics, n_metrics, models, n_models, &err) != 0)
+    if (rc == 0 && plot_bars(cv, &shown, metrics, n_metrics, models, n_models, &err) != 0)
         rc = plot_failed(ctx, kind, &err);
     for (size_t j = 0; metrics && j < n_metrics; j++)
         free((void *)metrics[j].v);
@@ -501,7 +569,7 @@ static const plotter_kind kinds[] = {
      NULL},
     {"confusion",
      {"score", "label"},
-     {"split"},
+     {"split", "threshold"},
      plotter_render_confusion,
      plot_confusion,
      "score",
@@ -514,7 +582,13 @@ static const plotter_kind kinds[] = {
      plot_score_vs_mass,
      "score",
      "table"},
-    {"score_hist", {"score", "label"}, {"split"}, render_pair, plot_score_hist, "score", "label"},
+    {"score_hist",
+     {"score", "label"},
+     {"split", "threshold"},
+     render_pair,
+     plot_score_hist,
+     "score",
+     "label"},
     {"bars", {"table"}, {NULL}, render_bars, NULL, NULL, NULL},
     {"image_grid", {"images"}, {"label", "split"}, render_images, NULL, NULL, NULL},
     {"mean_image", {"images", "label"}, {"split"}, render_mean_image, NULL, NULL, NULL},

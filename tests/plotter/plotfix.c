@@ -18,6 +18,8 @@ static const pipe_param_decl fix_params[] = {
     {"short_true", PIPE_PARAM_BOOL, "false", 0, 0, NULL, "true has one row less than pred"},
     {"epochs", PIPE_PARAM_INT, "20", 0, 10000, NULL, "rows of the history"},
     {"loss", PIPE_PARAM_FLOAT, "0", 0, 0, NULL, "constant loss when nonzero, else 10/epoch"},
+    {"best_epoch", PIPE_PARAM_INT, "0", 0, 10000, NULL,
+     "recorded as the metric best_epoch when nonzero (as a model stage does)"},
 };
 
 static const pipe_port_decl fix_outputs[] = {
@@ -35,6 +37,7 @@ static const pipe_port_decl fix_outputs[] = {
      "a 3-class model: softmax probabilities, columns DY, W, top"},
     {"class3", PIPE_DT(PIPE_U8), 1, 1, "its true class, row % 3"},
     {"predicted3", PIPE_DT(PIPE_F64), 1, 1, "its predicted class, the argmax of proba"},
+    {"threshold", PIPE_DT(PIPE_F64), 1, 1, "a tuned threshold of score: one value, 0.343"},
 };
 
 static double true_mass(int64_t i, int64_t n)
@@ -80,6 +83,8 @@ static int publish_history(pipe_ctx *ctx)
         for (int c = 0; c < 5; c++)
             pipe_tensor_set(h, e * 5 + c, row[c]);
     }
+    if (pipe_param_int(ctx, "best_epoch") > 0)
+        pipe_metric(ctx, "best_epoch", (double)pipe_param_int(ctx, "best_epoch"));
     return publish(ctx, "history", h);
 }
 
@@ -99,8 +104,11 @@ static int publish_classifier(pipe_ctx *ctx, int64_t n)
                         : i % 10 == 8 ? PIPE_PART_VAL
                                       : PIPE_PART_TEST);
     }
-    return publish(ctx, "score", score) || publish(ctx, "score2", score2) ||
-           publish(ctx, "label", label) || publish(ctx, "split", split);
+    pipe_tensor *threshold = pipe_tensor_new1(PIPE_F64, 1);
+    pipe_tensor_set(threshold, 0, 0.343);
+    return publish(ctx, "threshold", threshold) || publish(ctx, "score", score) ||
+           publish(ctx, "score2", score2) || publish(ctx, "label", label) ||
+           publish(ctx, "split", split);
 }
 
 static int publish_tables(pipe_ctx *ctx, int64_t n)

@@ -19,7 +19,8 @@ const char *stage_fixture(const char *params)
              "    params: %s\n"
              "    outputs: {pred: pred, true: true, history: history, score: score, "
              "score2: score2, label: label, table: table, metrics: metrics, images: images, "
-             "split: split, proba: proba, class3: class3, predicted3: predicted3}\n",
+             "split: split, proba: proba, class3: class3, predicted3: predicted3, threshold: "
+             "threshold}\n",
              params);
     return text;
 }

@@ -11,7 +11,8 @@
 
 /* The `plotfix` stage publishing every tensor under its port name
  * (pred, true, history, score, score2, label, table, metrics, images,
- * split, proba, class3, predicted3), with the given flow-style params ("{}" for none). Returns a
+ * split, proba, class3, predicted3,
+ * threshold), with the given flow-style params ("{}" for none). Returns a
  * static string to paste into a pipeline's stage list. */
 const char *stage_fixture(const char *params);
 

@@ -52,6 +52,41 @@ Test(render, png_header_text_chunks_and_dpi)
     free(path);
 }
 
+/* The subtitle is drawn under the title in grey and the axes move down
+ * to make room for it. */
+Test(render, subtitle_under_the_title)
+{
+    double truth[N_RAMP], pred[N_RAMP];
+    ramp(truth, pred, N_RAMP);
+    plot_options o;
+    plot_options_init(&o);
+    plot_err err;
+    double top[2];
+    int grey[2];
+    for (int with = 0; with < 2; with++) {
+        plot_canvas *cv = render_canvas();
+        plot_canvas_set_subtitle(cv, with ? "simulated, seed 5 · val rows, N = 100" : NULL);
+        cr_assert_str_eq(plot_canvas_subtitle(cv),
+                         with ? "simulated, seed 5 · val rows, N = 100" : "");
+        cr_assert_eq(plot_pred_vs_true(cv, &o, pred, truth, N_RAMP, &err), 0, "%s", err.text);
+        double px, py;
+        cr_assert_eq(plot_canvas_locate(cv, 0, 115, &px, &py), 0);
+        top[with] = py;
+        /* grey pixels above the axes: the title's antialiased edges, and
+         * the subtitle (0x505050, antialiased) when there is one */
+        grey[with] = 0;
+        for (int y = 0; y < (int)top[with] - 2; y++)
+            for (int x = 0; x < plot_canvas_width(cv); x++) {
+                uint32_t c = plot_canvas_pixel(cv, x, y), r = c >> 16;
+                grey[with] += r == ((c >> 8) & 0xFF) && r == (c & 0xFF) && r >= 0x50 && r < 0xE0;
+            }
+        plot_canvas_free(cv);
+    }
+    cr_assert_gt(top[1], top[0] + 10, "the axes start lower (%g px against %g)", top[1], top[0]);
+    cr_assert_gt(grey[1], grey[0] + 200, "%d grey pixels with the subtitle, %d without", grey[1],
+                 grey[0]);
+}
+
 /* Compare two files byte for byte. */
 static void assert_same_bytes(const char *a, const char *b)
 {

@@ -35,7 +35,7 @@ static const char *const all_kinds_stages =
     "  - {id: score_vs_mass, plugin: plotter, params: {kind: score_vs_mass}, inputs: {score: "
     "score, table: table}}\n"
     "  - {id: score_hist, plugin: plotter, params: {kind: score_hist}, inputs: {score: score, "
-    "label: label}}\n"
+    "label: label, threshold: threshold}}\n"
     "  - {id: bars, plugin: plotter, params: {kind: bars, names: [DNN, CNN], y_label: GeV}, "
     "inputs: {table: metrics}}\n"
     "  - {id: image_grid, plugin: plotter, params: {kind: image_grid, width: 640, height: 480, "
@@ -47,6 +47,27 @@ static const char *const kinds[] = {"loss_curve",    "pred_vs_true",  "error_his
                                     "correlation",   "mass_spectrum", "roc",        "confusion",
                                     "score_vs_mass", "score_hist",    "bars",       "image_grid",
                                     "class_hist"};
+
+/* What each kind's provenance says of its rows and model (kinds[i]):
+ * plotfix publishes 1000 rows, 20 epochs and 2 models. */
+static const char *const kind_rows[] = {
+    "20 epochs",          "all rows, N = 1000", "all rows, N = 1000", "all rows, N = 1000",
+    "all rows, N = 1000", "all rows, N = 1000", "all rows, N = 1000", "all rows, N = 1000",
+    "all rows, N = 1000", "all rows, N = 1000", "2 models",           "all rows, N = 1000",
+    "all rows, N = 1000"};
+static const char *const kind_model[] = {"model output history",
+                                         "model output pred",
+                                         "model output pred",
+                                         "model output pred",
+                                         "",
+                                         "",
+                                         "model output score, score2",
+                                         "model output score",
+                                         "model output score",
+                                         "model output score",
+                                         "",
+                                         "",
+                                         "model output proba"};
 
 static char *all_kinds_pipeline(void)
 {
@@ -61,8 +82,9 @@ static void png_path(const char *out, const char *kind, char *buf, size_t size)
     snprintf(buf, size, "%s/%s.png", out, strcmp(kind, "image_grid") == 0 ? "images" : kind);
 }
 
-static void check_png(const char *out, const char *kind)
+static void check_png(const char *out, size_t kind_index)
 {
+    const char *kind = kinds[kind_index];
     char path[4200], err[256];
     png_path(out, kind, path, sizeof path);
     png_loaded p;
@@ -81,6 +103,13 @@ static void check_png(const char *out, const char *kind)
     cr_assert_str_eq(png_text_of(&p, "Software"), "pipe 0.1.0");
     const char *seed = png_text_of(&p, "pipe.seed");
     cr_assert(seed && strcmp(seed, "11") == 0, "seed %s", seed ? seed : "(none)");
+    cr_assert_str_eq(png_text_of(&p, "pipe.source"), "pipeline plots, seed 11", "%s", kind);
+    cr_assert_str_eq(png_text_of(&p, "pipe.rows"), kind_rows[kind_index], "%s", kind);
+    cr_assert_str_eq(png_text_of(&p, "pipe.model"), kind_model[kind_index], "%s", kind);
+    char subtitle[400];
+    snprintf(subtitle, sizeof subtitle, "pipeline plots, seed 11 · %s%s%s", kind_rows[kind_index],
+             *kind_model[kind_index] ? " · " : "", kind_model[kind_index]);
+    cr_assert_str_eq(png_text_of(&p, "pipe.subtitle"), subtitle, "%s", kind);
     cr_assert_eq(png_pixel(&p, 1, 1), 0xFFFFFF, "%s: the corner is background", kind);
     png_loaded_free(&p);
 }
@@ -91,7 +120,7 @@ Test(stage, every_kind_writes_its_png)
     pipe_test_result r = stage_run_yaml(all_kinds_pipeline(), out, sizeof out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        check_png(out, kinds[i]);
+        check_png(out, i);
     pipe_test_result_free(&r);
 }
 
@@ -145,8 +174,33 @@ Test(stage, one_part_of_the_split)
     load_png(out, "roc_all.png", &all);
     size_t bytes = (size_t)test.width * (size_t)test.height * 3;
     cr_assert(memcmp(test.rgb, all.rgb, bytes) != 0, "a tenth of the rows draws another curve");
+    cr_assert_str_eq(png_text_of(&test, "pipe.rows"), "test rows, N = 100");
+    cr_assert_str_eq(png_text_of(&all, "pipe.rows"), "all rows, N = 1000");
     png_loaded_free(&test);
     png_loaded_free(&all);
+    pipe_test_result_free(&r);
+}
+
+Test(stage, source_and_model_named_by_the_pipeline)
+{
+    char yaml[4096], out[4096];
+    snprintf(yaml, sizeof yaml,
+             "pipeline: plots\nseed: 5\nstages:\n%s"
+             "  - id: pvt\n"
+             "    plugin: plotter\n"
+             "    params: {kind: pred_vs_true, part: val, source: \"simulated, seed 5\", model: "
+             "DNN}\n"
+             "    inputs: {pred: pred, true: true, split: split}\n",
+             stage_fixture("{}"));
+    pipe_test_result r = stage_run_yaml(yaml, out, sizeof out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    png_loaded p;
+    load_png(out, "pred_vs_true.png", &p);
+    cr_assert_str_eq(png_text_of(&p, "pipe.source"), "simulated, seed 5");
+    cr_assert_str_eq(png_text_of(&p, "pipe.model"), "model DNN");
+    cr_assert_str_eq(png_text_of(&p, "pipe.subtitle"),
+                     "simulated, seed 5 · val rows, N = 100 · model DNN");
+    png_loaded_free(&p);
     pipe_test_result_free(&r);
 }
 

@@ -44,12 +44,13 @@ Test(stage_classes, multi_class_kinds_and_roc_axes_write_their_pngs)
 {
     char out[4096];
     pipe_test_result r = run_stages(
-        "  - {id: cm, plugin: plotter, params: {kind: confusion, file: cm.png}, inputs: {score: "
+        "  - {id: cm, plugin: plotter, params: {kind: confusion, model: M, file: cm.png}, inputs: "
+        "{score: "
         "proba, label: class3}}\n"
         "  - {id: cm_named, plugin: plotter, params: {kind: confusion, classes: [a, b, c], file: "
         "cm_named.png}, inputs: {score: proba, label: class3}}\n"
         "  - {id: cm_indices, plugin: plotter, params: {kind: confusion, classes: [DY, W, top], "
-        "file: cm_indices.png}, inputs: {score: predicted3, label: class3}}\n"
+        "model: M, file: cm_indices.png}, inputs: {score: predicted3, label: class3}}\n"
         "  - {id: hist, plugin: plotter, params: {kind: class_hist, log_y: true, file: "
         "hist.png}, inputs: {score: proba, label: class3, split: split}}\n"
         "  - {id: ovr, plugin: plotter, params: {kind: roc, file: ovr.png}, inputs: {score: "
@@ -68,7 +69,8 @@ Test(stage_classes, multi_class_kinds_and_roc_axes_write_their_pngs)
     check_png(out, "rejection.png", "rejection", "roc");
     check_png(out, "linear.png", "linear", "roc");
     /* the matrix of the table's argmax is the matrix of the predicted
-     * class indices; other class names change the picture */
+     * class indices (with the same model named in the subtitle); other
+     * class names change the picture */
     png_loaded cm, indices, named;
     load(out, "cm.png", &cm);
     load(out, "cm_indices.png", &indices);

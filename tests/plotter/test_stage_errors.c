@@ -72,6 +72,13 @@ static const validation_case validation_cases[] = {
     {"{kind: correlation, columns: [M]}", "{table: table}", 42,
      "parameter 'columns': names 1 column; a correlation matrix needs at least 2 (or [] for "
      "all)"},
+    {"{kind: score_vs_mass, window: [100, 80]}", "{score: score, table: table}", 43,
+     "parameter 'window': expected [low, high] with low < high, or []"},
+    {"{kind: roc, window: [80, 100]}", "{score: score, label: label}", 33,
+     "parameter 'window': is only used by kind 'score_vs_mass' (kind is 'roc')"},
+    {"{kind: score_hist, threshold: 0.5}", "{score: score, label: label, threshold: threshold}", 43,
+     "parameter 'threshold': is given, but the input 'threshold' (tensor 'threshold') gives the "
+     "threshold too; keep one of them"},
 };
 
 Test(stage_errors, pipeline_errors_found_before_running)
@@ -127,6 +134,13 @@ static const run_case run_cases[] = {
     {"{}", "{kind: confusion}", "{score: score, label: true}",
      "stage 'p': kind 'confusion': labels must be 0 or 1, but label 1 (of 1000) is 2",
      "confusion.png"},
+    {"{}", "{kind: score_hist}", "{score: score, label: label, threshold: pred}",
+     "stage 'p': input 'threshold' (tensor 'pred') must hold one value, found 1000",
+     "score_hist.png"},
+    /* the best epoch the model stage `fix` recorded reaches the drawing */
+    {"{best_epoch: 25}", "{kind: loss_curve, model: fix}", "{history: history}",
+     "stage 'p': kind 'loss_curve': the best epoch 25 is not in the history (epochs 1 to 20)",
+     "loss_curve.png"},
 };
 
 Test(stage_errors, bad_data_stops_the_stage)
