@@ -143,10 +143,12 @@ static int replaceable(const char *dir, int *ok)
     return empty;
 }
 
-/* A file made and removed again: does writing in `dir` work? */
+/* A file made and removed again: does writing in `dir` work? Named like
+ * the atomic files' temporaries, so a run killed between the two steps
+ * leaves a "*.tmp-<pid>" file that the next run removes. */
 static int probe(const char *dir, char *err, size_t size)
 {
-    char *path = pipe_strdup_printf("%s/.pipe-probe-%ld", dir, (long)getpid());
+    char *path = pipe_strdup_printf("%s/.pipe-probe.tmp-%ld", dir, (long)getpid());
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     int e = errno;
     if (fd >= 0) {
