@@ -11,14 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double seconds_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
-}
 
 /* Scores and labels of the val rows into new arrays; -1 when out of memory. */
 static int val_rows(const cls_data *d, const double *score, double **s, double **y)
@@ -152,10 +144,9 @@ static int fit_and_publish(pipe_ctx *ctx, cls_kind kind, cls_data *d)
     pipe_cls_objective objective;
     if (read_tuning(ctx, kind, d, &tune, &objective) != 0)
         return -1;
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = pipe_seconds();
     pipe_nn_model *m = fit(ctx, kind, d);
-    double seconds = seconds_since(&start), threshold = 0;
+    double seconds = pipe_seconds() - start, threshold = 0;
     pipe_tensor *score = m ? pipe_nn_stage_predict_all(ctx, m, &d->r) : NULL;
     int rc = score ? decide_threshold(ctx, d, score->data, tune, objective, &threshold) : -1;
     if (rc == 0) {

@@ -7,7 +7,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 /* The images' shape as the model file writes it ("3x2x3", or "14"). */
 static void shape_text(const int chw[3], char *buf, size_t size)
@@ -37,18 +36,15 @@ static int predict_with(pipe_ctx *ctx, const pipe_nn_st_file *file, const char *
         rc = pipe_nn_stage_check_head_ports(ctx, multi);
     if (rc == 0 && multi)
         rc = pipe_nn_stage_saved_classes(ctx, file, m, &d.classes);
-    struct timespec start, end;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = pipe_seconds();
     if (rc == 0)
         rc = multi ? pipe_nn_stage_publish_classes(ctx, m, &d.rows, &d.classes)
                    : pipe_nn_stage_publish_predictions(ctx, m, &d.rows);
-    clock_gettime(CLOCK_MONOTONIC, &end);
+    double seconds = pipe_seconds() - start;
     if (rc == 0) {
         pipe_metric(ctx, "rows", (double)d.rows.rows);
         pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(m));
-        pipe_info(ctx, "predict_seconds",
-                  (double)(end.tv_sec - start.tv_sec) +
-                      1e-9 * (double)(end.tv_nsec - start.tv_nsec));
+        pipe_info(ctx, "predict_seconds", seconds);
         pipe_log(ctx, "predicted %lld images with the model '%s'", (long long)d.rows.rows, path);
     }
     cnn_data_free(&d);

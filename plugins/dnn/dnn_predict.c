@@ -7,12 +7,6 @@
 #include "dnn.h"
 
 #include <string.h>
-#include <time.h>
-
-static double seconds_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
-}
 
 int dnn_predict(pipe_ctx *ctx)
 {
@@ -31,16 +25,15 @@ int dnn_predict(pipe_ctx *ctx)
         rc = pipe_nn_stage_check_head_ports(ctx, multi);
     if (rc == 0 && multi)
         rc = pipe_nn_stage_saved_classes(ctx, s.file, s.model, &classes);
-    struct timespec start, end;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = pipe_seconds();
     if (rc == 0)
         rc = multi ? pipe_nn_stage_publish_classes(ctx, s.model, &d, &classes)
                    : pipe_nn_stage_publish_predictions(ctx, s.model, &d);
-    clock_gettime(CLOCK_MONOTONIC, &end);
+    double seconds = pipe_seconds() - start;
     if (rc == 0) {
         pipe_metric(ctx, "rows", (double)d.rows);
         pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(s.model));
-        pipe_info(ctx, "predict_seconds", seconds_between(&start, &end));
+        pipe_info(ctx, "predict_seconds", seconds);
     }
     pipe_nn_classes_free(&classes);
     pipe_nn_rows_free(&d);

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const pipe_param_decl params[] = {
     {"height", PIPE_PARAM_INT, "64", 8, EVIMG_MAX_SIZE, NULL, "image height (phi), pixels"},
@@ -114,8 +113,7 @@ static int event_image_run(pipe_ctx *ctx, void *state)
                           cfg.width);
     }
     size_t size = EVIMG_CHANNELS * (size_t)cfg.height * (size_t)cfg.width;
-    struct timespec start, end;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = pipe_seconds();
     evimg_object obj[EVIMG_MAX_SLOTS + 1];
     int rc = 0;
     for (int64_t i = 0; i < n && rc == 0; i++) {
@@ -132,9 +130,7 @@ static int event_image_run(pipe_ctx *ctx, void *state)
         return pipe_error(ctx, "cairo could not draw on a %d x %d image surface", cfg.height,
                           cfg.width);
     }
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    double seconds =
-        (double)(end.tv_sec - start.tv_sec) + 1e-9 * (double)(end.tv_nsec - start.tv_nsec);
+    double seconds = pipe_seconds() - start;
     pipe_info(ctx, "seconds_per_100k_events", n > 0 ? seconds * 1e5 / (double)n : 0);
     pipe_metric(ctx, "images", (double)n);
     return pipe_output(ctx, "images", images);

@@ -11,7 +11,6 @@
 #include <pipe/pipe.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static const pipe_param_decl params[] = {
     {"events", PIPE_PARAM_INT, "10000", 1, 1e9, NULL, "number of events (rows) to generate"},
@@ -102,13 +101,6 @@ static int events_check(pipe_ctx *ctx)
     return read_config(ctx, &cfg);
 }
 
-static double seconds_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
-}
-
 static void report_classes(pipe_ctx *ctx, const ev_config *cfg, const ev_report *rep)
 {
     char key[96];
@@ -138,12 +130,11 @@ static int events_run(pipe_ctx *ctx, void *state)
     cfg.seed = pipe_rng_u64(pipe_ctx_rng(ctx));
     ev_report rep;
     char err[512];
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = pipe_seconds();
     pipe_tensor *t = ev_generate(&cfg, &rep, err, sizeof err);
     if (!t)
         return pipe_error(ctx, "%s", err);
-    double seconds = seconds_since(&start);
+    double seconds = pipe_seconds() - start;
     pipe_log(ctx, "generated %lld events at %g TeV, pile-up %g, in %.3f s (simulation, not data)",
              (long long)cfg.events, cfg.sqrt_s, cfg.pileup, seconds);
     pipe_info(ctx, "events_per_second", (double)cfg.events / seconds);

@@ -11,14 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void on_round(void *user, int round, int total, double val_metric)
 {
@@ -140,13 +132,13 @@ int gbdt_train(pipe_ctx *ctx)
                            d.n_train, d.n_val, (const char *const *)d.features};
     pipe_gbdt_fit fit;
     char err[1024];
-    double t0 = now();
+    double t0 = pipe_seconds();
     pipe_gbdt_model *m = pipe_gbdt_train(&c, &data, &fit, on_round, ctx, err, sizeof err);
     if (!m) {
         pipe_nn_rows_free(&d);
         return pipe_error(ctx, "%s", err);
     }
-    pipe_info(ctx, "train_seconds", now() - t0);
+    pipe_info(ctx, "train_seconds", pipe_seconds() - t0);
     report(ctx, m, &c, &fit, &d);
     double *pred = malloc((size_t)(d.rows + 1) * sizeof *pred);
     int status = pred ? 0 : pipe_error(ctx, "out of memory");

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 static const pipe_param_decl loader_params[] = {
     {"path", PIPE_PARAM_STRING_LIST, NULL, 0, 0, NULL,
@@ -107,13 +106,6 @@ static int read_failed(pipe_ctx *ctx, const pipe_csv_report *report, const char 
     return pipe_error(ctx, "%s", err);
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* "E1: 9, M: 1": the columns with a nonzero count. */
 static void list_counts(char *text, size_t size, const pipe_tensor *t, const int64_t *counts)
 {
@@ -173,9 +165,9 @@ static int loader_run(pipe_ctx *ctx, void *state)
     opt.column_counts = 1;
     pipe_csv_report report;
     char err[1536];
-    double start = seconds_now();
+    double start = pipe_seconds();
     pipe_tensor *t = pipe_csv_read(path, &opt, &report, err, sizeof err);
-    double seconds = seconds_now() - start;
+    double seconds = pipe_seconds() - start;
     free((void *)opt.columns);
     if (!t)
         return read_failed(ctx, &report, err);

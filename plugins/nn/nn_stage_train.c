@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Nonzero when `value` is one of the `|`-separated `values`. */
 static int one_of(const char *value, const char *values)
@@ -193,13 +192,6 @@ static void report(pipe_ctx *ctx, const pipe_nn_fit_result *res, const history *
              res->restored ? " (weights of the best epoch restored)" : "");
 }
 
-static double seconds_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
-}
-
 int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_config *optim,
                       const pipe_nn_fit_config *fit, const pipe_nn_rows *d)
 {
@@ -216,13 +208,12 @@ int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_confi
                             .n_val = d->n_val};
     pipe_nn_fit_result res;
     char err[512];
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = pipe_seconds();
     if (rc == 0 && pipe_nn_fit(m, opt, &data, fit, pipe_ctx_rng(ctx), on_epoch, &h, &res, err,
                                sizeof err) != 0)
         rc = pipe_error(ctx, "%s", err);
     if (rc == 0) {
-        report(ctx, &res, &h, d, m, seconds_since(&start));
+        report(ctx, &res, &h, d, m, pipe_seconds() - start);
         rc = publish_history(ctx, &h, res.epochs_run);
     }
     free(h.rows);

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define KINDS                                                                                      \
     "loss_curve|pred_vs_true|error_hist|error_vs_true|correlation|mass_spectrum|roc|confusion|"    \
@@ -295,17 +294,10 @@ static int write_png(pipe_ctx *ctx, const plot_canvas *cv, const char *name, con
     return pipe_file_commit(ctx, file);
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int plotter_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
-    double start = seconds_now();
+    double start = pipe_seconds();
     const plotter_kind *kind = plotter_kind_find(pipe_param_string(ctx, "kind"));
     char name[512];
     const char *file = pipe_param_string(ctx, "file");
@@ -333,7 +325,7 @@ static int plotter_run(pipe_ctx *ctx, void *state)
     }
     if (rc == 0)
         pipe_log(ctx, "wrote %s (%s, %d×%d px) in %.0f ms", name, kind->name, plot_canvas_width(cv),
-                 plot_canvas_height(cv), 1e3 * (seconds_now() - start));
+                 plot_canvas_height(cv), 1e3 * (pipe_seconds() - start));
     plot_canvas_free(cv);
     free(classes);
     return rc;

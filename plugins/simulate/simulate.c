@@ -9,7 +9,6 @@
 
 #include <pipe/pipe.h>
 #include <stdio.h>
-#include <time.h>
 
 #define FLOAT_PARAM(name, def, lo, hi, doc) {#name, PIPE_PARAM_FLOAT, #def, lo, hi, NULL, doc},
 
@@ -45,13 +44,6 @@ static int simulate_check(pipe_ctx *ctx)
     return 0;
 }
 
-static double seconds_since(const struct timespec *start)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
-}
-
 /* Metrics: events per process, mass-bin fractions, same-sign fraction. */
 static int report_metrics(pipe_ctx *ctx, const pipe_tensor *t, const pipe_sim_report *rep)
 {
@@ -84,16 +76,15 @@ static int simulate_run(pipe_ctx *ctx, void *state)
     pipe_sim_config cfg;
     pipe_sim_report rep;
     char err[512];
-    struct timespec start;
     read_config(ctx, &cfg);
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    double start = pipe_seconds();
     pipe_tensor *t = pipe_sim_generate(&cfg, pipe_ctx_rng(ctx), &rep, err, sizeof err);
     if (!t)
         return pipe_error(ctx, "%s", err);
     pipe_log(ctx,
              "simulated %lld CMS-like dielectron events in %.3f s (not real data: the real "
              "file is record 304 of opendata.cern.ch, put at data/dielectron.csv)",
-             (long long)cfg.events, seconds_since(&start));
+             (long long)cfg.events, pipe_seconds() - start);
     if (report_metrics(ctx, t, &rep) != 0) {
         pipe_tensor_release(t);
         return -1;

@@ -378,8 +378,6 @@ void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *sp
  * mapped) holds a tensor of the declared dtype and rank; -1 after
  * reporting each one that does not (stage_io.c). */
 int pipe_stage_inputs_ready(pipe_ctx *ctx);
-/* Seconds on a monotonic clock. */
-PIPE_INTERNAL double pipe_now(void);
 
 /* Validate (and unless validate_only, run) the pipeline at `path`.
  * Returns the process exit code: 0 ok, 1 a stage failed or expectations

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-double pipe_now(void)
+double pipe_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -23,7 +23,7 @@ void pipe_progress(pipe_ctx *ctx, int64_t done, int64_t total, const char *fmt, 
 {
     if (ctx->run->opts->quiet || total <= 0)
         return;
-    double now = pipe_now();
+    double now = pipe_seconds();
     if (ctx->progress_start == 0)
         ctx->progress_start = now;
     int final = done >= total;

@@ -192,11 +192,11 @@ static size_t run_stages(pipe_run_state *run, const pipe_plan *plan, stage_recor
                 pipe_lifetime_release(&lt, i, &run->store);
             continue;
         }
-        double t0 = pipe_now();
+        double t0 = pipe_seconds();
         pipe_mem_reset_peak();
         int rc = run_stage(run, s, plan->plugins[i], plan->params[i]);
         recs[i].peak_rss = pipe_mem_peak_bytes();
-        recs[i].seconds = pipe_now() - t0;
+        recs[i].seconds = pipe_seconds() - t0;
         recs[i].status = rc;
         if (!run->opts->keep_tensors)
             pipe_lifetime_release(&lt, i, &run->store);
@@ -231,10 +231,10 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
     openblas_set_num_threads(run->threads);
     run->progress_tty = isatty(2);
     stage_record *recs = pipe_xcalloc(plan->n, sizeof *recs);
-    double t0 = pipe_now();
+    double t0 = pipe_seconds();
     long long peak = pipe_mem_peak_bytes(); /* the set-up before any stage */
     int ok = run_stages(run, plan, recs) == plan->n;
-    double seconds = pipe_now() - t0;
+    double seconds = pipe_seconds() - t0;
     for (size_t i = 0; i < plan->n; i++)
         peak = recs[i].peak_rss > peak ? recs[i].peak_rss : peak;
     int written = ok ? write_metrics_json(run) == 0 : 1;

@@ -163,7 +163,7 @@ static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *
     while (done < n) {
         while (running < (size_t)o->jobs && next < n) {
             sweep_run *r = &runs[next++];
-            r->start = pipe_now();
+            r->start = pipe_seconds();
             r->pid = start_run(o, g, r);
             if (r->pid < 0) {
                 fprintf(stderr, "pipe sweep: cannot start %s: %s\n", r->name, strerror(errno));
@@ -181,7 +181,7 @@ static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *
             sweep_run *r = &runs[k];
             if (r->pid != pid || r->status != -1)
                 continue;
-            r->seconds = pipe_now() - r->start;
+            r->seconds = pipe_seconds() - r->start;
             r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
             running--, done++;
             if (r->status == 0)

@@ -278,6 +278,9 @@ PIPE_API void pipe_metric_string(pipe_ctx *ctx, const char *key, const char *val
 /* Figures that differ from run to run (timings, throughput) go to run.json
  * under the stage, never to metrics.json, which must repeat byte for byte. */
 PIPE_API void pipe_info(pipe_ctx *ctx, const char *key, double value);
+/* Seconds on a monotonic clock (CLOCK_MONOTONIC): the difference of two
+ * calls times a piece of work, for pipe_info. */
+PIPE_API double pipe_seconds(void);
 /* A number an earlier stage of this run recorded under `key`: its metric
  * (pipe_metric) or, when it has none of that key, its info (pipe_info).
  * Returns 1 and sets *value when found, 0 when not (a text metric is not
