@@ -4,7 +4,9 @@
  * and exec, with --set and --out), up to N at a time, each in its own
  * folder under <output>/sweep/; then the sweep table (sweep.csv,
  * sweep.json: parameters, metrics, status, seconds) and the best
- * combination of the chosen metric.
+ * combination of the chosen metric. With N > 1 each run's output is
+ * captured in an anonymous file and printed as one block when the run ends,
+ * so the lines of runs going on at the same time never interleave.
  */
 #include "sweep.h"
 
@@ -141,6 +143,10 @@ static pid_t start_run(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run 
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        if (r->log) {
+            dup2(fileno(r->log), STDOUT_FILENO);
+            dup2(fileno(r->log), STDERR_FILENO);
+        }
         execv("/proc/self/exe", (char *const *)argv);
         fprintf(stderr, "pipe sweep: cannot run /proc/self/exe: %s\n", strerror(errno));
         _exit(127);
@@ -156,6 +162,27 @@ static void load_metrics(sweep_run *r)
     free(path);
 }
 
+/* Print what a captured run wrote, each line under the run's name. */
+static void print_log(sweep_run *r)
+{
+    if (!r->log)
+        return;
+    fflush(r->log);
+    rewind(r->log);
+    char line[4096];
+    int at_start = 1;
+    while (fgets(line, sizeof line, r->log)) {
+        if (at_start)
+            fprintf(stderr, "  %s | ", r->name);
+        fputs(line, stderr);
+        at_start = strchr(line, '\n') != NULL;
+    }
+    if (!at_start)
+        fputc('\n', stderr);
+    fclose(r->log);
+    r->log = NULL;
+}
+
 /* Run every combination, `jobs` at a time; returns how many failed. */
 static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *runs, size_t n)
 {
@@ -164,10 +191,12 @@ static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *
         while (running < (size_t)o->jobs && next < n) {
             sweep_run *r = &runs[next++];
             r->start = pipe_seconds();
+            r->log = o->jobs > 1 ? tmpfile() : NULL;
             r->pid = start_run(o, g, r);
             if (r->pid < 0) {
                 fprintf(stderr, "pipe sweep: cannot start %s: %s\n", r->name, strerror(errno));
                 r->status = 127;
+                print_log(r);
                 done++, failed++;
                 continue;
             }
@@ -189,6 +218,7 @@ static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *
             failed += r->status != 0;
             fprintf(stderr, "pipe sweep: [%zu/%zu] %s: %s (exit %d) in %.2f s\n", done, n, r->name,
                     r->status == 0 ? "ok" : "FAILED", r->status, r->seconds);
+            print_log(r);
         }
     }
     return failed;

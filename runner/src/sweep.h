@@ -60,6 +60,7 @@ typedef struct pipe_sweep_run {
     int pid;
     double start;
     pipe_doc *metrics; /* metrics.json of a run that succeeded, or NULL */
+    FILE *log; /* with -j > 1: the run's stdout and stderr, printed as one block when it ends */
 } pipe_sweep_run;
 
 /* A nested mapping as flat "a.b.c" keys, each with its value (a scalar or

@@ -193,6 +193,17 @@ Test(sweep, table_best_and_diff)
     pipe_test_result r = pipe_test_run(args);
     cr_assert_eq(r.status, 1, "one failing combination fails the sweep; stderr:\n%s", r.err);
     cr_assert(strstr(r.err, "pipe sweep: 2 of 4 combinations failed\n"), "%s", r.err);
+    /* With -j 2 a run's output comes as one block under its status line. */
+    const char *failing[] = {"n=2,fail=true", "n=3,fail=true"};
+    for (size_t i = 0; i < PIPE_COUNT(failing); i++) {
+        char block[256];
+        snprintf(block, sizeof block, "%s: FAILED (exit 1) in ", failing[i]);
+        const char *at = strstr(r.err, block);
+        cr_assert(at, "no '%s' in\n%s", block, r.err);
+        snprintf(block, sizeof block, "\n  %s | stage 'sum': asked to fail\n", failing[i]);
+        cr_assert(strstr(at, block) == strchr(at, '\n'), "'%s' not under its line in\n%s", block,
+                  r.err);
+    }
     char best[4096];
     snprintf(best, sizeof best,
              "pipe sweep: best sum.total = 12 (largest) for n=3,fail=false in "
