@@ -72,6 +72,7 @@ static const pipe_nn_scope training_scopes[] = {
     {"shuffle", "mode", "train"},
     {"patience", "mode", "train"},
     {"restore_best", "mode", "train"},
+    {"checkpoint_every", "mode", "train"},
 };
 
 int pipe_nn_stage_check_training(pipe_ctx *ctx)
@@ -209,9 +210,16 @@ int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_confi
     pipe_nn_fit_result res;
     char err[512];
     double start = pipe_seconds();
-    if (rc == 0 && pipe_nn_fit(m, opt, &data, fit, pipe_ctx_rng(ctx), on_epoch, &h, &res, err,
-                               sizeof err) != 0)
+    pipe_nn_stage_ckpt ckpt;
+    pipe_nn_stage_ckpt_begin(ctx, &ckpt, h.rows, (size_t)fit->epochs * H_COLS);
+    pipe_nn_fit_config with_ckpt = *fit;
+    with_ckpt.checkpoint = &ckpt.hooks;
+    if (rc == 0 && pipe_nn_fit(m, opt, &data, &with_ckpt, pipe_ctx_rng(ctx), on_epoch, &h, &res,
+                               err, sizeof err) != 0)
         rc = pipe_error(ctx, "%s", err);
+    if (rc == 0 && res.resumed_epoch)
+        pipe_log(ctx, "resumed after epoch %d from %s", res.resumed_epoch, ckpt.path);
+    pipe_nn_stage_ckpt_end(&ckpt);
     if (rc == 0) {
         report(ctx, &res, &h, d, m, pipe_seconds() - start);
         rc = publish_history(ctx, &h, res.epochs_run);
