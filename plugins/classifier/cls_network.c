@@ -34,6 +34,11 @@ pipe_nn_model *cls_fit_network(pipe_ctx *ctx, const cls_data *d)
     pipe_nn_loss loss = {.kind = PIPE_NN_BCE, .delta = 1};
     char err[512], shape[256];
     int max_batch = fit.batch > CLS_PREDICT_BATCH ? fit.batch : CLS_PREDICT_BATCH;
+    pipe_nn_memory_plan plan = {{d->r.n_in, 1, 1}, layers, n_layers, max_batch, 1, &fit, &d->r};
+    if (pipe_nn_stage_check_memory(ctx, "layers", &plan) != 0) {
+        free(layers);
+        return NULL;
+    }
     pipe_nn_model *m =
         pipe_nn_model_new(d->r.n_in, layers, n_layers, &loss, max_batch, err, sizeof err);
     shape_text(layers, n_layers, d->r.n_in, shape, sizeof shape);

@@ -244,6 +244,33 @@ typedef struct pipe_nn_stage_ckpt {
 void pipe_nn_stage_ckpt_begin(pipe_ctx *ctx, pipe_nn_stage_ckpt *c, double *extra, size_t n_extra);
 void pipe_nn_stage_ckpt_end(pipe_nn_stage_ckpt *c);
 
+/* ------------------------------------------------------------------ */
+/* Memory (nn_stage_memory.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/* The bytes this process may still allocate: the smallest of
+ * MemAvailable (/proc/meminfo; else the free pages), the RLIMIT_AS limit
+ * less the address space in use, and the environment variable
+ * PIPE_MEMORY_AVAILABLE (bytes; meant for tests). `source` names which. */
+double pipe_nn_memory_available(char *source, size_t size);
+
+/* A network about to be trained: its layers for samples shaped
+ * input_chw, batches of up to max_batch rows, the fit, n_outputs, and the
+ * rows (NULL in check(), before the data is known). */
+typedef struct pipe_nn_memory_plan {
+    int input_chw[3];
+    const pipe_nn_layer_spec *layers;
+    int n_layers, max_batch, n_outputs;
+    const pipe_nn_fit_config *fit;
+    const pipe_nn_rows *rows;
+} pipe_nn_memory_plan;
+
+/* Refuse, against parameter `param`, a training whose estimate (the
+ * model's buffers, optimizer moments, the best-epoch copy, the rows the
+ * fit copies and the predictions) exceeds what is available, with both
+ * figures. Nothing is allocated. 0 or -1 (reported). */
+int pipe_nn_stage_check_memory(pipe_ctx *ctx, const char *param, const pipe_nn_memory_plan *p);
+
 /* Predictions of model m for every row of d: a new f64 tensor, rank 1
  * for one output, rows × outputs otherwise; NULL after a reported error. */
 pipe_tensor *pipe_nn_stage_predict_all(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d);
