@@ -6,8 +6,7 @@
  * with dropout, batch normalisation and early stopping with restore-best);
  * a checkpoint of another network is refused by name.
  */
-#include "nn.h"
-#include "nn_train.h"
+#include "nn_trainer.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -54,32 +53,18 @@ static int sink_commit(void *user, FILE *f)
     return fclose(f) == 0 && rename(s->tmp, s->path) == 0 ? 0 : -1;
 }
 
-/* One training: the network, its optimizer, its random stream. */
+/* One training: the network, its optimizer and stream, the caller's
+ * figures, and where the epoch callback interrupts the fit (0: never). */
 typedef struct run {
-    pipe_nn_model *m;
-    pipe_nn_optim *o;
-    pipe_rng rng;
+    nn_trainer t;
     double extra[4];
-    int stop_at; /* the epoch callback interrupts the fit here (0: never) */
+    int stop_at;
 } run;
 
 static run run_new(const pipe_nn_layer_spec *specs, int n, pipe_nn_optim_kind kind)
 {
-    char err[256];
-    pipe_nn_loss loss = {PIPE_NN_MSE, 1};
-    run r = {pipe_nn_model_new(2, specs, n, &loss, 32, err, sizeof err), NULL, {{0}}, {0}, 0};
-    cr_assert(r.m, "%s", err);
-    pipe_rng_seed(&r.rng, 11);
-    pipe_nn_model_init(r.m, &r.rng, PIPE_NN_INIT_GLOROT);
-    pipe_nn_optim_config oc = pipe_nn_optim_config_default(kind);
-    r.o = pipe_nn_optim_new(&oc, r.m);
+    run r = {nn_trainer_new(specs, n, 11, kind, 32), {0}, 0};
     return r;
-}
-
-static void run_free(run *r)
-{
-    pipe_nn_optim_free(r->o);
-    pipe_nn_model_free(r->m);
 }
 
 /* The caller's figures, saved with the fit: here a sum of the losses. */
@@ -97,7 +82,7 @@ static int fit(run *r, const data *d, pipe_nn_fit_config c, const pipe_nn_checkp
     pipe_nn_dataset ds = {
         .x = d->x, .y = d->y, .train = d->train, .n_train = 240, .val = d->val, .n_val = 60};
     c.checkpoint = ck;
-    return pipe_nn_fit(r->m, r->o, &ds, &c, &r->rng, on_epoch, r, res, err, 256);
+    return pipe_nn_fit(r->t.m, r->t.o, &ds, &c, &r->t.rng, on_epoch, r, res, err, 256);
 }
 
 /* Uninterrupted, then interrupted at epoch `stop` and resumed: the same.
@@ -129,16 +114,17 @@ static pipe_nn_fit_result check_resume(const pipe_nn_layer_spec *specs, int n,
     cr_assert_eq(res.best_epoch, ref_res.best_epoch);
     cr_assert_eq(res.restored, ref_res.restored);
     size_t n_p, n_s;
-    const float *p = pipe_nn_model_params(again.m, &n_p), *q = pipe_nn_model_params(ref.m, NULL);
+    const float *p = pipe_nn_model_params(again.t.m, &n_p),
+                *q = pipe_nn_model_params(ref.t.m, NULL);
     cr_assert(memcmp(p, q, n_p * sizeof *p) == 0, "the weights differ");
-    p = pipe_nn_model_state(again.m, &n_s);
-    q = pipe_nn_model_state(ref.m, NULL);
+    p = pipe_nn_model_state(again.t.m, &n_s);
+    q = pipe_nn_model_state(ref.t.m, NULL);
     cr_assert(memcmp(p, q, n_s * sizeof *p) == 0, "the batchnorm state differs");
     cr_assert(memcmp(again.extra, ref.extra, sizeof ref.extra) == 0, "the extra figures differ");
     unlink(s.path);
-    run_free(&ref);
-    run_free(&cut);
-    run_free(&again);
+    nn_trainer_free(&ref.t);
+    nn_trainer_free(&cut.t);
+    nn_trainer_free(&again.t);
     free(d);
     return ref_res;
 }
@@ -198,7 +184,7 @@ Test(nn_checkpoint, a_checkpoint_of_another_network_is_refused)
              "cannot resume from checkpoint %s: it is of another network", s.path);
     cr_assert_str_eq(err, expected);
     unlink(s.path);
-    run_free(&a);
-    run_free(&b);
+    nn_trainer_free(&a.t);
+    nn_trainer_free(&b.t);
     free(d);
 }
