@@ -205,6 +205,7 @@ int pipe_nn_fit(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_dataset *dat
                          w.best_s, &sched, &early, result,  pipe_seconds()};
     int rc = nn_ckpt_resume(cfg, &ckpt, err, err_size);
     result->resumed_epoch = result->epochs_run;
+    result->resumed_steps = result->steps;
     for (int e = result->epochs_run; e < cfg->epochs && rc == 0; e++) {
         pipe_nn_epoch_stats st = {.epoch = e + 1,
                                   .epochs = cfg->epochs,

@@ -185,7 +185,8 @@ static void report(pipe_ctx *ctx, const pipe_nn_fit_result *res, const history *
     pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(m));
     pipe_metric(ctx, "rows_train", (double)d->n_train);
     pipe_metric(ctx, "rows_val", (double)d->n_val);
-    double per_step = res->steps ? seconds / (double)res->steps * 1e6 : 0;
+    int64_t steps = res->steps - res->resumed_steps; /* this run's */
+    double per_step = steps ? seconds / (double)steps * 1e6 : 0;
     pipe_info(ctx, "train_seconds", seconds);
     pipe_info(ctx, "us_per_step", per_step);
     pipe_log(ctx, "%d epochs in %.2f s (%.1f us per step); loss %.5g, %s %.5g%s", res->epochs_run,

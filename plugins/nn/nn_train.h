@@ -173,7 +173,8 @@ typedef struct pipe_nn_fit_result {
     double best_loss;
     int stopped_early, restored;
     int64_t steps;
-    int resumed_epoch; /* the epochs a checkpoint had done (0: started afresh) */
+    int resumed_epoch;     /* the epochs a checkpoint had done (0: started afresh) */
+    int64_t resumed_steps; /* and its steps (of `steps`) */
 } pipe_nn_fit_result;
 
 /*
