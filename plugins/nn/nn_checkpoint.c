@@ -112,7 +112,7 @@ int nn_ckpt_after_epoch(const pipe_nn_fit_config *cfg, nn_fit_state *st, int las
                         size_t err_size)
 {
     const pipe_nn_checkpoint *c = cfg->checkpoint;
-    if (!c || last)
+    if (!c || c->every < 0 || last)
         return 0;
     int due = c->every > 0 ? st->result->epochs_run % c->every == 0
                            : pipe_seconds() - st->last_save >= PIPE_NN_CHECKPOINT_SECONDS;

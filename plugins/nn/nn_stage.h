@@ -188,9 +188,9 @@ int pipe_nn_stage_predict_rows(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
      "early stopping and plateau: a decrease smaller than this is no improvement"},                \
     {"restore_best", PIPE_PARAM_BOOL, "true", 0, 0, NULL,                                          \
      "early stopping: end with the weights of the epoch with the lowest validation loss"},         \
-    {"checkpoint_every", PIPE_PARAM_INT, "0", 0, 1e6, NULL,                                        \
+    {"checkpoint_every", PIPE_PARAM_INT, "0", -1, 1e6, NULL,                                       \
      "write a checkpoint for pipe run --resume every this many epochs (0: after each epoch "       \
-     "that ends 5 s or more after the last checkpoint)"}
+     "that ends 5 s or more after the last checkpoint; -1: never)"}
 /* clang-format on */
 
 /* A parameter that only means something when parameter `key` has one of

@@ -128,10 +128,11 @@ typedef struct pipe_nn_dataset {
  * figures `extra` (the stage's history) — written after every `every`
  * epochs; with every = 0, after an epoch that ends at least
  * PIPE_NN_CHECKPOINT_SECONDS after the last checkpoint (or the start), so
- * every epoch once epochs take that long. None after the fit's last
- * epoch. The caller supplies where the bytes go: open() gives a stream,
- * commit() makes it the checkpoint atomically (0, or -1 after reporting);
- * resume_path, when not NULL, is a checkpoint to continue from.
+ * every epoch once epochs take that long; with every < 0, never. None
+ * after the fit's last epoch. The caller supplies where the bytes go:
+ * open() gives a stream, commit() makes it the checkpoint atomically (0,
+ * or -1 after reporting); resume_path, when not NULL, is a checkpoint to
+ * continue from.
  */
 #define PIPE_NN_CHECKPOINT_SECONDS 5.0
 
