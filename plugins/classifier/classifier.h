@@ -53,6 +53,11 @@ int cls_read_tune(pipe_ctx *ctx, pipe_cls_objective *objective);
  * array of *n, or NULL after a reported error. */
 pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int *n);
 
+/* check(), kind: network, train mode: refuse (against "layers") a
+ * network that cannot fit in memory even with the listed features (or
+ * one input) and no rows counted. 0 or -1 (reported). */
+int cls_check_network_memory(pipe_ctx *ctx);
+
 /* ---- rows (cls_data.c) ---- */
 
 typedef struct cls_data {

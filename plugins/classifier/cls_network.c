@@ -21,6 +21,34 @@ static void shape_text(const pipe_nn_layer_spec *layers, int n_layers, int n_in,
             len += (size_t)snprintf(buf + len, size - len, "-%d", layers[i].units);
 }
 
+/* Refuse a network that will not fit (rows: NULL in check()). */
+static int check_memory(pipe_ctx *ctx, const pipe_nn_layer_spec *layers, int n_layers, int n_in,
+                        const pipe_nn_fit_config *fit, const pipe_nn_rows *rows)
+{
+    int max_batch = fit->batch > CLS_PREDICT_BATCH ? fit->batch : CLS_PREDICT_BATCH;
+    pipe_nn_memory_plan plan = {{n_in, 1, 1}, layers, n_layers, max_batch, 1, fit, rows};
+    return pipe_nn_stage_check_memory(ctx, "layers", &plan);
+}
+
+int cls_check_network_memory(pipe_ctx *ctx)
+{
+    size_t n_in;
+    const char **names = pipe_nn_stage_names(ctx, "features", &n_in);
+    if (!names && n_in == 0)
+        return -1;
+    free(names);
+    int n_layers;
+    pipe_nn_layer_spec *layers = cls_network_layers(ctx, &n_layers);
+    if (!layers)
+        return -1;
+    pipe_nn_optim_config optim;
+    pipe_nn_fit_config fit;
+    pipe_nn_stage_read_training(ctx, &optim, &fit);
+    int rc = check_memory(ctx, layers, n_layers, (int)n_in, &fit, NULL);
+    free(layers);
+    return rc;
+}
+
 pipe_nn_model *cls_fit_network(pipe_ctx *ctx, const cls_data *d)
 {
     int n_layers;
@@ -34,6 +62,10 @@ pipe_nn_model *cls_fit_network(pipe_ctx *ctx, const cls_data *d)
     pipe_nn_loss loss = {.kind = PIPE_NN_BCE, .delta = 1};
     char err[512], shape[256];
     int max_batch = fit.batch > CLS_PREDICT_BATCH ? fit.batch : CLS_PREDICT_BATCH;
+    if (check_memory(ctx, layers, n_layers, d->r.n_in, &fit, &d->r) != 0) {
+        free(layers);
+        return NULL;
+    }
     pipe_nn_model *m =
         pipe_nn_model_new(d->r.n_in, layers, n_layers, &loss, max_batch, err, sizeof err);
     shape_text(layers, n_layers, d->r.n_in, shape, sizeof shape);

@@ -221,7 +221,8 @@ int cls_check_params(pipe_ctx *ctx)
     /* The network's own rules: per-layer lists, and the training
      * parameters of one optimizer or schedule only with it. */
     if (!predict && strcmp(pipe_param_string(ctx, "kind"), "network") == 0 &&
-        (check_layer_lists(ctx) != 0 || pipe_nn_stage_check_training(ctx) != 0))
+        (check_layer_lists(ctx) != 0 || pipe_nn_stage_check_training(ctx) != 0 ||
+         cls_check_network_memory(ctx) != 0))
         status = -1;
     return status;
 }

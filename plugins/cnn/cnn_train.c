@@ -50,6 +50,15 @@ static int build_and_train(pipe_ctx *ctx, const cnn_data *d, const cnn_stack *st
     cnn_config_read(ctx, &cfg);
     int max_batch = cfg.fit.batch > CNN_PREDICT_BATCH ? cfg.fit.batch : CNN_PREDICT_BATCH;
     char err[512], shapes[1024];
+    pipe_nn_memory_plan plan = {{d->chw[0], d->chw[1], d->chw[2]},
+                                stack->specs,
+                                stack->n,
+                                max_batch,
+                                d->rows.n_out,
+                                &cfg.fit,
+                                &d->rows};
+    if (pipe_nn_stage_check_memory(ctx, "layers", &plan) != 0)
+        return -1;
     pipe_nn_model *m = pipe_nn_model_new_chw(d->chw, stack->specs, stack->n, &cfg.loss, max_batch,
                                              err, sizeof err);
     if (!m)

@@ -8,6 +8,7 @@
 #include "dnn.h"
 
 #include <pipe/pipe.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const pipe_param_decl dnn_params[] = {
@@ -77,9 +78,30 @@ static const pipe_port_decl dnn_outputs[] = {
      "without validation rows)"},
 };
 
+/* Before any data: a network that cannot fit even with the fewest
+ * inputs and outputs the parameters allow is refused here (exit 2). */
+static int check_memory(pipe_ctx *ctx)
+{
+    size_t n_in;
+    const char **names = pipe_nn_stage_names(ctx, "features", &n_in);
+    if (!names && n_in == 0)
+        return -1;
+    free(names);
+    size_t n_classes = pipe_param_count(ctx, "classes");
+    int n_out = !dnn_is_multiclass(ctx) ? 1 : n_classes ? (int)n_classes : 2;
+    dnn_config cfg;
+    int rc = dnn_config_read(ctx, n_out, &cfg);
+    if (rc == 0)
+        rc = dnn_check_memory(ctx, &cfg, (int)n_in, n_out, NULL);
+    dnn_config_free(&cfg);
+    return rc;
+}
+
 static int dnn_check(pipe_ctx *ctx)
 {
-    return dnn_check_params(ctx);
+    if (dnn_check_params(ctx) != 0)
+        return -1;
+    return strcmp(pipe_param_string(ctx, "mode"), "train") == 0 ? check_memory(ctx) : 0;
 }
 
 static int dnn_run(pipe_ctx *ctx, void *state)

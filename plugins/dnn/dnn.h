@@ -40,6 +40,11 @@ int dnn_config_read(pipe_ctx *ctx, int n_outputs, dnn_config *cfg);
 void dnn_config_free(dnn_config *cfg);
 
 int dnn_train(pipe_ctx *ctx);
+/* Refuse (against "layers") a network of cfg for n_in inputs and n_out
+ * outputs that will not fit in memory; d: the rows, or NULL in check().
+ * 0 or -1 (reported). */
+int dnn_check_memory(pipe_ctx *ctx, const dnn_config *cfg, int n_in, int n_out,
+                     const pipe_nn_rows *d);
 int dnn_predict(pipe_ctx *ctx);
 
 #endif

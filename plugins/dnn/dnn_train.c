@@ -40,12 +40,23 @@ static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
     return rc;
 }
 
+int dnn_check_memory(pipe_ctx *ctx, const dnn_config *cfg, int n_in, int n_out,
+                     const pipe_nn_rows *d)
+{
+    int batch = cfg->fit.batch > DNN_PREDICT_BATCH ? cfg->fit.batch : DNN_PREDICT_BATCH;
+    pipe_nn_memory_plan plan = {
+        {n_in, 1, 1}, cfg->layers, cfg->n_layers, batch, n_out, &cfg->fit, d};
+    return pipe_nn_stage_check_memory(ctx, "layers", &plan);
+}
+
 /* Build, train and publish; d and cfg are read. */
 static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, const pipe_nn_classes *c,
                            dnn_config *cfg)
 {
     char err[512], shape[256];
     int max_batch = cfg->fit.batch > DNN_PREDICT_BATCH ? cfg->fit.batch : DNN_PREDICT_BATCH;
+    if (dnn_check_memory(ctx, cfg, d->n_in, d->n_out, d) != 0)
+        return -1;
     pipe_nn_model *m = pipe_nn_model_new(d->n_in, cfg->layers, cfg->n_layers, &cfg->loss, max_batch,
                                          err, sizeof err);
     if (!m)

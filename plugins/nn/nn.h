@@ -240,6 +240,19 @@ pipe_nn_model *pipe_nn_model_new_chw(const int input_chw[3], const pipe_nn_layer
                                      char *err, size_t err_size);
 void pipe_nn_model_free(pipe_nn_model *m);
 
+/* The memory pipe_nn_model_new_chw would take, in bytes, found without
+ * allocating it (the shape pass): parameters with their gradients, the
+ * non-trainable state, and the activations with every work buffer for
+ * batches of max_batch rows. */
+typedef struct pipe_nn_footprint {
+    size_t n_params, n_state; /* reals */
+    double params, state, activations;
+} pipe_nn_footprint;
+
+/* 0, or -1 with the reason in err (a layer that does not fit). */
+int pipe_nn_model_footprint(const int input_chw[3], const pipe_nn_layer_spec *layers, int n_layers,
+                            int max_batch, pipe_nn_footprint *f, char *err, size_t err_size);
+
 /* Draw initial weights from `rng` (biases 0, batchnorm γ = 1, β = 0). */
 void pipe_nn_model_init(pipe_nn_model *m, pipe_rng *rng, pipe_nn_init init);
 

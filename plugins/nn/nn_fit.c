@@ -7,8 +7,7 @@
  * loss stops being finite. Buffers are allocated once, before the first
  * epoch.
  */
-#include "nn_internal.h"
-#include "nn_train.h"
+#include "nn_ckpt.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -202,8 +201,12 @@ int pipe_nn_fit(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_dataset *dat
     pipe_nn_early_stop early = cfg->early;
     pipe_nn_schedule_start(&sched);
     pipe_nn_early_stop_start(&early);
-    int rc = 0;
-    for (int e = 0; e < cfg->epochs && rc == 0; e++) {
+    nn_fit_state ckpt = {m,        opt,    rng,    w.order, data->n_train, w.best_p,
+                         w.best_s, &sched, &early, result,  pipe_seconds()};
+    int rc = nn_ckpt_resume(cfg, &ckpt, err, err_size);
+    result->resumed_epoch = result->epochs_run;
+    result->resumed_steps = result->steps;
+    for (int e = result->epochs_run; e < cfg->epochs && rc == 0; e++) {
         pipe_nn_epoch_stats st = {.epoch = e + 1,
                                   .epochs = cfg->epochs,
                                   .lr = pipe_nn_schedule_lr(&sched, e),
@@ -223,8 +226,9 @@ int pipe_nn_fit(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_dataset *dat
             rc = nn_fail(err, err_size, "stopped at epoch %d", st.epoch);
         else if (stop)
             result->stopped_early = 1;
-        if (stop)
+        if (stop || rc != 0)
             break;
+        rc = nn_ckpt_after_epoch(cfg, &ckpt, st.epoch == cfg->epochs, err, err_size);
     }
     result->best_epoch = early.best_epoch;
     result->best_loss = early.best;

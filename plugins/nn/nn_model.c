@@ -227,6 +227,34 @@ static int allocate(pipe_nn_model *m, size_t acts, size_t scratch, size_t widest
                : -1;
 }
 
+int pipe_nn_model_footprint(const int input_chw[3], const pipe_nn_layer_spec *layers, int n_layers,
+                            int max_batch, pipe_nn_footprint *f, char *err, size_t err_size)
+{
+    memset(f, 0, sizeof *f);
+    pipe_nn_model m = {.n_layers = n_layers, .max_batch = max_batch};
+    memcpy(m.input_chw, input_chw, sizeof m.input_chw);
+    m.n_inputs = input_chw[0] * input_chw[1] * input_chw[2];
+    if (!(m.layers = calloc(n_layers > 0 ? (size_t)n_layers : 1, sizeof *m.layers)))
+        return nn_fail(err, err_size, "out of memory");
+    for (int i = 0; i < n_layers; i++)
+        m.layers[i].spec = layers[i];
+    size_t acts = 0, scratch = 0, widest = 0;
+    int rc = setup_layers(&m, &acts, &scratch, &widest, err, err_size);
+    free(m.layers);
+    if (rc != 0)
+        return -1;
+    /* What allocate() takes, in bytes. */
+    double real = sizeof(nn_real), grad_size = (double)padded((size_t)max_batch * widest);
+    f->n_params = m.n_params;
+    f->n_state = m.n_state;
+    f->params = 2 * real * (double)padded(m.n_params ? m.n_params : 1); /* and the gradients */
+    f->state = real * (double)padded(m.n_state ? m.n_state : 1);
+    f->activations = real * ((double)acts + (double)scratch + 2 * grad_size);
+    if (!m.chain)
+        f->activations += real * ((double)acts + grad_size);
+    return 0;
+}
+
 pipe_nn_model *pipe_nn_model_new(int n_inputs, const pipe_nn_layer_spec *layers, int n_layers,
                                  const pipe_nn_loss *loss, int max_batch, char *err,
                                  size_t err_size)

@@ -4,8 +4,7 @@
  * penalty λ·Σw² (Keras' kernel_regularizer) enters as its gradient 2λw in
  * the same pass, which also sums Σw² for the reported loss.
  */
-#include "nn_internal.h"
-#include "nn_train.h"
+#include "nn_ckpt.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -56,6 +55,12 @@ pipe_nn_optim *pipe_nn_optim_new(const pipe_nn_optim_config *cfg, const pipe_nn_
         return NULL;
     }
     return o;
+}
+
+nn_optim_view nn_optim_view_of(pipe_nn_optim *o)
+{
+    nn_optim_view v = {o->m1, o->m2, o->count, &o->beta1_power, &o->beta2_power};
+    return v;
 }
 
 void pipe_nn_optim_free(pipe_nn_optim *o)

@@ -155,7 +155,7 @@ int pipe_nn_stage_predict_rows(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
  * end of a stage's parameter table, with the stage's default epoch count
  * (a string): optimizer, lr, momentum, beta1, beta2, epsilon,
  * weight_decay, schedule, lr_step, lr_factor, lr_patience, min_lr, batch,
- * epochs, shuffle, patience, min_delta, restore_best. */
+ * epochs, shuffle, patience, min_delta, restore_best, checkpoint_every. */
 /* clang-format off */
 #define PIPE_NN_STAGE_TRAIN_PARAMS(epochs_default)                                                 \
     {"optimizer", PIPE_PARAM_CHOICE, "adam", 0, 0, PIPE_NN_OPTIM_CHOICES,                          \
@@ -187,7 +187,10 @@ int pipe_nn_stage_predict_rows(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
     {"min_delta", PIPE_PARAM_FLOAT, "0", 0, 1e12, NULL,                                            \
      "early stopping and plateau: a decrease smaller than this is no improvement"},                \
     {"restore_best", PIPE_PARAM_BOOL, "true", 0, 0, NULL,                                          \
-     "early stopping: end with the weights of the epoch with the lowest validation loss"}
+     "early stopping: end with the weights of the epoch with the lowest validation loss"},         \
+    {"checkpoint_every", PIPE_PARAM_INT, "0", -1, 1e6, NULL,                                       \
+     "write a checkpoint for pipe run --resume every this many epochs (0: after each epoch "       \
+     "that ends 5 s or more after the last checkpoint; -1: never)"}
 /* clang-format on */
 
 /* A parameter that only means something when parameter `key` has one of
@@ -225,6 +228,48 @@ void pipe_nn_stage_read_training(pipe_ctx *ctx, pipe_nn_optim_config *optim,
  */
 int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_config *optim,
                       const pipe_nn_fit_config *fit, const pipe_nn_rows *d);
+
+/* The checkpoints of a stage's fit (nn_stage_ckpt.c), for `pipe run
+ * --resume`: parameter "checkpoint_every" and the runner's checkpoint
+ * file of the stage; `extra` (n_extra doubles, the history) is saved and
+ * restored with the fit. Point fit->checkpoint at hooks between begin
+ * and end (end frees what begin took). */
+typedef struct pipe_nn_stage_ckpt {
+    pipe_nn_checkpoint hooks;
+    pipe_ctx *ctx;
+    pipe_file *file; /* the checkpoint being written */
+    char *path;      /* the checkpoint to resume from, or NULL */
+} pipe_nn_stage_ckpt;
+
+void pipe_nn_stage_ckpt_begin(pipe_ctx *ctx, pipe_nn_stage_ckpt *c, double *extra, size_t n_extra);
+void pipe_nn_stage_ckpt_end(pipe_nn_stage_ckpt *c);
+
+/* ------------------------------------------------------------------ */
+/* Memory (nn_stage_memory.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/* The bytes this process may still allocate: the smallest of
+ * MemAvailable (/proc/meminfo; else the free pages), the RLIMIT_AS limit
+ * less the address space in use, and the environment variable
+ * PIPE_MEMORY_AVAILABLE (bytes; meant for tests). `source` names which. */
+double pipe_nn_memory_available(char *source, size_t size);
+
+/* A network about to be trained: its layers for samples shaped
+ * input_chw, batches of up to max_batch rows, the fit, n_outputs, and the
+ * rows (NULL in check(), before the data is known). */
+typedef struct pipe_nn_memory_plan {
+    int input_chw[3];
+    const pipe_nn_layer_spec *layers;
+    int n_layers, max_batch, n_outputs;
+    const pipe_nn_fit_config *fit;
+    const pipe_nn_rows *rows;
+} pipe_nn_memory_plan;
+
+/* Refuse, against parameter `param`, a training whose estimate (the
+ * model's buffers, optimizer moments, the best-epoch copy, the rows the
+ * fit copies and the predictions) exceeds what is available, with both
+ * figures. Nothing is allocated. 0 or -1 (reported). */
+int pipe_nn_stage_check_memory(pipe_ctx *ctx, const char *param, const pipe_nn_memory_plan *p);
 
 /* Predictions of model m for every row of d: a new f64 tensor, rank 1
  * for one output, rows × outputs otherwise; NULL after a reported error. */

@@ -72,6 +72,7 @@ static const pipe_nn_scope training_scopes[] = {
     {"shuffle", "mode", "train"},
     {"patience", "mode", "train"},
     {"restore_best", "mode", "train"},
+    {"checkpoint_every", "mode", "train"},
 };
 
 int pipe_nn_stage_check_training(pipe_ctx *ctx)
@@ -184,7 +185,8 @@ static void report(pipe_ctx *ctx, const pipe_nn_fit_result *res, const history *
     pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(m));
     pipe_metric(ctx, "rows_train", (double)d->n_train);
     pipe_metric(ctx, "rows_val", (double)d->n_val);
-    double per_step = res->steps ? seconds / (double)res->steps * 1e6 : 0;
+    int64_t steps = res->steps - res->resumed_steps; /* this run's */
+    double per_step = steps ? seconds / (double)steps * 1e6 : 0;
     pipe_info(ctx, "train_seconds", seconds);
     pipe_info(ctx, "us_per_step", per_step);
     pipe_log(ctx, "%d epochs in %.2f s (%.1f us per step); loss %.5g, %s %.5g%s", res->epochs_run,
@@ -209,9 +211,16 @@ int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_confi
     pipe_nn_fit_result res;
     char err[512];
     double start = pipe_seconds();
-    if (rc == 0 && pipe_nn_fit(m, opt, &data, fit, pipe_ctx_rng(ctx), on_epoch, &h, &res, err,
-                               sizeof err) != 0)
+    pipe_nn_stage_ckpt ckpt;
+    pipe_nn_stage_ckpt_begin(ctx, &ckpt, h.rows, (size_t)fit->epochs * H_COLS);
+    pipe_nn_fit_config with_ckpt = *fit;
+    with_ckpt.checkpoint = &ckpt.hooks;
+    if (rc == 0 && pipe_nn_fit(m, opt, &data, &with_ckpt, pipe_ctx_rng(ctx), on_epoch, &h, &res,
+                               err, sizeof err) != 0)
         rc = pipe_error(ctx, "%s", err);
+    if (rc == 0 && res.resumed_epoch)
+        pipe_log(ctx, "resumed after epoch %d from %s", res.resumed_epoch, ckpt.path);
+    pipe_nn_stage_ckpt_end(&ckpt);
     if (rc == 0) {
         report(ctx, &res, &h, d, m, pipe_seconds() - start);
         rc = publish_history(ctx, &h, res.epochs_run);

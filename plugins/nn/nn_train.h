@@ -9,6 +9,8 @@
 
 #include "nn.h"
 
+#include <stdio.h>
+
 /* ------------------------------------------------------------------ */
 /* Optimizers                                                           */
 /* ------------------------------------------------------------------ */
@@ -118,6 +120,32 @@ typedef struct pipe_nn_dataset {
     int64_t n_val;
 } pipe_nn_dataset;
 
+/*
+ * Checkpoints of a fit (nn_checkpoint.c): everything the epoch loop needs
+ * to go on as if never stopped — parameters and state, the optimizer's
+ * moments and step count, the RNG, the row order, the schedule and early
+ * stopping, the best-so-far weights, the epoch, and the caller's own
+ * figures `extra` (the stage's history) — written after every `every`
+ * epochs; with every = 0, after an epoch that ends at least
+ * PIPE_NN_CHECKPOINT_SECONDS after the last checkpoint (or the start), so
+ * every epoch once epochs take that long; with every < 0, never. None
+ * after the fit's last epoch. The caller supplies where the bytes go:
+ * open() gives a stream, commit() makes it the checkpoint atomically (0,
+ * or -1 after reporting); resume_path, when not NULL, is a checkpoint to
+ * continue from.
+ */
+#define PIPE_NN_CHECKPOINT_SECONDS 5.0
+
+typedef struct pipe_nn_checkpoint {
+    int every;
+    double *extra; /* n_extra doubles, saved and restored with the fit */
+    size_t n_extra;
+    const char *resume_path;
+    FILE *(*open)(void *user);
+    int (*commit)(void *user, FILE *f);
+    void *user;
+} pipe_nn_checkpoint;
+
 typedef struct pipe_nn_fit_config {
     int epochs, batch;
     int shuffle; /* reshuffle the training rows every epoch (seeded) */
@@ -125,6 +153,7 @@ typedef struct pipe_nn_fit_config {
     pipe_nn_early_stop early;
     int restore_best; /* with early.patience > 0: end with the best epoch's weights */
     pipe_nn_metric metric;
+    const pipe_nn_checkpoint *checkpoint; /* NULL: none */
 } pipe_nn_fit_config;
 
 /* What one epoch did (losses include the L2 penalty, as Keras reports). */
@@ -145,6 +174,8 @@ typedef struct pipe_nn_fit_result {
     double best_loss;
     int stopped_early, restored;
     int64_t steps;
+    int resumed_epoch;     /* the epochs a checkpoint had done (0: started afresh) */
+    int64_t resumed_steps; /* and its steps (of `steps`) */
 } pipe_nn_fit_result;
 
 /*

@@ -37,7 +37,7 @@ static const char usage_main[] =
 static const char usage_run[] =
     "usage: pipe run FILE [--set STAGE.PARAM=VALUE ...] [--out DIR] [--threads N]\n"
     "                     [--quiet] [--expect EXPECTED.json] [--plugin-path DIR]\n"
-    "                     [--keep-tensors]\n"
+    "                     [--keep-tensors] [--resume]\n"
     "\n"
     "Validate and run the pipeline FILE. Writes metrics.json, run.json and each\n"
     "stage's files to output/<pipeline name>/ (or the file's 'output', or --out).\n"
@@ -53,6 +53,9 @@ static const char usage_run[] =
     "                           PIPE_PLUGIN_PATH=DIR:DIR)\n"
     "  --keep-tensors           keep every tensor until the run ends (by default each\n"
     "                           goes after the last stage that reads it)\n"
+    "  --resume                 continue a killed or failed run from its last\n"
+    "                           checkpoints (same file, seed, threads and --set);\n"
+    "                           without it a run starts over\n"
     "\n"
     "environment:\n"
     "  PIPE_SHARED_DATA         the folder of the real CMS files that pipelines name\n"
@@ -122,6 +125,8 @@ static int parse_options(cli_args *a, int argc, char **argv, const char *usage)
             a->opts.quiet = 1;
         else if (!strcmp(arg, "--keep-tensors"))
             a->opts.keep_tensors = 1;
+        else if (!strcmp(arg, "--resume"))
+            a->opts.resume = 1;
         else if (!strcmp(arg, "--set")) {
             a->opts.overrides =
                 pipe_xrealloc(a->opts.overrides, (a->opts.n_overrides + 1) * sizeof(pipe_override));

@@ -315,6 +315,8 @@ int pipe_outdir_finish(pipe_outdir *od, int ok, const char **where, char *err, s
 void pipe_outdir_free(pipe_outdir *od);
 /* Remove a folder tree without following symbolic links. */
 int pipe_rmtree(const char *path);
+/* Remove the "*.tmp-<pid>" files of dead runs in `dir`. */
+void pipe_outdir_clean_tmp(const char *dir);
 
 /* ---- running (ctx.c, run.c, expect.c) ---------------------------------- */
 
@@ -329,6 +331,7 @@ typedef struct pipe_run_options {
     int quiet;
     int validate_only;
     int keep_tensors; /* --keep-tensors: hold every tensor until the run ends */
+    int resume;       /* --resume: continue from the checkpoints of a killed run */
     /* The run's messages: stage logs and errors, skipped stages, failures,
      * the closing summary (NULL: stderr). The library never sets an
      * environment variable; the CLI decides PIPE_SHARED_DATA. */
@@ -346,6 +349,12 @@ typedef struct pipe_run_state {
     pipe_metrics info; /* run-to-run figures for run.json */
     char *out_dir;
     int progress_tty;
+    /* Checkpoints (checkpoint.c): the folder, the run key its manifest
+     * must hold, whether the manifest is written, whether this run
+     * resumes from the folder's checkpoints. */
+    char *ckpt_dir;
+    uint64_t ckpt_key;
+    int ckpt_manifest, resuming;
 } pipe_run_state;
 
 /* The handle a stage sees. */
@@ -371,6 +380,18 @@ typedef struct pipe_plan {
  * Reports every error found; returns 0 or -1. */
 PIPE_INTERNAL int pipe_plan_build(pipe_plan *plan, pipe_run_state *run, pipe_registry *reg);
 PIPE_INTERNAL void pipe_plan_free(pipe_plan *plan);
+
+/* ---- checkpoints (checkpoint.c) ---------------------------------------- */
+
+/* Before the output folder is made: the checkpoint folder beside `final`
+ * and the run key; without --resume, an earlier run's checkpoints are
+ * removed; with it, they must be of this run (else -1 with the reason in
+ * err, and the run is refused). */
+int pipe_ckpt_begin(pipe_run_state *run, const pipe_plan *plan, const char *final, char *err,
+                    size_t size);
+/* After the run: a complete run (ok) removes its checkpoints; a failed
+ * one keeps them and says so. */
+void pipe_ckpt_finish(pipe_run_state *run, int ok);
 
 void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *spec,
                    const pipe_plugin *plugin, pipe_param_val *params);

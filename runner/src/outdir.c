@@ -115,6 +115,11 @@ static char *clean_stale(const char *dir, const char *prefix)
     return found;
 }
 
+void pipe_outdir_clean_tmp(const char *dir)
+{
+    free(clean_stale(dir, NULL));
+}
+
 /* 1 when `dir` can be replaced as a whole: it is empty, or a swapped-in
  * run made it (its run.json says "folder": "swapped"; a folder written in
  * place stays the user's). *ok: it holds a complete run. */

@@ -221,6 +221,11 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
                               : pipe_strdup_printf("output/%s", p->name);
     pipe_outdir od;
     char err[2048];
+    if (pipe_ckpt_begin(run, plan, final, err, sizeof err) != 0) {
+        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s", err);
+        free(final);
+        return 2; /* refused: nothing touched */
+    }
     int begun = pipe_outdir_begin(&od, final, err, sizeof err) == 0;
     free(final);
     if (!begun) {
@@ -240,6 +245,7 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
     int written = ok ? write_metrics_json(run) == 0 : 1;
     written &= write_run_json(run, plan, recs, seconds, peak, ok && written, od.swapped) == 0;
     free(recs);
+    pipe_ckpt_finish(run, ok && written);
     const char *where;
     if (pipe_outdir_finish(&od, ok && written, &where, err, sizeof err) != 0) {
         pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s", err);
@@ -285,6 +291,7 @@ int pipe_run_file(const char *path, const pipe_run_options *opts)
     pipe_metrics_free(&run.metrics);
     pipe_metrics_free(&run.info);
     free(run.out_dir);
+    free(run.ckpt_dir); /* set when the run was refused before it began */
     pipe_registry_free(&reg);
     pipe_pipeline_free(p);
     return rc;

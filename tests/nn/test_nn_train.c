@@ -7,6 +7,7 @@
  */
 #include "nn.h"
 #include "nn_train.h"
+#include "nn_trainer.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -266,26 +267,11 @@ static pipe_nn_dataset dataset(const rows *r)
 }
 
 /* A model with its Adam optimizer and random stream. */
-typedef struct trainer {
-    pipe_nn_model *m;
-    pipe_nn_optim *o;
-    pipe_rng rng;
-} trainer;
+typedef nn_trainer trainer;
 
 static trainer trainer_new(const pipe_nn_layer_spec *specs, int n, uint64_t seed)
 {
-    trainer t = {build(2, specs, n, 64), NULL, {{0}}};
-    pipe_rng_seed(&t.rng, seed);
-    pipe_nn_model_init(t.m, &t.rng, PIPE_NN_INIT_GLOROT);
-    pipe_nn_optim_config oc = pipe_nn_optim_config_default(PIPE_NN_ADAM);
-    t.o = pipe_nn_optim_new(&oc, t.m);
-    return t;
-}
-
-static void trainer_free(trainer *t)
-{
-    pipe_nn_optim_free(t->o);
-    pipe_nn_model_free(t->m);
+    return nn_trainer_new(specs, n, seed, PIPE_NN_ADAM, 64);
 }
 
 static pipe_nn_fit_config fit_config(int epochs, int batch, double lr)
@@ -327,7 +313,7 @@ Test(nn_fit, linear_model_recovers_exact_weights)
     cr_assert_float_eq(p[2], 0.5, 1e-4);
     cr_assert_eq(res.epochs_run, 300);
     cr_assert_eq(res.steps, 300 * 25);
-    trainer_free(&t);
+    nn_trainer_free(&t);
     free_rows(&r);
 }
 
@@ -362,7 +348,7 @@ Test(nn_fit, small_network_learns_a_smooth_function)
     cr_assert_float_eq(val_mae[149], mae, 1e-6);
     cr_assert(mae < 0.01, "validation MAE %g", mae);
     free(pred);
-    trainer_free(&t);
+    nn_trainer_free(&t);
     free_rows(&r);
 }
 
@@ -403,7 +389,7 @@ Test(nn_fit, early_stopping_restores_the_best_epoch)
     cr_assert_eq(res.epochs_run, 4);
     cr_assert(res.stopped_early && res.restored);
     cr_assert_arr_eq(pipe_nn_model_params(w.t.m, NULL), w.first, 3 * sizeof(float));
-    trainer_free(&w.t);
+    nn_trainer_free(&w.t);
     free_rows(&r);
 }
 
@@ -421,6 +407,6 @@ Test(nn_fit, nan_loss_names_epoch_and_step)
     cr_assert_eq(pipe_nn_fit(t.m, t.o, &d, &c, &t.rng, NULL, NULL, &res, err, sizeof err), -1);
     cr_assert_str_eq(err, "loss is NaN at epoch 1, step 3 of 3 (learning rate 0.001): training "
                           "diverged; lower the learning rate or check the inputs");
-    trainer_free(&t);
+    nn_trainer_free(&t);
     free_rows(&r);
 }

@@ -318,6 +318,20 @@ PIPE_API FILE *pipe_file_stream(pipe_file *f);
 PIPE_API int pipe_file_commit(pipe_ctx *ctx, pipe_file *f);
 PIPE_API void pipe_file_abort(pipe_file *f);
 
+/* Checkpoints of a long stage, for `pipe run --resume`. They
+ * live outside the output folder, which every run replaces; a complete
+ * run removes them. pipe_checkpoint_open() opens the stage's checkpoint
+ * for writing, atomically as pipe_file_open (commit with
+ * pipe_file_commit: the previous checkpoint stays whole until then);
+ * NULL with an error reported. pipe_checkpoint_resume() gives the path
+ * of the stage's last checkpoint (malloc'd: free() it) when the run was
+ * started with --resume and one exists for this very run (same pipeline
+ * file, seed, threads and parameters), else NULL: start from scratch. A
+ * stage that resumes must end byte for byte as it would have without the
+ * interruption. */
+PIPE_API pipe_file *pipe_checkpoint_open(pipe_ctx *ctx);
+PIPE_API char *pipe_checkpoint_resume(const pipe_ctx *ctx);
+
 /* ------------------------------------------------------------------ */
 /* "Did you mean"                                                       */
 /* ------------------------------------------------------------------ */
