@@ -1,6 +1,6 @@
 /*
- * cls_params.c — the `classifier` stage's parameters: which mode and kind
- * each one applies to (a parameter that would be ignored is an error,
+ * cls_params.c — the `classifier` stage's parameters: which mode, kind
+ * and head each one applies to (a parameter that would be ignored is an error,
  * never a silent skip), the values only the stage can check (class_weight,
  * batchnorm, per-layer lists), and the network's layers. The training
  * parameters are the core's (nn_stage.h).
@@ -44,6 +44,10 @@ typedef struct cls_scope {
 
 static const cls_scope scopes[] = {
     {"kind", AT_TRAIN},
+    {"head", AT_TRAIN},
+    {"classes", AT_NETWORK | AT_MAJORITY},
+    {"class_weights", AT_NETWORK},
+    {"label_smoothing", AT_NETWORK},
     {"model", AT_PREDICT},
     {"save", AT_TRAIN},
     {"class_weight", AT_NETWORK | AT_LOGISTIC | AT_CUT},
@@ -79,6 +83,31 @@ static const cls_scope scopes[] = {
     {"max_iter", AT_LOGISTIC | AT_CUT},
     {"variable", AT_CUT},
 };
+
+/* The parameters of one head only (the others apply to both). */
+static const pipe_nn_scope head_scopes[] = {
+    {"class_weight", "head", "binary"},      {"tune", "head", "binary"},
+    {"threshold", "head", "binary"},         {"classes", "head", "multiclass"},
+    {"class_weights", "head", "multiclass"}, {"label_smoothing", "head", "multiclass"},
+};
+
+int cls_is_multiclass(const pipe_ctx *ctx)
+{
+    return strcmp(pipe_param_string(ctx, "head"), "multiclass") == 0;
+}
+
+/* head: multiclass has the kinds that give K probabilities. */
+static int check_head(pipe_ctx *ctx)
+{
+    int status = pipe_nn_stage_check_scopes(ctx, head_scopes, PIPE_COUNT(head_scopes));
+    const char *kind = pipe_param_string(ctx, "kind");
+    if (cls_is_multiclass(ctx) && strcmp(kind, "network") != 0 && strcmp(kind, "majority") != 0)
+        status = pipe_param_error(ctx, "kind",
+                                  "%s is a binary model: head: multiclass works with kind: "
+                                  "network or majority",
+                                  kind);
+    return status;
+}
 
 /* "network, logistic or cut" for the train kinds in `at`. */
 static void kinds_text(unsigned at, char *buf, size_t size)
@@ -212,6 +241,10 @@ int cls_check_params(pipe_ctx *ctx)
 {
     int status = check_scopes(ctx);
     int predict = strcmp(pipe_param_string(ctx, "mode"), "predict") == 0;
+    if (!predict && check_head(ctx) != 0)
+        status = -1;
+    if (!predict && cls_check_head_ports(ctx, cls_is_multiclass(ctx)) != 0)
+        status = -1;
     double weights[2];
     int balanced;
     if (predict && !pipe_param_string(ctx, "model")[0])
@@ -235,11 +268,11 @@ static pipe_nn_layer_spec dense(pipe_ctx *ctx, int units, pipe_nn_act act)
     return s;
 }
 
-pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int *n)
+pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int classes, int *n)
 {
     size_t hidden = pipe_param_count(ctx, "layers");
     pipe_nn_act act = (pipe_nn_act)pipe_nn_act_parse(pipe_param_string(ctx, "activation"));
-    pipe_nn_layer_spec *layers = calloc(3 * hidden + 1, sizeof *layers);
+    pipe_nn_layer_spec *layers = calloc(3 * hidden + 2, sizeof *layers);
     if (!layers) {
         pipe_error(ctx, "out of memory");
         return NULL;
@@ -255,6 +288,11 @@ pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int *n)
             layers[(*n)++].rate = rate;
         }
     }
-    layers[(*n)++] = dense(ctx, 1, PIPE_NN_SIGMOID);
+    if (classes == 0) {
+        layers[(*n)++] = dense(ctx, 1, PIPE_NN_SIGMOID);
+        return layers;
+    }
+    layers[(*n)++] = dense(ctx, classes, PIPE_NN_LINEAR); /* the logits, then the softmax */
+    layers[(*n)++] = pipe_nn_stage_softmax_head();
     return layers;
 }

@@ -250,12 +250,16 @@ int pipe_nn_stage_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const pip
      "multiclass: train on targets (1 - e) * one_hot + e / K"}
 /* clang-format on */
 
-/* The port declarations of the head's outputs, for a stage's outputs. */
+/* The port declarations of the head's outputs, for a stage's outputs
+ * (a stage whose "predicted" output serves another head too declares
+ * only the proba port, and its own "predicted"). */
 /* clang-format off */
-#define PIPE_NN_STAGE_CLASS_OUTPUTS                                                                \
+#define PIPE_NN_STAGE_PROBA_OUTPUT                                                                 \
     {"proba", PIPE_DT(PIPE_F64), 2, 1,                                                             \
      "multiclass: N x K softmax probabilities, one row per row of x, columns named after the "     \
-     "classes"},                                                                                   \
+     "classes"}
+#define PIPE_NN_STAGE_CLASS_OUTPUTS                                                                \
+    PIPE_NN_STAGE_PROBA_OUTPUT,                                                                    \
     {"predicted", PIPE_DT(PIPE_F64), 1, 1,                                                         \
      "multiclass: the most probable class index per row (0 .. K-1, as a double)"}
 /* clang-format on */
