@@ -1,16 +1,15 @@
 /*
  * cls_params.c — the `classifier` stage's parameters: which mode, kind
- * and head each one applies to (a parameter that would be ignored is an error,
- * never a silent skip), the values only the stage can check (class_weight,
- * batchnorm, per-layer lists), and the network's layers. The training
- * parameters are the core's (nn_stage.h).
+ * and head each one applies to (a parameter that would be ignored is an
+ * error, never a silent skip), the values only the stage can check
+ * (class_weight), and the network's layers. The hidden layers' and the
+ * training parameters are the core's (nn_stage.h), as in dnn.
  */
 #include "classifier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static const char *const kind_names[] = {"network", "logistic", "majority", "cut"};
 
@@ -57,6 +56,7 @@ static const cls_scope scopes[] = {
     {"apply_scaler", AT_PREDICT},
     {"layers", AT_NETWORK},
     {"activation", AT_NETWORK},
+    {"leaky_alpha", AT_NETWORK},
     {"batchnorm", AT_NETWORK},
     {"dropout", AT_NETWORK},
     {"l2", AT_NETWORK},
@@ -197,46 +197,6 @@ int cls_read_tune(pipe_ctx *ctx, pipe_cls_objective *objective)
     return strcmp(tune, "none") == 0;
 }
 
-/* Item i of per-layer list `name` (one item: every layer). */
-static size_t layer_item(const pipe_ctx *ctx, const char *name, size_t i)
-{
-    return pipe_param_count(ctx, name) == 1 ? 0 : i;
-}
-
-/* The batchnorm flag of hidden layer i, or -1 after a reported error. */
-static int batchnorm_at(pipe_ctx *ctx, size_t i)
-{
-    size_t item = layer_item(ctx, "batchnorm", i);
-    const char *text = pipe_param_string_at(ctx, "batchnorm", item);
-    if (strcasecmp(text, "true") == 0)
-        return 1;
-    if (strcasecmp(text, "false") == 0)
-        return 0;
-    const pipe_value *v = pipe_param_value(ctx, "batchnorm");
-    const pipe_value *at = v->kind == PIPE_VALUE_LIST ? &v->items[item] : v;
-    return pipe_value_error(ctx, "batchnorm", at, "expected true or false, found '%s'", text);
-}
-
-/* Per-layer lists hold one value or one per hidden layer. */
-static int check_layer_lists(pipe_ctx *ctx)
-{
-    static const char *const lists[] = {"batchnorm", "dropout"};
-    size_t hidden = pipe_param_count(ctx, "layers");
-    int status = 0;
-    for (size_t i = 0; i < PIPE_COUNT(lists); i++) {
-        size_t n = pipe_param_count(ctx, lists[i]);
-        if (n != 1 && n != hidden)
-            status = pipe_param_error(ctx, lists[i],
-                                      "has %zu values for %zu hidden layers: give one value for "
-                                      "every layer, or one per layer",
-                                      n, hidden);
-    }
-    for (size_t i = 0; status == 0 && i < pipe_param_count(ctx, "batchnorm"); i++)
-        if (batchnorm_at(ctx, i) < 0)
-            status = -1;
-    return status;
-}
-
 int cls_check_params(pipe_ctx *ctx)
 {
     int status = check_scopes(ctx);
@@ -247,52 +207,28 @@ int cls_check_params(pipe_ctx *ctx)
         status = -1;
     double weights[2];
     int balanced;
-    if (predict && !pipe_param_string(ctx, "model")[0])
-        status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
+    if (pipe_nn_stage_check_model(ctx) != 0)
+        status = -1;
     if (cls_read_class_weight(ctx, weights, &balanced) != 0)
         status = -1;
     /* The network's own rules: per-layer lists, and the training
      * parameters of one optimizer or schedule only with it. */
     if (!predict && strcmp(pipe_param_string(ctx, "kind"), "network") == 0 &&
-        (check_layer_lists(ctx) != 0 || pipe_nn_stage_check_training(ctx) != 0))
+        (pipe_nn_stage_check_dense(ctx, NULL) != 0 || pipe_nn_stage_check_training(ctx) != 0))
         status = -1;
     return status;
 }
 
-static pipe_nn_layer_spec dense(pipe_ctx *ctx, int units, pipe_nn_act act)
-{
-    pipe_nn_layer_spec s = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
-    s.units = units;
-    s.act = act;
-    s.l2 = pipe_param_float(ctx, "l2");
-    return s;
-}
-
 pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int classes, int *n)
 {
-    size_t hidden = pipe_param_count(ctx, "layers");
-    pipe_nn_act act = (pipe_nn_act)pipe_nn_act_parse(pipe_param_string(ctx, "activation"));
-    pipe_nn_layer_spec *layers = calloc(3 * hidden + 2, sizeof *layers);
-    if (!layers) {
-        pipe_error(ctx, "out of memory");
+    pipe_nn_layer_spec *layers = pipe_nn_stage_dense_layers(ctx, 2, n);
+    if (!layers)
         return NULL;
-    }
-    *n = 0;
-    for (size_t i = 0; i < hidden; i++) {
-        double rate = pipe_param_float_at(ctx, "dropout", layer_item(ctx, "dropout", i));
-        layers[(*n)++] = dense(ctx, (int)pipe_param_int_at(ctx, "layers", i), act);
-        if (batchnorm_at(ctx, i) == 1)
-            layers[(*n)++] = pipe_nn_layer_spec_default(PIPE_NN_BATCHNORM);
-        if (rate > 0) {
-            layers[*n] = pipe_nn_layer_spec_default(PIPE_NN_DROPOUT);
-            layers[(*n)++].rate = rate;
-        }
-    }
     if (classes == 0) {
-        layers[(*n)++] = dense(ctx, 1, PIPE_NN_SIGMOID);
+        layers[(*n)++] = pipe_nn_stage_dense(ctx, 1, PIPE_NN_SIGMOID);
         return layers;
     }
-    layers[(*n)++] = dense(ctx, classes, PIPE_NN_LINEAR); /* the logits, then the softmax */
+    layers[(*n)++] = pipe_nn_stage_dense(ctx, classes, PIPE_NN_LINEAR); /* logits, softmax */
     layers[(*n)++] = pipe_nn_stage_softmax_head();
     return layers;
 }

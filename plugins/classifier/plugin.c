@@ -42,18 +42,9 @@ static const pipe_param_decl cls_params[] = {
         "train: the method of the scaler stage whose params are the scaler input (saved with "
         "the model; predict re-applies it)"),
     PIPE_NN_STAGE_APPLY_SCALER_PARAM,
-    {"layers", PIPE_PARAM_INT_LIST, "[256, 128, 64]", 1, 65536, NULL,
-     "network: units of each hidden dense layer"},
-    {"activation", PIPE_PARAM_CHOICE, "relu", 0, 0, PIPE_NN_ACT_CHOICES,
-     "network: activation of the hidden layers"},
-    {"batchnorm", PIPE_PARAM_STRING_LIST, "[true, true, false]", 0, 0, NULL,
-     "network: batch normalisation after each hidden layer, true or false per layer (one "
-     "value: every layer)"},
-    {"dropout", PIPE_PARAM_FLOAT_LIST, "[0.2]", 0, 0.99, NULL,
-     "network: dropout rate after each hidden layer (one value: every layer)"},
+    /* network: the hidden layers' parameters dnn has too */
+    PIPE_NN_STAGE_DENSE_PARAMS("[256, 128, 64]", "0.0001", "[true, true, false]", "[0.2]"),
     PIPE_NN_STAGE_CLASS_PARAMS,
-    {"l2", PIPE_PARAM_FLOAT, "0.0001", 0, 10, NULL,
-     "network: L2 penalty l2 * sum(w^2) on every kernel, added to the loss (as Keras)"},
     {"C", PIPE_PARAM_FLOAT, "1", 1e-12, 1e12, NULL,
      "logistic, cut: inverse L2 strength, as scikit-learn's LogisticRegression(C)"},
     {"max_iter", PIPE_PARAM_INT, "100", 1, 10000, NULL, "logistic, cut: Newton iterations at most"},

@@ -70,7 +70,8 @@ void cnn_stack_describe(const cnn_stack *stack, const int chw[3], char *buf, siz
 
 /* ---- parameters and training configuration (cnn_config.c) ---- */
 
-/* Nonzero for head: classification (sigmoid output, binary cross-entropy). */
+/* Nonzero for head: binary (sigmoid output, binary cross-entropy; or its
+ * old spelling, classification). */
 int cnn_is_classifier(const pipe_ctx *ctx);
 /* Nonzero for head: multiclass (softmax outputs, categorical cross-entropy). */
 int cnn_is_multiclass(const pipe_ctx *ctx);
