@@ -366,6 +366,14 @@ size_t pipe_nn_model_param_count(const pipe_nn_model *m)
     return m->n_params;
 }
 
+int64_t pipe_nn_tensor_count(const pipe_nn_tensor_info *info)
+{
+    int64_t count = 1;
+    for (int k = 0; k < info->rank; k++)
+        count *= info->shape[k];
+    return count;
+}
+
 int pipe_nn_model_layer_tensors(const pipe_nn_model *m, int i, pipe_nn_tensor_info *out)
 {
     const pipe_nn_layer *l = &m->layers[i];
