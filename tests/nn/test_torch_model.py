@@ -6,7 +6,9 @@ Trains two small CNNs on the tblobs test plugin's images with `pipe run`
 shortcut is an add, an average-pooled branch concatenated with a 1x1 conv,
 global average pooling, dense; a MobileNet-style one: strided conv, two
 inverted residuals with depthwise convolutions, relu6 and an optional add,
-a grouped conv with leaky_relu, flatten, dropout, dense tanh), then runs
+a grouped conv with leaky_relu, flatten, dropout, dense tanh; and one of
+the fused residual layers, projected and not, with global max pooling),
+then runs
 `pipe run` again in predict mode on the same images, rebuilds both networks
 in PyTorch from the model files alone (scripts/pipe_torch.py) and checks
 that PyTorch's probabilities agree with pipe's predict mode to 1e-5. Also
@@ -58,6 +60,7 @@ NETWORKS = {
                   "{inverted_residual: 12, stride: 2}",
                   "{conv: 6, groups: 2, activation: leaky_relu}", "flatten", "{dropout: 0.1}",
                   "{dense: 8, activation: tanh}"],
+    "fused": ["{conv: 4}", "{residual: 6, stride: 2}", "{residual: 6}", "global_maxpool"],
 }
 
 PREDICT_STAGE = """  - id: {net}
@@ -112,13 +115,13 @@ def main():
             train += TRAIN_STAGE.format(net=net, layers=items)
         trained = run(pipe, plugins, train, folder, "train")
         predict = DATA
-        for net in ("resnet", "mobilenet"):
+        for net in NETWORKS:
             predict += PREDICT_STAGE.format(net=net,
                                             model=os.path.join(trained, net + ".safetensors"))
         predicted = run(pipe, plugins, predict, folder, "predict")
         images = torch.from_numpy(np.load(os.path.join(trained, "images.npy")).astype(np.float64))
         assert images.shape == (64, 2, 8, 8), images.shape
-        for net in ("resnet", "mobilenet"):
+        for net in NETWORKS:
             want = np.loadtxt(os.path.join(predicted, net + ".csv"), delimiter=",", skiprows=1)
             model = os.path.join(trained, net + ".safetensors")
             old = os.path.join(folder, net + ".v1.safetensors")
