@@ -101,7 +101,8 @@ static const pipe_plugin cnn_plugin = {
         "clear error when the loss turns NaN. Convolutions run through OpenBLAS over the whole "
         "batch (im2col; tiny images such as the tabular 3 x 2 x 3 as one dense matrix). Writes "
         "model.safetensors (weights as layers.<i>.kernel etc., conv kernels as PyTorch's rank-4 "
-        "(out, in/groups, kh, kw), the layer graph in the metadata) that mode: predict applies to new images. Metrics: "
+        "(out, in/groups, kh, kw), the layer graph in the metadata) that mode: predict applies to "
+        "new images. Metrics: "
         "loss, val_loss, mae and val_mae (binary: accuracy, val_accuracy), epochs, "
         "best_epoch, stopped_early, params, rows_train, rows_val; run.json gets train_seconds "
         "and us_per_step.",
