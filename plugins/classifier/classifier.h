@@ -47,9 +47,12 @@ int cls_check_params(pipe_ctx *ctx);
 /* Nonzero for head: multiclass. */
 int cls_is_multiclass(const pipe_ctx *ctx);
 
-/* The class weights of the class_weight parameter: 0 with *balanced set
- * for "balanced", 0 with weights[] filled for none (1, 1) or explicit
- * ones, -1 after a reported error. */
+/* head: binary's class weights, from parameter class_weights (or its
+ * old spelling class_weight, when given: cls_class_weight_param names
+ * the one read): 0 with *balanced set for "balanced", 0 with weights[]
+ * filled for none or [] (1, 1) or explicit ones, -1 after a reported
+ * error. */
+const char *cls_class_weight_param(const pipe_ctx *ctx);
 int cls_read_class_weight(pipe_ctx *ctx, double weights[2], int *balanced);
 
 /* The tune parameter: 0 with the objective, 1 for none. */

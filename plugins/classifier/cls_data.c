@@ -81,7 +81,7 @@ static int weigh_rows(pipe_ctx *ctx, cls_data *d)
         return -1;
     if (balanced && pipe_cls_balanced_weights(d->label, r->train, r->n_train, d->class_weight, err,
                                               sizeof err) != 0)
-        return pipe_param_error(ctx, "class_weight", "%s", err);
+        return pipe_param_error(ctx, cls_class_weight_param(ctx), "%s", err);
     r->n_out = 1;
     r->y = malloc((size_t)(r->rows + 1) * sizeof *r->y);
     r->w = malloc((size_t)(r->rows + 1) * sizeof *r->w);

@@ -2,7 +2,8 @@
  * cls_params.c — the `classifier` stage's parameters: which mode, kind
  * and head each one applies to (a parameter that would be ignored is an
  * error, never a silent skip), the values only the stage can check
- * (class_weight), and the network's layers. The hidden layers' and the
+ * (class_weights in binary, and its old spelling class_weight), and the
+ * network's layers. The hidden layers' and the
  * training parameters are the core's (nn_stage.h), as in dnn.
  */
 #include "classifier.h"
@@ -45,7 +46,7 @@ static const cls_scope scopes[] = {
     {"kind", AT_TRAIN},
     {"head", AT_TRAIN},
     {"classes", AT_NETWORK | AT_MAJORITY},
-    {"class_weights", AT_NETWORK},
+    {"class_weights", AT_NETWORK | AT_LOGISTIC | AT_CUT},
     {"label_smoothing", AT_NETWORK},
     {"model", AT_PREDICT},
     {"save", AT_TRAIN},
@@ -86,9 +87,9 @@ static const cls_scope scopes[] = {
 
 /* The parameters of one head only (the others apply to both). */
 static const pipe_nn_scope head_scopes[] = {
-    {"class_weight", "head", "binary"},      {"tune", "head", "binary"},
-    {"threshold", "head", "binary"},         {"classes", "head", "multiclass"},
-    {"class_weights", "head", "multiclass"}, {"label_smoothing", "head", "multiclass"},
+    {"class_weight", "head", "binary"},        {"tune", "head", "binary"},
+    {"threshold", "head", "binary"},           {"classes", "head", "multiclass"},
+    {"label_smoothing", "head", "multiclass"},
 };
 
 int cls_is_multiclass(const pipe_ctx *ctx)
@@ -162,31 +163,52 @@ static int value_number(const pipe_value *v, double *out)
     return end != v->scalar && *end == '\0' && *out >= 0 && *out < 1e300 ? 0 : -1;
 }
 
+const char *cls_class_weight_param(const pipe_ctx *ctx)
+{
+    return pipe_param_given(ctx, "class_weight") ? "class_weight" : "class_weights";
+}
+
 int cls_read_class_weight(pipe_ctx *ctx, double weights[2], int *balanced)
 {
-    const pipe_value *v = pipe_param_value(ctx, "class_weight");
+    const char *name = cls_class_weight_param(ctx);
+    const pipe_value *v = pipe_param_value(ctx, name);
     const char *expected = "expected none, balanced or [w0, w1] (two weights >= 0)";
     weights[0] = weights[1] = 1;
     *balanced = 0;
-    if (v->kind == PIPE_VALUE_SCALAR && strcmp(v->scalar, "none") == 0)
+    if ((v->kind == PIPE_VALUE_SCALAR && strcmp(v->scalar, "none") == 0) ||
+        (v->kind == PIPE_VALUE_LIST && v->count == 0))
         return 0;
     if (v->kind == PIPE_VALUE_SCALAR && strcmp(v->scalar, "balanced") == 0)
         return *balanced = 1, 0;
     if (v->kind == PIPE_VALUE_SCALAR) {
         static const char *const words[] = {"none", "balanced"};
         char hint[96];
-        return pipe_value_error(ctx, "class_weight", v, "%s, found '%s'%s", expected, v->scalar,
+        return pipe_value_error(ctx, name, v, "%s, found '%s'%s", expected, v->scalar,
                                 pipe_suggest_text(v->scalar, words, 2, hint, sizeof hint));
     }
     if (v->kind != PIPE_VALUE_LIST || v->count != 2)
-        return pipe_value_error(ctx, "class_weight", v, "%s, found a %s", expected,
+        return pipe_value_error(ctx, name, v, "%s, found a %s", expected,
                                 v->kind == PIPE_VALUE_MAP ? "mapping" : "list of another length");
     for (int c = 0; c < 2; c++)
         if (value_number(&v->items[c], &weights[c]) != 0)
-            return pipe_value_error(ctx, "class_weight", &v->items[c],
+            return pipe_value_error(ctx, name, &v->items[c],
                                     "weight of class %d: expected a number >= 0", c);
     if (weights[0] + weights[1] <= 0)
-        return pipe_value_error(ctx, "class_weight", v, "the two weights are 0: nothing to fit");
+        return pipe_value_error(ctx, name, v, "the two weights are 0: nothing to fit");
+    return 0;
+}
+
+/* class_weight is the old spelling of class_weights (binary only). */
+static int check_old_class_weight(pipe_ctx *ctx)
+{
+    if (!pipe_param_given(ctx, "class_weight"))
+        return 0;
+    if (pipe_param_given(ctx, "class_weights"))
+        return pipe_param_error(ctx, "class_weight",
+                                "is the old spelling of class_weights, which is given too: keep "
+                                "class_weights");
+    pipe_warn(ctx, "class_weight is the old spelling of class_weights (it still works; write "
+                   "class_weights)");
     return 0;
 }
 
@@ -209,7 +231,8 @@ int cls_check_params(pipe_ctx *ctx)
     int balanced;
     if (pipe_nn_stage_check_model(ctx) != 0)
         status = -1;
-    if (cls_read_class_weight(ctx, weights, &balanced) != 0)
+    if (check_old_class_weight(ctx) != 0 ||
+        (!cls_is_multiclass(ctx) && cls_read_class_weight(ctx, weights, &balanced) != 0))
         status = -1;
     /* The network's own rules: per-layer lists, and the training
      * parameters of one optimizer or schedule only with it. */

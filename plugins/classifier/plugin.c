@@ -31,8 +31,7 @@ static const pipe_param_decl cls_params[] = {
     PIPE_NN_STAGE_FEATURES_PARAM(
         "columns of x the model reads (all: every column; predict: the model's own features)"),
     {"class_weight", PIPE_PARAM_MAP, "none", 0, 0, NULL,
-     "binary: weights of the training rows per class: none, balanced (n / (2 n_class), as "
-     "scikit-learn) or [w0, w1]"},
+     "binary: the old spelling of class_weights (none, balanced or [w0, w1]; warns)"},
     {"tune", PIPE_PARAM_CHOICE, "accuracy", 0, 0, "accuracy|f1|none",
      "binary: choose the threshold that maximises accuracy or F1 on the val rows (none: use "
      "threshold)"},

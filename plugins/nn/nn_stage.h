@@ -311,8 +311,8 @@ pipe_nn_layer_spec *pipe_nn_stage_dense_layers(pipe_ctx *ctx, int extra, int *n)
      "multiclass: the class names, label k being classes[k] ([]: K = largest label + 1, named "    \
      "class_0 ...)"},                                                                              \
     {"class_weights", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,                                    \
-     "multiclass: balanced (n_train / (K * n_k), as scikit-learn) or one weight per class; each "  \
-     "row's loss is weighted by its class's ([]: all 1)"},                                         \
+     "balanced (n_train / (K * n_k), as scikit-learn) or one weight per class; each row's loss "   \
+     "is weighted by its class's ([]: all 1; dnn, cnn: head multiclass; classifier: both heads)"}, \
     {"label_smoothing", PIPE_PARAM_FLOAT, "0", 0, 0.999, NULL,                                     \
      "multiclass: train on targets (1 - e) * one_hot + e / K"}
 /* clang-format on */
