@@ -138,19 +138,12 @@ static int save_model(pipe_ctx *ctx, pipe_nn_model *m, cls_kind kind, double thr
         return 0;
     snprintf(name, sizeof name, "%s.safetensors", pipe_stage_id(ctx));
     snprintf(threshold_text, sizeof threshold_text, "%.17g", threshold);
-    char *classes = d->classes.k ? pipe_nn_names_to_json((const char *const *)d->classes.names,
-                                                         (size_t)d->classes.k)
-                                 : NULL;
-    if (d->classes.k && !classes)
-        return pipe_error(ctx, "out of memory");
-    pipe_nn_st_meta meta[4] = {
-        {"stage", "classifier"},
-        {"kind", cls_kind_name(kind)},
-        {"head", classes ? "multiclass" : "binary"},
-        {classes ? "classes" : "threshold", classes ? classes : threshold_text}};
-    int rc = pipe_nn_stage_save(ctx, m, &d->r, strcmp(save, "auto") ? save : name, meta, 4);
-    free(classes);
-    return rc;
+    pipe_nn_st_meta meta[4] = {{"stage", "classifier"},
+                               {"kind", cls_kind_name(kind)},
+                               {"head", d->classes.k ? "multiclass" : "binary"},
+                               {"threshold", threshold_text}};
+    return pipe_nn_stage_save_classes(ctx, m, &d->r, strcmp(save, "auto") ? save : name, meta,
+                                      d->classes.k ? 3 : 4, &d->classes);
 }
 
 /* head: multiclass: fit, publish the probabilities and the argmax, save. */

@@ -27,17 +27,10 @@ static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                       const pipe_nn_classes *c, const char *name)
 {
     const char *target = pipe_param_string(ctx, "target");
-    char *classes =
-        c->k ? pipe_nn_names_to_json((const char *const *)c->names, (size_t)c->k) : NULL;
-    if (c->k && !classes)
-        return pipe_error(ctx, "out of memory");
-    pipe_nn_st_meta meta[4] = {{"stage", "dnn"},
+    pipe_nn_st_meta meta[3] = {{"stage", "dnn"},
                                {"target", target[0] ? target : pipe_input_name(ctx, "y")},
-                               {"head", pipe_param_string(ctx, "head")},
-                               {"classes", classes}};
-    int rc = pipe_nn_stage_save(ctx, m, d, name, meta, classes ? 4 : 3);
-    free(classes);
-    return rc;
+                               {"head", pipe_param_string(ctx, "head")}};
+    return pipe_nn_stage_save_classes(ctx, m, d, name, meta, 3, c);
 }
 
 /* Build, train and publish; d and cfg are read. */

@@ -359,9 +359,15 @@ pipe_nn_layer_spec pipe_nn_stage_softmax_head(void);
 int pipe_nn_stage_publish_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                                   const pipe_nn_classes *c);
 
+/* pipe_nn_stage_save with, when c->k > 0, the class names added to the
+ * stage's metadata `meta` as "classes" (a JSON array). 0 or -1
+ * (reported). */
+int pipe_nn_stage_save_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                               const char *name, const pipe_nn_st_meta *meta, size_t n_meta,
+                               const pipe_nn_classes *c);
+
 /* Predict mode: the class names a multi-class model file stores (its
- * metadata "classes": the stage saves pipe_nn_names_to_json(c->names)
- * under that key among its own metadata).
+ * metadata "classes", written by pipe_nn_stage_save_classes).
  * 0, or -1 reported against parameter "model". */
 int pipe_nn_stage_saved_classes(pipe_ctx *ctx, const pipe_nn_st_file *file, const pipe_nn_model *m,
                                 pipe_nn_classes *c);

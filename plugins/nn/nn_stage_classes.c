@@ -182,6 +182,26 @@ pipe_nn_layer_spec pipe_nn_stage_softmax_head(void)
     return pipe_nn_layer_spec_default(PIPE_NN_SOFTMAX);
 }
 
+int pipe_nn_stage_save_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                               const char *name, const pipe_nn_st_meta *meta, size_t n_meta,
+                               const pipe_nn_classes *c)
+{
+    char *classes =
+        c->k ? pipe_nn_names_to_json((const char *const *)c->names, (size_t)c->k) : NULL;
+    pipe_nn_st_meta *all = calloc(n_meta + 1, sizeof *all);
+    if (!all || (c->k && !classes)) {
+        free(classes);
+        free(all);
+        return pipe_error(ctx, "out of memory");
+    }
+    memcpy(all, meta, n_meta * sizeof *all);
+    all[n_meta] = (pipe_nn_st_meta){"classes", classes};
+    int rc = pipe_nn_stage_save(ctx, m, d, name, all, n_meta + (classes != NULL));
+    free(classes);
+    free(all);
+    return rc;
+}
+
 int pipe_nn_stage_saved_classes(pipe_ctx *ctx, const pipe_nn_st_file *file, const pipe_nn_model *m,
                                 pipe_nn_classes *c)
 {
