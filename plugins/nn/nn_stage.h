@@ -366,6 +366,14 @@ int pipe_nn_stage_save_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_ro
                                const char *name, const pipe_nn_st_meta *meta, size_t n_meta,
                                const pipe_nn_classes *c);
 
+/* Predict mode's outputs, for the model `m` read from `file`: with
+ * metadata head = multiclass, "proba" and "predicted" named by the saved
+ * classes, else "pred"; checked against the outputs mapped. Then the
+ * metrics rows and params, and predict_seconds in run.json. 0 or -1
+ * (reported). */
+int pipe_nn_stage_predict_outputs(pipe_ctx *ctx, const pipe_nn_st_file *file, pipe_nn_model *m,
+                                  const pipe_nn_rows *d);
+
 /* Predict mode: the class names a multi-class model file stores (its
  * metadata "classes", written by pipe_nn_stage_save_classes).
  * 0, or -1 reported against parameter "model". */

@@ -222,6 +222,29 @@ int pipe_nn_stage_saved_classes(pipe_ctx *ctx, const pipe_nn_st_file *file, cons
     return 0;
 }
 
+int pipe_nn_stage_predict_outputs(pipe_ctx *ctx, const pipe_nn_st_file *file, pipe_nn_model *m,
+                                  const pipe_nn_rows *d)
+{
+    const char *head = pipe_nn_st_meta_get(file, "head");
+    int multi = head && strcmp(head, "multiclass") == 0;
+    pipe_nn_classes classes = {0};
+    int rc = pipe_nn_stage_check_head_ports(ctx, multi);
+    if (rc == 0 && multi)
+        rc = pipe_nn_stage_saved_classes(ctx, file, m, &classes);
+    double start = pipe_seconds();
+    if (rc == 0)
+        rc = multi ? pipe_nn_stage_publish_classes(ctx, m, d, &classes)
+                   : pipe_nn_stage_publish_predictions(ctx, m, d);
+    double seconds = pipe_seconds() - start;
+    if (rc == 0) {
+        pipe_metric(ctx, "rows", (double)d->rows);
+        pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(m));
+        pipe_info(ctx, "predict_seconds", seconds);
+    }
+    pipe_nn_classes_free(&classes);
+    return rc;
+}
+
 int pipe_nn_stage_check_head_ports(pipe_ctx *ctx, int multiclass)
 {
     if (multiclass && pipe_output_wanted(ctx, "pred"))
