@@ -40,9 +40,15 @@ int cls_publish(pipe_ctx *ctx, pipe_tensor *score, double threshold)
 
 int cls_check_head_ports(pipe_ctx *ctx, int multiclass)
 {
+    const char *score = pipe_output_name(ctx, "score");
     if (multiclass && pipe_output_wanted(ctx, "threshold"))
         return pipe_error(ctx, "head: multiclass publishes outputs proba and predicted (the "
                                "argmax), without a threshold (it is mapped)");
+    if (multiclass && score && strcmp(score, "score") != 0)
+        return pipe_error(ctx,
+                          "head: multiclass publishes outputs proba and predicted (the "
+                          "argmax), not score (it is mapped to '%s')",
+                          score);
     if (!multiclass && pipe_output_wanted(ctx, "proba"))
         return pipe_error(ctx, "output proba comes from head: multiclass; head: binary publishes "
                                "score, the probability of class 1");

@@ -206,6 +206,10 @@ Test(multiclass_stages, classifier_head_errors)
         "stage 'model': head: multiclass publishes outputs proba and predicted (the argmax), "
         "without a threshold (it is mapped)",
         NULL};
+    static const char *const score[] = {
+        "stage 'model': head: multiclass publishes outputs proba and predicted (the argmax), not "
+        "score (it is mapped to 's')",
+        NULL};
     static const char *const binary[] = {
         "stage 'model': output proba comes from head: multiclass; head: binary publishes score, "
         "the probability of class 1",
@@ -214,6 +218,7 @@ Test(multiclass_stages, classifier_head_errors)
                   blobs_pipeline(&classifier, "      kind: logistic\n      tune: f1\n",
                                  "{proba: proba, threshold: t}\n"),
                   2, multi);
+    expect_errors("validate", blobs_pipeline(&classifier, "", "{proba: p, score: s}\n"), 2, score);
     char *yaml = blobs_pipeline(&classifier, "", "{proba: proba}\n");
     char *head = strstr(yaml, "head: multiclass");
     memcpy(head, "head: binary    ", 16);
