@@ -1,5 +1,33 @@
 # Functions the plugin, test and bench folders use to declare their targets.
 
+# pipe_configure_folder(FOLDER)
+#   Configures plugins/FOLDER once (its targets under plugin_build/FOLDER)
+#   and records it in the global property PIPE_BUILT_PLUGINS.
+function(pipe_configure_folder folder)
+  get_property(done GLOBAL PROPERTY PIPE_CONFIGURED_${folder})
+  if(done)
+    return()
+  endif()
+  if(NOT EXISTS ${CMAKE_SOURCE_DIR}/plugins/${folder}/CMakeLists.txt)
+    message(FATAL_ERROR "pipe_needs: there is no folder plugins/${folder}")
+  endif()
+  set_property(GLOBAL PROPERTY PIPE_CONFIGURED_${folder} TRUE)
+  add_subdirectory(${CMAKE_SOURCE_DIR}/plugins/${folder} ${CMAKE_BINARY_DIR}/plugin_build/${folder})
+  set_property(GLOBAL APPEND PROPERTY PIPE_BUILT_PLUGINS ${folder})
+endfunction()
+
+# pipe_needs(FOLDER...)
+#   Declares that the calling folder links the libraries of plugins/FOLDER
+#   (pipe_needs(nn scaler)): each one not configured yet is configured
+#   first. Every folder that uses another's library says so here, so no
+#   folder depends on the order folders are configured in, and
+#   -DPIPE_PLUGINS=dnn also builds what dnn needs.
+function(pipe_needs)
+  foreach(folder IN LISTS ARGN)
+    pipe_configure_folder(${folder})
+  endforeach()
+endfunction()
+
 # pipe_add_plugin(NAME SOURCES src... [LIBS lib...])
 #   Builds plugins/<NAME> as the module <build>/plugins/NAME.so.
 function(pipe_add_plugin name)

@@ -12,6 +12,7 @@ packages=(
   libcriterion-dev                   # tests
   libxgboost-dev                     # the gbdt stage: boosted trees
   clang-14 libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
+  python3-torch python3-numpy        # tests/nn/test_torch_model.py: model files read by PyTorch
 )
 
 missing=()

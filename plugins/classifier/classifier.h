@@ -8,13 +8,17 @@
  * score (the probability of class 1): the network itself; logistic
  * regression and the cut as one sigmoid dense unit; the majority class as
  * one linear unit with zero weights. So predict mode and the model file
- * are the same for all of them. Rows, model files, predict mode's scaling
+ * are the same for all of them. With head: multiclass (kinds network and
+ * majority) the model has K outputs, the class probabilities, and the
+ * core's multi-class head (nn_stage_classes.c) makes the targets, class
+ * weights and outputs, as in dnn and cnn. Rows, model files, predict mode's scaling
  * and the network's epoch loop come from the stage helpers of the core
  * (nn_stage.h), shared with the dnn stage.
  *
  * Model file metadata added by this stage: "stage" = "classifier",
- * "kind" (network, logistic, majority or cut) and "threshold" (the
- * decision threshold, 17 significant digits).
+ * "kind" (network, logistic, majority or cut), "head" (binary or
+ * multiclass), and "threshold" (binary: the decision threshold, 17
+ * significant digits) or "classes" (multiclass: the class names).
  */
 #ifndef PIPE_CLASSIFIER_H
 #define PIPE_CLASSIFIER_H
@@ -40,18 +44,25 @@ const char *cls_kind_name(cls_kind kind);
  * the values the runner cannot check alone. 0 or -1 (reported). */
 int cls_check_params(pipe_ctx *ctx);
 
-/* The class weights of the class_weight parameter: 0 with *balanced set
- * for "balanced", 0 with weights[] filled for none (1, 1) or explicit
- * ones, -1 after a reported error. */
+/* Nonzero for head: multiclass. */
+int cls_is_multiclass(const pipe_ctx *ctx);
+
+/* head: binary's class weights, from parameter class_weights (or its
+ * old spelling class_weight, when given: cls_class_weight_param names
+ * the one read): 0 with *balanced set for "balanced", 0 with weights[]
+ * filled for none or [] (1, 1) or explicit ones, -1 after a reported
+ * error. */
+const char *cls_class_weight_param(const pipe_ctx *ctx);
 int cls_read_class_weight(pipe_ctx *ctx, double weights[2], int *balanced);
 
 /* The tune parameter: 0 with the objective, 1 for none. */
 int cls_read_tune(pipe_ctx *ctx, pipe_cls_objective *objective);
 
 /* Layer specifications of the network from the parameters (hidden
- * layers with batchnorm and dropout, then one sigmoid unit); a malloc'd
- * array of *n, or NULL after a reported error. */
-pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int *n);
+ * layers with batchnorm and dropout, then one sigmoid unit, or for
+ * `classes` > 0 the K logits and the softmax); a malloc'd array of *n, or
+ * NULL after a reported error. */
+pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int classes, int *n);
 
 /* check(), kind: network, train mode: refuse (against "layers") a
  * network that cannot fit in memory even with the listed features (or
@@ -61,9 +72,10 @@ int cls_check_network_memory(pipe_ctx *ctx);
 /* ---- rows (cls_data.c) ---- */
 
 typedef struct cls_data {
-    pipe_nn_rows r; /* x, y (the class, 0 or 1), w (class weights), train and val rows */
+    pipe_nn_rows r; /* x, y (the class, 0 or 1; multiclass: one-hot), w, train and val rows */
     double *label;  /* the classes as doubles, r.rows of them */
     double class_weight[2];
+    pipe_nn_classes classes; /* head: multiclass (k = 0 for binary) */
 } cls_data;
 
 void cls_data_free(cls_data *d);
@@ -97,5 +109,9 @@ int cls_predict(pipe_ctx *ctx);
 /* Publish the scores (an f64 vector, taking the reference), and when
  * wanted the predicted classes and the threshold. 0 or -1 (reported). */
 int cls_publish(pipe_ctx *ctx, pipe_tensor *score, double threshold);
+
+/* The outputs mapped must be the head's: not score or threshold with
+ * head: multiclass, not proba with head: binary. 0 or -1 (reported). */
+int cls_check_head_ports(pipe_ctx *ctx, int multiclass);
 
 #endif

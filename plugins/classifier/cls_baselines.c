@@ -6,7 +6,9 @@
  *   logistic  scikit-learn's L2 logistic regression (classifier_core.h),
  *             a sigmoid unit;
  *   majority  the most frequent training class, a linear unit with zero
- *             weights whose bias is that class (score 0 or 1);
+ *             weights whose bias is that class (score 0 or 1); with head:
+ *             multiclass, K such units whose biases are the training
+ *             classes' frequencies (proba = the class prior);
  *   cut       one variable through a one-feature logistic regression: the
  *             score is monotonic in the variable, so the ROC curve is the
  *             variable's own and a threshold on the score is a cut on it.
@@ -19,14 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A model of one dense unit over n_in inputs with weights coef and bias. */
-static pipe_nn_model *one_unit(pipe_ctx *ctx, int n_in, const double *coef, double bias,
-                               pipe_nn_act act)
+/* A model of one dense layer of `units` units over n_in inputs: kernel
+ * coef (n_in values, one unit only; NULL: zeros) and biases `bias`. */
+static pipe_nn_model *one_layer(pipe_ctx *ctx, int n_in, int units, const double *coef,
+                                const double *bias, pipe_nn_act act)
 {
     pipe_nn_layer_spec unit = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
-    unit.units = 1;
+    unit.units = units;
     unit.act = act;
-    pipe_nn_loss loss = {.kind = PIPE_NN_BCE, .delta = 1};
+    pipe_nn_loss loss = {.kind = units == 1 ? PIPE_NN_BCE : PIPE_NN_CCE, .delta = 1};
     char err[256];
     pipe_nn_model *m = pipe_nn_model_new(n_in, &unit, 1, &loss, CLS_PREDICT_BATCH, err, sizeof err);
     if (!m) {
@@ -34,11 +37,12 @@ static pipe_nn_model *one_unit(pipe_ctx *ctx, int n_in, const double *coef, doub
         return NULL;
     }
     pipe_nn_tensor_info info[PIPE_NN_MAX_LAYER_TENSORS];
-    pipe_nn_model_layer_tensors(m, 0, info); /* kernel [n_in, 1], bias [1] */
+    pipe_nn_model_layer_tensors(m, 0, info); /* kernel [n_in, units], bias [units] */
     pipe_nn_real *params = pipe_nn_model_params(m, NULL);
-    for (int j = 0; j < n_in; j++)
-        params[info[0].offset + (size_t)j] = (pipe_nn_real)coef[j];
-    params[info[1].offset] = (pipe_nn_real)bias;
+    for (size_t j = 0; j < (size_t)n_in * (size_t)units; j++)
+        params[info[0].offset + j] = coef ? (pipe_nn_real)coef[j] : 0;
+    for (int u = 0; u < units; u++)
+        params[info[1].offset + (size_t)u] = (pipe_nn_real)bias[u];
     return m;
 }
 
@@ -81,7 +85,7 @@ static pipe_nn_model *logistic_model(pipe_ctx *ctx, const cls_data *d, const cha
                       what, res.iterations, res.max_gradient);
         pipe_log(ctx, "%s: %d Newton iterations, objective %.10g, intercept %.6g", what,
                  res.iterations, res.objective, bias);
-        m = one_unit(ctx, r->n_in, coef, bias, PIPE_NN_SIGMOID);
+        m = one_layer(ctx, r->n_in, 1, coef, &bias, PIPE_NN_SIGMOID);
     }
     free(coef);
     free(x);
@@ -96,23 +100,51 @@ pipe_nn_model *cls_fit_logistic(pipe_ctx *ctx, const cls_data *d)
     return logistic_model(ctx, d, "logistic");
 }
 
-pipe_nn_model *cls_fit_majority(pipe_ctx *ctx, const cls_data *d)
+/* head: multiclass: the training classes' frequencies as the biases of
+ * K linear units with zero weights, so proba is the class prior and the
+ * argmax the most frequent class (the first of equally frequent ones), as
+ * scikit-learn's DummyClassifier(strategy="prior"). */
+static pipe_nn_model *majority_multiclass(pipe_ctx *ctx, const cls_data *d)
 {
-    int64_t positives = 0, n = d->r.n_train;
-    for (int64_t i = 0; i < n; i++)
-        positives += d->label[d->r.train[i]] == 1;
-    int majority = 2 * positives > n; /* a tie goes to class 0, as scikit-learn */
-    double *zeros = calloc((size_t)d->r.n_in + 1, sizeof *zeros);
-    if (!zeros) {
+    int k = d->classes.k;
+    int64_t n = d->r.n_train;
+    double *freq = calloc((size_t)k, sizeof *freq);
+    if (!freq) {
         pipe_error(ctx, "out of memory");
         return NULL;
     }
+    for (int64_t i = 0; i < n; i++)
+        freq[(int)d->label[d->r.train[i]]] += 1;
+    int majority = 0;
+    for (int c = 1; c < k; c++)
+        majority = freq[c] > freq[majority] ? c : majority;
+    for (int c = 0; c < k; c++)
+        freq[c] = n ? freq[c] / (double)n : 0;
     pipe_metric(ctx, "majority_class", majority);
-    pipe_log(ctx, "majority class %d (%lld of %lld training rows are class 1)", majority,
-             (long long)positives, (long long)n);
-    pipe_nn_model *m = one_unit(ctx, d->r.n_in, zeros, majority, PIPE_NN_LINEAR);
-    free(zeros);
+    for (int c = 0; c < k; c++) {
+        char key[160];
+        snprintf(key, sizeof key, "prior.%s", d->classes.names[c]);
+        pipe_metric(ctx, key, freq[c]);
+    }
+    pipe_log(ctx, "majority class %d (%s, %.4g of %lld training rows)", majority,
+             d->classes.names[majority], freq[majority], (long long)n);
+    pipe_nn_model *m = one_layer(ctx, d->r.n_in, k, NULL, freq, PIPE_NN_LINEAR);
+    free(freq);
     return m;
+}
+
+pipe_nn_model *cls_fit_majority(pipe_ctx *ctx, const cls_data *d)
+{
+    if (d->classes.k)
+        return majority_multiclass(ctx, d);
+    int64_t positives = 0, n = d->r.n_train;
+    for (int64_t i = 0; i < n; i++)
+        positives += d->label[d->r.train[i]] == 1;
+    double majority = 2 * positives > n; /* a tie goes to class 0, as scikit-learn */
+    pipe_metric(ctx, "majority_class", majority);
+    pipe_log(ctx, "majority class %d (%lld of %lld training rows are class 1)", (int)majority,
+             (long long)positives, (long long)n);
+    return one_layer(ctx, d->r.n_in, 1, NULL, &majority, PIPE_NN_LINEAR);
 }
 
 /* ROC AUC of column col over the training rows, with work arrays of

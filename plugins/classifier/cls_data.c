@@ -3,7 +3,8 @@
  * rows of the split and the checks of non-finite values and of the
  * scaler input (the core's stage helpers, nn_stage.h), plus what only a
  * classifier has: the classes of input y, 0 or 1 on every row used, and
- * the class weight of every row.
+ * the class weight of every row; with head: multiclass, the labels
+ * 0..K-1 made into targets and weights by the core's multi-class head.
  */
 #include "classifier.h"
 #include "table/table.h"
@@ -14,6 +15,7 @@
 void cls_data_free(cls_data *d)
 {
     pipe_nn_rows_free(&d->r);
+    pipe_nn_classes_free(&d->classes);
     free(d->label);
     memset(d, 0, sizeof *d);
 }
@@ -79,7 +81,7 @@ static int weigh_rows(pipe_ctx *ctx, cls_data *d)
         return -1;
     if (balanced && pipe_cls_balanced_weights(d->label, r->train, r->n_train, d->class_weight, err,
                                               sizeof err) != 0)
-        return pipe_param_error(ctx, "class_weight", "%s", err);
+        return pipe_param_error(ctx, cls_class_weight_param(ctx), "%s", err);
     r->n_out = 1;
     r->y = malloc((size_t)(r->rows + 1) * sizeof *r->y);
     r->w = malloc((size_t)(r->rows + 1) * sizeof *r->w);
@@ -93,6 +95,20 @@ static int weigh_rows(pipe_ctx *ctx, cls_data *d)
     return 0;
 }
 
+/* head: multiclass: the labels as the core's one label column, then its
+ * one-hot targets and class weights (nn_stage_classes.c). */
+static int class_targets(pipe_ctx *ctx, cls_data *d)
+{
+    pipe_nn_rows *r = &d->r;
+    r->n_out = 1;
+    r->y = malloc((size_t)(r->rows + 1) * sizeof *r->y);
+    if (!r->y)
+        return pipe_error(ctx, "out of memory");
+    for (int64_t i = 0; i < r->rows; i++)
+        r->y[i] = (pipe_nn_real)d->label[i];
+    return pipe_nn_stage_class_targets(ctx, r, &d->classes);
+}
+
 int cls_data_read(pipe_ctx *ctx, cls_data *d)
 {
     const pipe_tensor *x = pipe_input(ctx, "x");
@@ -102,8 +118,14 @@ int cls_data_read(pipe_ctx *ctx, cls_data *d)
         return -1;
     int rc = pipe_nn_stage_features(ctx, x, names, n, "features", &d->r);
     free(names);
-    if (rc != 0 || read_labels(ctx, d) != 0 || pipe_nn_stage_split(ctx, &d->r) != 0 ||
-        check_labels(ctx, d, d->r.train, d->r.n_train) != 0 ||
+    if (rc != 0 || read_labels(ctx, d) != 0 || pipe_nn_stage_split(ctx, &d->r) != 0)
+        return -1;
+    if (cls_is_multiclass(ctx))
+        return class_targets(ctx, d) != 0 || pipe_nn_stage_check_finite(ctx, &d->r) != 0 ||
+                       pipe_nn_stage_check_scaler(ctx, x, &d->r) != 0
+                   ? -1
+                   : 0;
+    if (check_labels(ctx, d, d->r.train, d->r.n_train) != 0 ||
         check_labels(ctx, d, d->r.val, d->r.n_val) != 0 ||
         pipe_nn_stage_check_finite(ctx, &d->r) != 0 || pipe_nn_stage_check_scaler(ctx, x, &d->r))
         return -1;

@@ -1,15 +1,18 @@
 /*
  * cls_network.c — the classifier's network: built from the parameters
  * with the shared core (dense layers, batchnorm, dropout, one sigmoid
- * unit, binary cross-entropy fused with it) and trained by the core's
+ * unit, binary cross-entropy fused with it; with head: multiclass K
+ * logits, the softmax and the categorical cross-entropy fused with it,
+ * the dnn and cnn stages' head) and trained by the core's
  * stage helper (epoch loop with per-row class weights, progress, the
  * history output, metrics of the epoch kept, training time), tracking
- * the accuracy at 0.5.
+ * the accuracy at 0.5 (multiclass: of the argmax).
  */
 #include "classifier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* "23-256-128-64-1" into buf. */
 static void shape_text(const pipe_nn_layer_spec *layers, int n_layers, int n_in, char *buf,
@@ -38,7 +41,12 @@ int cls_check_network_memory(pipe_ctx *ctx)
         return -1;
     free(names);
     int n_layers;
-    pipe_nn_layer_spec *layers = cls_network_layers(ctx, &n_layers);
+    /* K from the classes listed, if any (else binary's one unit: the
+     * output layer is a rounding error of the estimate). */
+    int k = strcmp(pipe_param_string(ctx, "head"), "multiclass") == 0
+                ? (int)pipe_param_count(ctx, "classes")
+                : 0;
+    pipe_nn_layer_spec *layers = cls_network_layers(ctx, k, &n_layers);
     if (!layers)
         return -1;
     pipe_nn_optim_config optim;
@@ -52,14 +60,14 @@ int cls_check_network_memory(pipe_ctx *ctx)
 pipe_nn_model *cls_fit_network(pipe_ctx *ctx, const cls_data *d)
 {
     int n_layers;
-    pipe_nn_layer_spec *layers = cls_network_layers(ctx, &n_layers);
+    pipe_nn_layer_spec *layers = cls_network_layers(ctx, d->classes.k, &n_layers);
     if (!layers)
         return NULL;
     pipe_nn_optim_config optim;
     pipe_nn_fit_config fit;
     pipe_nn_stage_read_training(ctx, &optim, &fit);
-    fit.metric = PIPE_NN_METRIC_ACCURACY;
-    pipe_nn_loss loss = {.kind = PIPE_NN_BCE, .delta = 1};
+    fit.metric = d->classes.k ? PIPE_NN_METRIC_TOP1 : PIPE_NN_METRIC_ACCURACY;
+    pipe_nn_loss loss = {.kind = d->classes.k ? PIPE_NN_CCE : PIPE_NN_BCE, .delta = 1};
     char err[512], shape[256];
     int max_batch = fit.batch > CLS_PREDICT_BATCH ? fit.batch : CLS_PREDICT_BATCH;
     if (check_memory(ctx, layers, n_layers, d->r.n_in, &fit, &d->r) != 0) {

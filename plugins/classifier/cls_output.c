@@ -1,7 +1,9 @@
 /*
  * cls_output.c — what both modes of the classifier publish: the score of
  * every row, and when the pipeline maps them the predicted class (score
- * >= threshold) and the decision threshold.
+ * >= threshold) and the decision threshold; with head: multiclass the
+ * core's proba and predicted (nn_stage_classes.c) instead, and the check
+ * that the outputs mapped are the head's.
  */
 #include "classifier.h"
 
@@ -34,4 +36,21 @@ int cls_publish(pipe_ctx *ctx, pipe_tensor *score, double threshold)
         return -1;
     }
     return pipe_output(ctx, "score", score);
+}
+
+int cls_check_head_ports(pipe_ctx *ctx, int multiclass)
+{
+    const char *score = pipe_output_name(ctx, "score");
+    if (multiclass && pipe_output_wanted(ctx, "threshold"))
+        return pipe_error(ctx, "head: multiclass publishes outputs proba and predicted (the "
+                               "argmax), without a threshold (it is mapped)");
+    if (multiclass && score && strcmp(score, "score") != 0)
+        return pipe_error(ctx,
+                          "head: multiclass publishes outputs proba and predicted (the "
+                          "argmax), not score (it is mapped to '%s')",
+                          score);
+    if (!multiclass && pipe_output_wanted(ctx, "proba"))
+        return pipe_error(ctx, "output proba comes from head: multiclass; head: binary publishes "
+                               "score, the probability of class 1");
+    return 0;
 }

@@ -1,16 +1,16 @@
 /*
- * cls_params.c — the `classifier` stage's parameters: which mode and kind
- * each one applies to (a parameter that would be ignored is an error,
- * never a silent skip), the values only the stage can check (class_weight,
- * batchnorm, per-layer lists), and the network's layers. The training
- * parameters are the core's (nn_stage.h).
+ * cls_params.c — the `classifier` stage's parameters: which mode, kind
+ * and head each one applies to (a parameter that would be ignored is an
+ * error, never a silent skip), the values only the stage can check
+ * (class_weights in binary, and its old spelling class_weight), and the
+ * network's layers. The hidden layers' and the
+ * training parameters are the core's (nn_stage.h), as in dnn.
  */
 #include "classifier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static const char *const kind_names[] = {"network", "logistic", "majority", "cut"};
 
@@ -44,6 +44,10 @@ typedef struct cls_scope {
 
 static const cls_scope scopes[] = {
     {"kind", AT_TRAIN},
+    {"head", AT_TRAIN},
+    {"classes", AT_NETWORK | AT_MAJORITY},
+    {"class_weights", AT_NETWORK | AT_LOGISTIC | AT_CUT},
+    {"label_smoothing", AT_NETWORK},
     {"model", AT_PREDICT},
     {"save", AT_TRAIN},
     {"class_weight", AT_NETWORK | AT_LOGISTIC | AT_CUT},
@@ -53,6 +57,7 @@ static const cls_scope scopes[] = {
     {"apply_scaler", AT_PREDICT},
     {"layers", AT_NETWORK},
     {"activation", AT_NETWORK},
+    {"leaky_alpha", AT_NETWORK},
     {"batchnorm", AT_NETWORK},
     {"dropout", AT_NETWORK},
     {"l2", AT_NETWORK},
@@ -79,6 +84,31 @@ static const cls_scope scopes[] = {
     {"max_iter", AT_LOGISTIC | AT_CUT},
     {"variable", AT_CUT},
 };
+
+/* The parameters of one head only (the others apply to both). */
+static const pipe_nn_scope head_scopes[] = {
+    {"class_weight", "head", "binary"},        {"tune", "head", "binary"},
+    {"threshold", "head", "binary"},           {"classes", "head", "multiclass"},
+    {"label_smoothing", "head", "multiclass"},
+};
+
+int cls_is_multiclass(const pipe_ctx *ctx)
+{
+    return strcmp(pipe_param_string(ctx, "head"), "multiclass") == 0;
+}
+
+/* head: multiclass has the kinds that give K probabilities. */
+static int check_head(pipe_ctx *ctx)
+{
+    int status = pipe_nn_stage_check_scopes(ctx, head_scopes, PIPE_COUNT(head_scopes));
+    const char *kind = pipe_param_string(ctx, "kind");
+    if (cls_is_multiclass(ctx) && strcmp(kind, "network") != 0 && strcmp(kind, "majority") != 0)
+        status = pipe_param_error(ctx, "kind",
+                                  "%s is a binary model: head: multiclass works with kind: "
+                                  "network or majority",
+                                  kind);
+    return status;
+}
 
 /* "network, logistic or cut" for the train kinds in `at`. */
 static void kinds_text(unsigned at, char *buf, size_t size)
@@ -133,31 +163,52 @@ static int value_number(const pipe_value *v, double *out)
     return end != v->scalar && *end == '\0' && *out >= 0 && *out < 1e300 ? 0 : -1;
 }
 
+const char *cls_class_weight_param(const pipe_ctx *ctx)
+{
+    return pipe_param_given(ctx, "class_weight") ? "class_weight" : "class_weights";
+}
+
 int cls_read_class_weight(pipe_ctx *ctx, double weights[2], int *balanced)
 {
-    const pipe_value *v = pipe_param_value(ctx, "class_weight");
+    const char *name = cls_class_weight_param(ctx);
+    const pipe_value *v = pipe_param_value(ctx, name);
     const char *expected = "expected none, balanced or [w0, w1] (two weights >= 0)";
     weights[0] = weights[1] = 1;
     *balanced = 0;
-    if (v->kind == PIPE_VALUE_SCALAR && strcmp(v->scalar, "none") == 0)
+    if ((v->kind == PIPE_VALUE_SCALAR && strcmp(v->scalar, "none") == 0) ||
+        (v->kind == PIPE_VALUE_LIST && v->count == 0))
         return 0;
     if (v->kind == PIPE_VALUE_SCALAR && strcmp(v->scalar, "balanced") == 0)
         return *balanced = 1, 0;
     if (v->kind == PIPE_VALUE_SCALAR) {
         static const char *const words[] = {"none", "balanced"};
         char hint[96];
-        return pipe_value_error(ctx, "class_weight", v, "%s, found '%s'%s", expected, v->scalar,
+        return pipe_value_error(ctx, name, v, "%s, found '%s'%s", expected, v->scalar,
                                 pipe_suggest_text(v->scalar, words, 2, hint, sizeof hint));
     }
     if (v->kind != PIPE_VALUE_LIST || v->count != 2)
-        return pipe_value_error(ctx, "class_weight", v, "%s, found a %s", expected,
+        return pipe_value_error(ctx, name, v, "%s, found a %s", expected,
                                 v->kind == PIPE_VALUE_MAP ? "mapping" : "list of another length");
     for (int c = 0; c < 2; c++)
         if (value_number(&v->items[c], &weights[c]) != 0)
-            return pipe_value_error(ctx, "class_weight", &v->items[c],
+            return pipe_value_error(ctx, name, &v->items[c],
                                     "weight of class %d: expected a number >= 0", c);
     if (weights[0] + weights[1] <= 0)
-        return pipe_value_error(ctx, "class_weight", v, "the two weights are 0: nothing to fit");
+        return pipe_value_error(ctx, name, v, "the two weights are 0: nothing to fit");
+    return 0;
+}
+
+/* class_weight is the old spelling of class_weights (binary only). */
+static int check_old_class_weight(pipe_ctx *ctx)
+{
+    if (!pipe_param_given(ctx, "class_weight"))
+        return 0;
+    if (pipe_param_given(ctx, "class_weights"))
+        return pipe_param_error(ctx, "class_weight",
+                                "is the old spelling of class_weights, which is given too: keep "
+                                "class_weights");
+    pipe_warn(ctx, "class_weight is the old spelling of class_weights (it still works; write "
+                   "class_weights)");
     return 0;
 }
 
@@ -168,94 +219,40 @@ int cls_read_tune(pipe_ctx *ctx, pipe_cls_objective *objective)
     return strcmp(tune, "none") == 0;
 }
 
-/* Item i of per-layer list `name` (one item: every layer). */
-static size_t layer_item(const pipe_ctx *ctx, const char *name, size_t i)
-{
-    return pipe_param_count(ctx, name) == 1 ? 0 : i;
-}
-
-/* The batchnorm flag of hidden layer i, or -1 after a reported error. */
-static int batchnorm_at(pipe_ctx *ctx, size_t i)
-{
-    size_t item = layer_item(ctx, "batchnorm", i);
-    const char *text = pipe_param_string_at(ctx, "batchnorm", item);
-    if (strcasecmp(text, "true") == 0)
-        return 1;
-    if (strcasecmp(text, "false") == 0)
-        return 0;
-    const pipe_value *v = pipe_param_value(ctx, "batchnorm");
-    const pipe_value *at = v->kind == PIPE_VALUE_LIST ? &v->items[item] : v;
-    return pipe_value_error(ctx, "batchnorm", at, "expected true or false, found '%s'", text);
-}
-
-/* Per-layer lists hold one value or one per hidden layer. */
-static int check_layer_lists(pipe_ctx *ctx)
-{
-    static const char *const lists[] = {"batchnorm", "dropout"};
-    size_t hidden = pipe_param_count(ctx, "layers");
-    int status = 0;
-    for (size_t i = 0; i < PIPE_COUNT(lists); i++) {
-        size_t n = pipe_param_count(ctx, lists[i]);
-        if (n != 1 && n != hidden)
-            status = pipe_param_error(ctx, lists[i],
-                                      "has %zu values for %zu hidden layers: give one value for "
-                                      "every layer, or one per layer",
-                                      n, hidden);
-    }
-    for (size_t i = 0; status == 0 && i < pipe_param_count(ctx, "batchnorm"); i++)
-        if (batchnorm_at(ctx, i) < 0)
-            status = -1;
-    return status;
-}
-
 int cls_check_params(pipe_ctx *ctx)
 {
     int status = check_scopes(ctx);
     int predict = strcmp(pipe_param_string(ctx, "mode"), "predict") == 0;
+    if (!predict && check_head(ctx) != 0)
+        status = -1;
+    if (!predict && cls_check_head_ports(ctx, cls_is_multiclass(ctx)) != 0)
+        status = -1;
     double weights[2];
     int balanced;
-    if (predict && !pipe_param_string(ctx, "model")[0])
-        status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
-    if (cls_read_class_weight(ctx, weights, &balanced) != 0)
+    if (pipe_nn_stage_check_model(ctx) != 0)
+        status = -1;
+    if (check_old_class_weight(ctx) != 0 ||
+        (!cls_is_multiclass(ctx) && cls_read_class_weight(ctx, weights, &balanced) != 0))
         status = -1;
     /* The network's own rules: per-layer lists, and the training
      * parameters of one optimizer or schedule only with it. */
     if (!predict && strcmp(pipe_param_string(ctx, "kind"), "network") == 0 &&
-        (check_layer_lists(ctx) != 0 || pipe_nn_stage_check_training(ctx) != 0 ||
+        (pipe_nn_stage_check_dense(ctx, NULL) != 0 || pipe_nn_stage_check_training(ctx) != 0 ||
          cls_check_network_memory(ctx) != 0))
         status = -1;
     return status;
 }
 
-static pipe_nn_layer_spec dense(pipe_ctx *ctx, int units, pipe_nn_act act)
+pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int classes, int *n)
 {
-    pipe_nn_layer_spec s = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
-    s.units = units;
-    s.act = act;
-    s.l2 = pipe_param_float(ctx, "l2");
-    return s;
-}
-
-pipe_nn_layer_spec *cls_network_layers(pipe_ctx *ctx, int *n)
-{
-    size_t hidden = pipe_param_count(ctx, "layers");
-    pipe_nn_act act = (pipe_nn_act)pipe_nn_act_parse(pipe_param_string(ctx, "activation"));
-    pipe_nn_layer_spec *layers = calloc(3 * hidden + 1, sizeof *layers);
-    if (!layers) {
-        pipe_error(ctx, "out of memory");
+    pipe_nn_layer_spec *layers = pipe_nn_stage_dense_layers(ctx, 2, n);
+    if (!layers)
         return NULL;
+    if (classes == 0) {
+        layers[(*n)++] = pipe_nn_stage_dense(ctx, 1, PIPE_NN_SIGMOID);
+        return layers;
     }
-    *n = 0;
-    for (size_t i = 0; i < hidden; i++) {
-        double rate = pipe_param_float_at(ctx, "dropout", layer_item(ctx, "dropout", i));
-        layers[(*n)++] = dense(ctx, (int)pipe_param_int_at(ctx, "layers", i), act);
-        if (batchnorm_at(ctx, i) == 1)
-            layers[(*n)++] = pipe_nn_layer_spec_default(PIPE_NN_BATCHNORM);
-        if (rate > 0) {
-            layers[*n] = pipe_nn_layer_spec_default(PIPE_NN_DROPOUT);
-            layers[(*n)++].rate = rate;
-        }
-    }
-    layers[(*n)++] = dense(ctx, 1, PIPE_NN_SIGMOID);
+    layers[(*n)++] = pipe_nn_stage_dense(ctx, classes, PIPE_NN_LINEAR); /* logits, softmax */
+    layers[(*n)++] = pipe_nn_stage_softmax_head();
     return layers;
 }

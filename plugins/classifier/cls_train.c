@@ -2,7 +2,8 @@
  * cls_train.c — the classifier's train mode: inputs to rows, the model of
  * the chosen kind fitted on the training rows, every row scored, the
  * decision threshold tuned on the val rows, then the outputs, metrics and
- * the model file.
+ * the model file. With head: multiclass the class probabilities and the
+ * argmax are the outputs, and nothing is tuned.
  */
 #include "classifier.h"
 #include "metrics_core.h"
@@ -115,14 +116,19 @@ static void report(pipe_ctx *ctx, cls_kind kind, const cls_data *d, double thres
     report_features(ctx, d);
     pipe_metric(ctx, "rows_train", (double)d->r.n_train);
     pipe_metric(ctx, "rows_val", (double)d->r.n_val);
-    pipe_metric(ctx, "class_weight.0", d->class_weight[0]);
-    pipe_metric(ctx, "class_weight.1", d->class_weight[1]);
-    pipe_metric(ctx, "threshold", threshold);
+    if (d->classes.k) {
+        pipe_metric(ctx, "classes", d->classes.k);
+    } else {
+        pipe_metric(ctx, "class_weight.0", d->class_weight[0]);
+        pipe_metric(ctx, "class_weight.1", d->class_weight[1]);
+        pipe_metric(ctx, "threshold", threshold);
+    }
     pipe_info(ctx, "train_seconds", seconds);
     pipe_log(ctx, "%s fitted in %.3f s", cls_kind_name(kind), seconds);
 }
 
-/* The model file with the stage's metadata: kind and threshold. */
+/* The model file with the stage's metadata: kind, head, and the
+ * threshold (binary) or the class names (multiclass). */
 static int save_model(pipe_ctx *ctx, pipe_nn_model *m, cls_kind kind, double threshold,
                       const cls_data *d)
 {
@@ -132,9 +138,27 @@ static int save_model(pipe_ctx *ctx, pipe_nn_model *m, cls_kind kind, double thr
         return 0;
     snprintf(name, sizeof name, "%s.safetensors", pipe_stage_id(ctx));
     snprintf(threshold_text, sizeof threshold_text, "%.17g", threshold);
-    pipe_nn_st_meta meta[3] = {
-        {"stage", "classifier"}, {"kind", cls_kind_name(kind)}, {"threshold", threshold_text}};
-    return pipe_nn_stage_save(ctx, m, &d->r, strcmp(save, "auto") ? save : name, meta, 3);
+    pipe_nn_st_meta meta[4] = {{"stage", "classifier"},
+                               {"kind", cls_kind_name(kind)},
+                               {"head", d->classes.k ? "multiclass" : "binary"},
+                               {"threshold", threshold_text}};
+    return pipe_nn_stage_save_classes(ctx, m, &d->r, strcmp(save, "auto") ? save : name, meta,
+                                      d->classes.k ? 3 : 4, &d->classes);
+}
+
+/* head: multiclass: fit, publish the probabilities and the argmax, save. */
+static int fit_and_publish_classes(pipe_ctx *ctx, cls_kind kind, cls_data *d)
+{
+    double start = pipe_seconds();
+    pipe_nn_model *m = fit(ctx, kind, d);
+    double seconds = pipe_seconds() - start;
+    int rc = m ? pipe_nn_stage_publish_classes(ctx, m, &d->r, &d->classes) : -1;
+    if (rc == 0) {
+        report(ctx, kind, d, 0, seconds);
+        rc = save_model(ctx, m, kind, 0, d);
+    }
+    pipe_nn_model_free(m);
+    return rc;
 }
 
 /* Fit, score, decide, publish and save; d is read. */
@@ -172,7 +196,7 @@ int cls_train(pipe_ctx *ctx)
     cls_data d = {0};
     int rc = cls_data_read(ctx, &d);
     if (rc == 0)
-        rc = fit_and_publish(ctx, kind, &d);
+        rc = d.classes.k ? fit_and_publish_classes(ctx, kind, &d) : fit_and_publish(ctx, kind, &d);
     cls_data_free(&d);
     return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * cnn.c — the `cnn` stage: a convolutional network trained on images
- * (regression by default, or a binary classifier), or a saved one
+ * (regression by default, a binary or a multi-class classifier), or a saved one
  * applied to new images. This file declares the parameters and ports
  * (what `pipe inspect cnn` prints) and dispatches to the two modes; the
  * layers and the training are the shared core in plugins/nn.
@@ -33,11 +33,12 @@ static const pipe_param_decl cnn_params[] = {
     {"input_shape", PIPE_PARAM_INT_LIST, "[]", 1, 65536, NULL,
      "[channels, height, width] of the images: with it `pipe validate` checks the layers "
      "against the images, and the run checks x against it ([]: take x's shape)"},
-    {"head", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|classification|multiclass",
-     "regression: a linear output per target column (loss mse, mae or huber); classification: "
-     "one sigmoid output, the probability of class 1 (targets 0/1, loss bce, accuracy tracked); "
+    {"head", PIPE_PARAM_CHOICE, "regression", 0, 0, PIPE_NN_HEAD_CHOICES,
+     "regression: a linear output per target column (loss mse, mae or huber); binary: one "
+     "sigmoid output, the probability of class 1 (targets 0/1, loss bce, accuracy tracked); "
      "multiclass: K softmax outputs for labels 0..K-1 (loss cce fused with the softmax, "
-     "outputs proba and predicted instead of pred)"},
+     "outputs proba and predicted instead of pred); classification: the old spelling of "
+     "binary (warns)"},
     PIPE_NN_STAGE_CLASS_PARAMS,
     {"activation", PIPE_PARAM_CHOICE, "relu", 0, 0, PIPE_NN_ACT_CHOICES,
      "activation of conv, residual and dense layers that do not name their own"},
@@ -49,8 +50,7 @@ static const pipe_param_decl cnn_params[] = {
      "L2 penalty l2 * sum(w^2) on every conv, residual and dense kernel that does not set its "
      "own, added to the loss (as Keras)"},
     {"loss", PIPE_PARAM_CHOICE, "mse", 0, 0, PIPE_NN_LOSS_CHOICES,
-     "regression: mse, mae or huber (see huber_delta); classification uses bce, multiclass "
-     "cce"},
+     "regression: mse, mae or huber (see huber_delta); binary uses bce, multiclass cce"},
     {"huber_delta", PIPE_PARAM_FLOAT, "1", 1e-12, 1e12, NULL,
      "huber: the loss is quadratic within +-huber_delta, linear outside"},
     PIPE_NN_STAGE_TRAIN_PARAMS("50"),
@@ -66,12 +66,12 @@ static const pipe_port_decl cnn_inputs[] = {
 
 static const pipe_port_decl cnn_outputs[] = {
     {"pred", PIPE_DT(PIPE_F64), 0, 1,
-     "predictions for every image: rank 1 (one output) or N x outputs; classification: the "
+     "predictions for every image: rank 1 (one output) or N x outputs; binary: the "
      "probability of class 1 (not with head: multiclass)"},
     PIPE_NN_STAGE_CLASS_OUTPUTS,
     {"history", PIPE_DT(PIPE_F64), 2, 1,
-     "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (classification: "
-     "accuracy, val_accuracy; val_* NaN without validation rows)"},
+     "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (binary, "
+     "multiclass: accuracy, val_accuracy; val_* NaN without validation rows)"},
 };
 
 static int cnn_run(pipe_ctx *ctx, void *state)
@@ -92,7 +92,7 @@ static const pipe_plugin cnn_plugin = {
         "image_encoder): the layers parameter lists the hidden layers (convolutions, max and "
         "average pooling, ResNet basic blocks, batch normalisation, global average pooling, "
         "flatten, dense, dropout), then one output unit per target column (linear, or sigmoid "
-        "with head: classification). Before anything is allocated a shape pass follows the "
+        "with head: binary). Before anything is allocated a shape pass follows the "
         "image through the layers: a layer that does not fit (a window larger than its input, "
         "an even kernel in a residual block) is an error naming the layer, its place in the "
         "pipeline file and the shapes; with input_shape given, `pipe validate` already does it. "
@@ -100,9 +100,10 @@ static const pipe_plugin cnn_plugin = {
         "schedules, early stopping with restore-best, seeded shuffling, progress on stderr, a "
         "clear error when the loss turns NaN. Convolutions run through OpenBLAS over the whole "
         "batch (im2col; tiny images such as the tabular 3 x 2 x 3 as one dense matrix). Writes "
-        "model.safetensors (weights as layers.<i>.kernel etc., conv kernels (out, in*kh*kw), "
-        "the architecture in the metadata) that mode: predict applies to new images. Metrics: "
-        "loss, val_loss, mae and val_mae (classification: accuracy, val_accuracy), epochs, "
+        "model.safetensors (weights as layers.<i>.kernel etc., conv kernels as PyTorch's rank-4 "
+        "(out, in/groups, kh, kw), the layer graph in the metadata) that mode: predict applies to "
+        "new images. Metrics: "
+        "loss, val_loss, mae and val_mae (binary: accuracy, val_accuracy), epochs, "
         "best_epoch, stopped_early, params, rows_train, rows_val; run.json gets train_seconds "
         "and us_per_step.",
     .params = cnn_params,

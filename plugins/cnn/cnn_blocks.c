@@ -13,12 +13,21 @@
  * activation, l2, and the graph's id and from (the block's output and
  * input). Errors name the item (file, line, column).
  */
-#include "cnn.h"
+#include "cnn_blocks.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int cnn_word_listed(const char *options, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = strstr(options, key); p; p = strstr(p + 1, key))
+        if ((p == options || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+            return 1;
+    return 0;
+}
 
 typedef struct block_word {
     const char *word;

@@ -30,12 +30,12 @@ static const pipe_nn_scope scopes[] = {
 
 int cnn_is_classifier(const pipe_ctx *ctx)
 {
-    return strcmp(pipe_param_string(ctx, "head"), "classification") == 0;
+    return pipe_nn_stage_head(ctx) == PIPE_NN_HEAD_BINARY;
 }
 
 int cnn_is_multiclass(const pipe_ctx *ctx)
 {
-    return strcmp(pipe_param_string(ctx, "head"), "multiclass") == 0;
+    return pipe_nn_stage_head(ctx) == PIPE_NN_HEAD_MULTICLASS;
 }
 
 /* Does a YAML value mention `word` anywhere (as a scalar)? */
@@ -55,20 +55,18 @@ static int check_combinations(pipe_ctx *ctx)
 {
     int status = 0, train = strcmp(pipe_param_string(ctx, "mode"), "train") == 0;
     const char *loss = pipe_param_string(ctx, "loss");
-    if (!train && !pipe_param_string(ctx, "model")[0])
-        status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
+    if (pipe_nn_stage_check_model(ctx) != 0)
+        status = -1;
     if (pipe_param_given(ctx, "leaky_alpha") &&
         strcmp(pipe_param_string(ctx, "activation"), "leaky_relu") != 0 &&
         !mentions(pipe_param_value(ctx, "layers"), "leaky_relu"))
         status = pipe_param_error(ctx, "leaky_alpha",
                                   "is only used when activation (or a layer's) is leaky_relu");
     if (cnn_is_classifier(ctx) && pipe_param_given(ctx, "loss") && strcmp(loss, "bce") != 0)
-        status = pipe_param_error(ctx, "loss",
-                                  "head: classification trains with bce (binary cross-entropy), "
-                                  "found %s",
-                                  loss);
+        status = pipe_param_error(
+            ctx, "loss", "head: binary trains with bce (binary cross-entropy), found %s", loss);
     if (!cnn_is_classifier(ctx) && strcmp(loss, "bce") == 0)
-        status = pipe_param_error(ctx, "loss", "bce needs probabilities: set head: classification");
+        status = pipe_param_error(ctx, "loss", "bce needs probabilities: set head: binary");
     int multi = cnn_is_multiclass(ctx);
     if (multi && pipe_param_given(ctx, "loss") && strcmp(loss, "cce") != 0)
         status = pipe_param_error(ctx, "loss",
@@ -107,6 +105,7 @@ int cnn_check_params(pipe_ctx *ctx)
     int a = pipe_nn_stage_check_scopes(ctx, scopes, PIPE_COUNT(scopes));
     int b = pipe_nn_stage_check_training(ctx), c = check_combinations(ctx);
     int d = strcmp(pipe_param_string(ctx, "mode"), "train") == 0 ? check_layers(ctx) : 0;
+    pipe_nn_stage_warn_head(ctx);
     return a || b || c || d ? -1 : 0;
 }
 

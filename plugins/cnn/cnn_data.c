@@ -43,7 +43,7 @@ int cnn_data_images(pipe_ctx *ctx, cnn_data *d)
     return 0;
 }
 
-/* The targets of the rows used must be finite (0 or 1 for a classifier). */
+/* The targets of the rows used must be finite. */
 static int check_targets(pipe_ctx *ctx, const pipe_nn_rows *d, const int64_t *rows, int64_t n)
 {
     for (int64_t i = 0; i < n; i++)
@@ -54,11 +54,6 @@ static int check_targets(pipe_ctx *ctx, const pipe_nn_rows *d, const int64_t *ro
                                   "the target y '%s' is %g in row %lld: drop such rows first "
                                   "(cleaner)",
                                   pipe_input_name(ctx, "y"), v, (long long)rows[i]);
-            if (cnn_is_classifier(ctx) && v != 0 && v != 1)
-                return pipe_error(ctx,
-                                  "head: classification needs targets 0 or 1; y '%s' is %g in "
-                                  "row %lld",
-                                  pipe_input_name(ctx, "y"), v, (long long)rows[i]);
         }
     return 0;
 }
@@ -68,10 +63,9 @@ int cnn_data_target_and_split(pipe_ctx *ctx, cnn_data *d)
     pipe_nn_rows *r = &d->rows;
     if (pipe_nn_stage_target(ctx, 1, r) != 0)
         return -1;
-    if (cnn_is_classifier(ctx) && r->n_out != 1)
-        return pipe_error(ctx, "head: classification predicts one 0/1 column; y '%s' has %d",
-                          pipe_input_name(ctx, "y"), r->n_out);
     if (pipe_nn_stage_split(ctx, r) != 0)
+        return -1;
+    if (cnn_is_classifier(ctx) && pipe_nn_stage_binary_targets(ctx, r) != 0)
         return -1;
     if (cnn_is_multiclass(ctx) && pipe_nn_stage_class_targets(ctx, r, &d->classes) != 0)
         return -1;

@@ -10,7 +10,8 @@
  * A block item (cnn_blocks.c) is several specs: its id names the last,
  * its `from` is where its first layers take their input (CNN_BLOCK_INPUT).
  */
-#include "cnn.h"
+#include "cnn_blocks.h"
+#include "cnn_layers.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -6,7 +6,9 @@
  * (file, line, column) and says what was expected. Also the shape pass:
  * the images' shape followed through the layers before anything is built.
  */
-#include "cnn.h"
+#include "cnn_layers.h"
+#include "cnn_blocks.h"
+#include "nn_stage.h"
 
 #include <errno.h>
 #include <math.h>
@@ -239,15 +241,6 @@ static int takes_graph_option(const layer_word *w, const char *key)
     return strcmp(key, "id") == 0 || (strcmp(key, "from") == 0 && !pipe_nn_layer_is_merge(w->kind));
 }
 
-int cnn_word_listed(const char *options, const char *key)
-{
-    size_t n = strlen(key);
-    for (const char *p = strstr(options, key); p; p = strstr(p + 1, key))
-        if ((p == options || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
-            return 1;
-    return 0;
-}
-
 /* A map item: exactly one layer word, the rest its options. */
 static int read_map_item(item *it, pipe_nn_layer_spec *s)
 {
@@ -399,12 +392,13 @@ int cnn_stack_read(pipe_ctx *ctx, int outputs, cnn_stack *stack)
     pipe_nn_layer_spec *out = &stack->specs[n];
     *out = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
     out->units = outputs;
-    out->act = cnn_is_classifier(ctx) ? PIPE_NN_SIGMOID : PIPE_NN_LINEAR;
+    int head = pipe_nn_stage_head(ctx);
+    out->act = head == PIPE_NN_HEAD_BINARY ? PIPE_NN_SIGMOID : PIPE_NN_LINEAR;
     out->l2 = pipe_param_float(ctx, "l2");
     stack->first[n] = n;
     stack->n = n + 1;
     stack->first[stack->n] = stack->n;
-    if (cnn_is_multiclass(ctx)) /* the logits, then the softmax */
+    if (head == PIPE_NN_HEAD_MULTICLASS) /* the logits, then the softmax */
         stack->specs[stack->n++] = pipe_nn_stage_softmax_head();
     return status == 0 ? cnn_graph_link(ctx, stack) : status;
 }

@@ -30,23 +30,10 @@ static int predict_with(pipe_ctx *ctx, const pipe_nn_st_file *file, const char *
     if (rc == 0 && strcmp(want, have) != 0)
         rc = pipe_error(ctx, "the model '%s' takes images of %s, x '%s' holds images of %s", path,
                         want, pipe_input_name(ctx, "x"), have);
-    const char *head = pipe_nn_st_meta_get(file, "head");
-    int multi = head && strcmp(head, "multiclass") == 0;
     if (rc == 0)
-        rc = pipe_nn_stage_check_head_ports(ctx, multi);
-    if (rc == 0 && multi)
-        rc = pipe_nn_stage_saved_classes(ctx, file, m, &d.classes);
-    double start = pipe_seconds();
+        rc = pipe_nn_stage_predict_outputs(ctx, file, m, &d.rows);
     if (rc == 0)
-        rc = multi ? pipe_nn_stage_publish_classes(ctx, m, &d.rows, &d.classes)
-                   : pipe_nn_stage_publish_predictions(ctx, m, &d.rows);
-    double seconds = pipe_seconds() - start;
-    if (rc == 0) {
-        pipe_metric(ctx, "rows", (double)d.rows.rows);
-        pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(m));
-        pipe_info(ctx, "predict_seconds", seconds);
         pipe_log(ctx, "predicted %lld images with the model '%s'", (long long)d.rows.rows, path);
-    }
     cnn_data_free(&d);
     pipe_nn_model_free(m);
     return rc;

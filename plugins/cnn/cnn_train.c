@@ -15,18 +15,10 @@
 static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const cnn_data *d, const char *name)
 {
     const char *target = pipe_param_string(ctx, "target");
-    char *classes = d->classes.k ? pipe_nn_names_to_json((const char *const *)d->classes.names,
-                                                         (size_t)d->classes.k)
-                                 : NULL;
-    if (d->classes.k && !classes)
-        return pipe_error(ctx, "out of memory");
-    const pipe_nn_st_meta meta[4] = {{"stage", "cnn"},
+    const pipe_nn_st_meta meta[3] = {{"stage", "cnn"},
                                      {"target", target[0] ? target : pipe_input_name(ctx, "y")},
-                                     {"head", pipe_param_string(ctx, "head")},
-                                     {"classes", classes}};
-    int rc = pipe_nn_stage_save(ctx, m, &d->rows, name, meta, classes ? 4 : 3);
-    free(classes);
-    return rc;
+                                     {"head", pipe_param_string(ctx, "head")}};
+    return pipe_nn_stage_save_classes(ctx, m, &d->rows, name, meta, 3, &d->classes);
 }
 
 /* x must have the declared input_shape, when there is one. */

@@ -24,31 +24,22 @@ static const pipe_param_decl dnn_params[] = {
         "columns of x fed to the network (all: every column; predict: the model's own features)"),
     {"target", PIPE_PARAM_STRING, "", 0, 0, NULL,
      "column of y to predict (\"\": y is rank 1 or N x 1)"},
-    {"layers", PIPE_PARAM_INT_LIST, "[128, 64, 32]", 1, 65536, NULL,
-     "units of each hidden dense layer; the output layer has one unit per target column"},
-    {"activation", PIPE_PARAM_CHOICE, "relu", 0, 0, PIPE_NN_ACT_CHOICES,
-     "activation of the hidden layers"},
+    PIPE_NN_STAGE_DENSE_PARAMS("[128, 64, 32]", "0", "false", "0"),
     {"output_activation", PIPE_PARAM_CHOICE, "linear", 0, 0, PIPE_NN_ACT_CHOICES,
-     "activation of the output layer (sigmoid for probabilities with loss bce)"},
-    {"leaky_alpha", PIPE_PARAM_FLOAT, "0.01", 1e-6, 1, NULL,
-     "slope of leaky_relu for negative inputs"},
+     "regression: activation of the output layer (sigmoid for probabilities with loss bce; "
+     "head: binary does that)"},
     {"init", PIPE_PARAM_CHOICE, "glorot", 0, 0, "glorot|he",
      "kernel initialisation: glorot (uniform, Keras' default) or he (normal, for relu)"},
-    {"l2", PIPE_PARAM_FLOAT, "0", 0, 10, NULL,
-     "L2 penalty l2 * sum(w^2) on every layer's kernel, added to the loss (as Keras)"},
-    {"dropout", PIPE_PARAM_FLOAT, "0", 0, 0.99, NULL,
-     "fraction of units dropped after each hidden layer while training"},
-    {"batchnorm", PIPE_PARAM_BOOL, "false", 0, 0, NULL,
-     "batch normalisation after each hidden layer's activation (Keras' defaults: momentum "
-     "0.99, eps 0.001)"},
-    {"head", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|multiclass",
-     "regression: the output layer has one unit per target column (output_activation, loss; "
-     "binary classification with sigmoid and bce); multiclass: K softmax outputs for labels "
-     "0..K-1 (loss cce fused with the softmax, outputs proba and predicted instead of pred)"},
+    {"head", PIPE_PARAM_CHOICE, "regression", 0, 0, PIPE_NN_HEAD_CHOICES,
+     "regression: the output layer has one unit per target column (output_activation, loss); "
+     "binary: one sigmoid output per target column, the probability of class 1 (targets 0/1, "
+     "loss bce, accuracy tracked); multiclass: K softmax outputs for labels 0..K-1 (loss cce "
+     "fused with the softmax, outputs proba and predicted instead of pred); classification: "
+     "the old spelling of binary (warns)"},
     PIPE_NN_STAGE_CLASS_PARAMS,
     {"loss", PIPE_PARAM_CHOICE, "mse", 0, 0, PIPE_NN_LOSS_CHOICES,
      "mse, mae, huber (see huber_delta) or bce (binary cross-entropy, sigmoid output); "
-     "head: multiclass uses cce"},
+     "head: binary uses bce, multiclass cce"},
     {"huber_delta", PIPE_PARAM_FLOAT, "1", 1e-12, 1e12, NULL,
      "huber: the loss is quadratic within +-huber_delta, linear outside"},
     PIPE_NN_STAGE_SCALER_METHOD_PARAM(
@@ -74,8 +65,8 @@ static const pipe_port_decl dnn_outputs[] = {
      "multiclass)"},
     PIPE_NN_STAGE_CLASS_OUTPUTS,
     {"history", PIPE_DT(PIPE_F64), 2, 1,
-     "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (val_* NaN "
-     "without validation rows)"},
+     "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (binary, "
+     "multiclass: accuracy, val_accuracy; val_* NaN without validation rows)"},
 };
 
 /* Before any data: a network that cannot fit even with the fewest

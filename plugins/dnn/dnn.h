@@ -33,6 +33,8 @@ int dnn_check_params(pipe_ctx *ctx);
 
 /* Nonzero for head: multiclass. */
 int dnn_is_multiclass(const pipe_ctx *ctx);
+/* Nonzero for head: binary (or its old spelling). */
+int dnn_is_binary(const pipe_ctx *ctx);
 
 /* Read the training configuration for `n_outputs` outputs. Returns 0, or
  * -1 with the error reported. Free with dnn_config_free. */

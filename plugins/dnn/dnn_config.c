@@ -38,15 +38,11 @@ static int check_combinations(pipe_ctx *ctx)
 {
     int status = 0, train = strcmp(pipe_param_string(ctx, "mode"), "train") == 0;
     const char *out_act = pipe_param_string(ctx, "output_activation");
-    int leaky = strcmp(pipe_param_string(ctx, "activation"), "leaky_relu") == 0 ||
-                strcmp(out_act, "leaky_relu") == 0;
-    if (!train && !pipe_param_string(ctx, "model")[0])
-        status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
-    if (pipe_param_given(ctx, "leaky_alpha") && !leaky)
-        status = pipe_param_error(ctx, "leaky_alpha",
-                                  "is only used when activation or "
-                                  "output_activation is leaky_relu");
-    if (train && strcmp(pipe_param_string(ctx, "loss"), "bce") == 0 &&
+    if (pipe_nn_stage_check_model(ctx) != 0 ||
+        (train && pipe_nn_stage_check_dense(ctx, "output_activation") != 0))
+        status = -1;
+    int binary = dnn_is_binary(ctx);
+    if (train && !binary && strcmp(pipe_param_string(ctx, "loss"), "bce") == 0 &&
         strcmp(out_act, "sigmoid") != 0)
         status = pipe_param_error(ctx, "loss",
                                   "bce needs probabilities: set "
@@ -54,6 +50,12 @@ static int check_combinations(pipe_ctx *ctx)
                                   out_act);
     int multi = dnn_is_multiclass(ctx);
     const char *loss = pipe_param_string(ctx, "loss");
+    if (binary && pipe_param_given(ctx, "loss") && strcmp(loss, "bce") != 0)
+        status = pipe_param_error(
+            ctx, "loss", "head: binary trains with bce (binary cross-entropy), found %s", loss);
+    if (binary && pipe_param_given(ctx, "output_activation"))
+        status = pipe_param_error(ctx, "output_activation",
+                                  "head: binary ends in a sigmoid; leave output_activation out");
     if (multi && pipe_param_given(ctx, "loss") && strcmp(loss, "cce") != 0)
         status = pipe_param_error(ctx, "loss",
                                   "head: multiclass trains with cce (categorical cross-entropy), "
@@ -73,51 +75,39 @@ static int check_combinations(pipe_ctx *ctx)
 
 int dnn_is_multiclass(const pipe_ctx *ctx)
 {
-    return strcmp(pipe_param_string(ctx, "head"), "multiclass") == 0;
+    return pipe_nn_stage_head(ctx) == PIPE_NN_HEAD_MULTICLASS;
+}
+
+int dnn_is_binary(const pipe_ctx *ctx)
+{
+    return pipe_nn_stage_head(ctx) == PIPE_NN_HEAD_BINARY;
 }
 
 int dnn_check_params(pipe_ctx *ctx)
 {
     int a = pipe_nn_stage_check_scopes(ctx, scopes, PIPE_COUNT(scopes));
     int b = pipe_nn_stage_check_training(ctx), c = check_combinations(ctx);
+    pipe_nn_stage_warn_head(ctx);
     return a || b || c ? -1 : 0;
 }
 
-static pipe_nn_layer_spec dense_layer(pipe_ctx *ctx, int units, const char *act_param)
-{
-    pipe_nn_layer_spec s = pipe_nn_layer_spec_default(PIPE_NN_DENSE);
-    s.units = units;
-    s.act = (pipe_nn_act)pipe_nn_act_parse(pipe_param_string(ctx, act_param));
-    s.alpha = pipe_param_float(ctx, "leaky_alpha");
-    s.l2 = pipe_param_float(ctx, "l2");
-    return s;
-}
-
-/* Hidden layers (each: dense, then batchnorm and dropout when asked),
- * then the output layer. */
+/* The hidden layers (nn_stage.h), then the output layer: linear or
+ * output_activation, a sigmoid (binary), or the logits and the softmax
+ * (multiclass). */
 static int read_layers(pipe_ctx *ctx, int n_outputs, dnn_config *cfg)
 {
-    size_t hidden = pipe_param_count(ctx, "layers");
-    double rate = pipe_param_float(ctx, "dropout");
-    int bn = pipe_param_bool(ctx, "batchnorm");
-    cfg->layers = calloc(3 * hidden + 2, sizeof *cfg->layers);
+    int n;
+    cfg->layers = pipe_nn_stage_dense_layers(ctx, 2, &n);
     if (!cfg->layers)
-        return pipe_error(ctx, "out of memory");
-    int n = 0;
-    for (size_t i = 0; i < hidden; i++) {
-        cfg->layers[n++] = dense_layer(ctx, (int)pipe_param_int_at(ctx, "layers", i), "activation");
-        if (bn)
-            cfg->layers[n++] = pipe_nn_layer_spec_default(PIPE_NN_BATCHNORM);
-        if (rate > 0) {
-            cfg->layers[n] = pipe_nn_layer_spec_default(PIPE_NN_DROPOUT);
-            cfg->layers[n++].rate = rate;
-        }
-    }
-    cfg->layers[n++] = dense_layer(ctx, n_outputs, "output_activation");
-    if (dnn_is_multiclass(ctx)) { /* the logits, then the softmax */
-        cfg->layers[n - 1].act = PIPE_NN_LINEAR;
+        return -1;
+    pipe_nn_act out = (pipe_nn_act)pipe_nn_act_parse(pipe_param_string(ctx, "output_activation"));
+    if (dnn_is_binary(ctx))
+        out = PIPE_NN_SIGMOID;
+    if (dnn_is_multiclass(ctx))
+        out = PIPE_NN_LINEAR;
+    cfg->layers[n++] = pipe_nn_stage_dense(ctx, n_outputs, out);
+    if (dnn_is_multiclass(ctx))
         cfg->layers[n++] = pipe_nn_stage_softmax_head();
-    }
     cfg->n_layers = n;
     return 0;
 }
@@ -127,8 +117,9 @@ int dnn_config_read(pipe_ctx *ctx, int n_outputs, dnn_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     if (read_layers(ctx, n_outputs, cfg) != 0)
         return -1;
-    cfg->loss.kind = dnn_is_multiclass(ctx)
-                         ? PIPE_NN_CCE
+    cfg->loss.kind = dnn_is_multiclass(ctx) ? PIPE_NN_CCE
+                     : dnn_is_binary(ctx)
+                         ? PIPE_NN_BCE
                          : (pipe_nn_loss_kind)pipe_nn_loss_parse(pipe_param_string(ctx, "loss"));
     cfg->loss.delta = pipe_param_float(ctx, "huber_delta");
     cfg->init =
@@ -136,6 +127,8 @@ int dnn_config_read(pipe_ctx *ctx, int n_outputs, dnn_config *cfg)
     pipe_nn_stage_read_training(ctx, &cfg->optim, &cfg->fit);
     if (dnn_is_multiclass(ctx))
         cfg->fit.metric = PIPE_NN_METRIC_TOP1;
+    if (dnn_is_binary(ctx))
+        cfg->fit.metric = PIPE_NN_METRIC_ACCURACY;
     return 0;
 }
 

@@ -27,17 +27,10 @@ static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                       const pipe_nn_classes *c, const char *name)
 {
     const char *target = pipe_param_string(ctx, "target");
-    char *classes =
-        c->k ? pipe_nn_names_to_json((const char *const *)c->names, (size_t)c->k) : NULL;
-    if (c->k && !classes)
-        return pipe_error(ctx, "out of memory");
-    pipe_nn_st_meta meta[4] = {{"stage", "dnn"},
+    pipe_nn_st_meta meta[3] = {{"stage", "dnn"},
                                {"target", target[0] ? target : pipe_input_name(ctx, "y")},
-                               {"head", pipe_param_string(ctx, "head")},
-                               {"classes", classes}};
-    int rc = pipe_nn_stage_save(ctx, m, d, name, meta, classes ? 4 : 3);
-    free(classes);
-    return rc;
+                               {"head", pipe_param_string(ctx, "head")}};
+    return pipe_nn_stage_save_classes(ctx, m, d, name, meta, 3, c);
 }
 
 int dnn_check_memory(pipe_ctx *ctx, const dnn_config *cfg, int n_in, int n_out,
@@ -93,6 +86,7 @@ static int read_inputs(pipe_ctx *ctx, const char *const *names, size_t n_names, 
     if (pipe_nn_stage_features(ctx, x, names, n_names, "features", d) != 0 ||
         pipe_nn_stage_target(ctx, 0, d) != 0 || pipe_nn_stage_split(ctx, d) != 0 ||
         (dnn_is_multiclass(ctx) && pipe_nn_stage_class_targets(ctx, d, c) != 0) ||
+        (dnn_is_binary(ctx) && pipe_nn_stage_binary_targets(ctx, d) != 0) ||
         pipe_nn_stage_check_finite(ctx, d) != 0 || pipe_nn_stage_check_scaler(ctx, x, d) != 0)
         return -1;
     return dnn_config_read(ctx, d->n_out, cfg);

@@ -273,11 +273,15 @@ const pipe_nn_segment *pipe_nn_model_segments(const pipe_nn_model *m, int *count
 /* One named tensor of a layer, as it lies in the model's flat buffers. */
 typedef struct pipe_nn_tensor_info {
     const char *name; /* "kernel", "bias", "gamma", "beta", "moving_mean", ... */
-    int rank;         /* 1 or 2 */
-    int64_t shape[2];
+    int rank;         /* 1, 2 (a dense kernel: in, out) or 4 (a conv kernel: PyTorch's out,
+                         in / groups, kh, kw) */
+    int64_t shape[4];
     size_t offset; /* into the parameters, or the state when is_state */
     int is_state;
 } pipe_nn_tensor_info;
+
+/* The number of reals of a layer tensor (the product of its shape). */
+int64_t pipe_nn_tensor_count(const pipe_nn_tensor_info *info);
 
 #define PIPE_NN_MAX_LAYER_TENSORS 16
 

@@ -196,8 +196,9 @@ static void conv_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn
 /* The kernel as PyTorch's rank-4 (out, in/groups, kh, kw), then the bias. */
 static int conv_tensors(const pipe_nn_layer *l, pipe_nn_tensor_info *out)
 {
-    int64_t oc = l->spec.channels;
-    out[0] = (pipe_nn_tensor_info){"kernel", 2, {oc, (int64_t)(l->n_kernel / (size_t)oc)}, 0, 0};
+    int64_t oc = l->spec.channels, in = l->in_chw[0] / groups_of(l);
+    out[0] =
+        (pipe_nn_tensor_info){"kernel", 4, {oc, in, l->spec.kernel[0], l->spec.kernel[1]}, 0, 0};
     out[1] = (pipe_nn_tensor_info){"bias", 1, {oc, 0}, l->n_kernel, 0};
     return 2;
 }

@@ -116,6 +116,7 @@ struct pipe_nn_model {
     unsigned char *written;    /* node_grad[i] holds a gradient (backward) */
 };
 
+/* The operations of a kind (nn_kinds.c). */
 const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind);
 
 extern const pipe_nn_layer_ops nn_dense_ops;
@@ -170,7 +171,8 @@ void nn_act_backward(pipe_nn_act act, double alpha, const nn_real *y, nn_real *d
 /* The index of the largest of v[0 .. n) (the first on ties; nn_act.c). */
 size_t nn_argmax(const nn_real *v, size_t n);
 
-/* names[i], or "?" when i is out of range. */
+/* names[i], or "?" when i is out of range (this and the two below:
+ * nn_base.c). */
 const char *nn_name_of(const char *const *names, size_t n, unsigned i);
 /* The index of `name` in names[0..n), or -1. */
 int nn_name_find(const char *const *names, size_t n, const char *name);

@@ -10,14 +10,18 @@
  *   the rest  the tensors' raw little-endian bytes, row-major, packed
  *             without holes; offsets are relative to this section
  *
- * A model file holds each layer's tensors as "layers.<i>.<name>" (e.g.
- * "layers.0.kernel" with shape [in, out], "layers.0.bias", a batchnorm's
- * "gamma", "beta", "moving_mean", "moving_variance"), any extra tensors
- * the stage adds (the scaler's parameters), and the architecture in the
- * metadata: "pipe.format" = "pipe.nn/1", "pipe.inputs" = "14" (or "CxHxW"
- * for images),
- * "pipe.layers" = "dense units=128 act=relu alpha=0.01 l2=0.001; ...",
- * "pipe.loss" = "mse delta=1".
+ * A model file holds each layer's tensors as "layers.<i>.<name>", i the
+ * layer's index in "pipe.layers" (e.g. "layers.0.kernel": a dense kernel
+ * [in, out], a conv kernel [out, in / groups, kh, kw] as PyTorch's
+ * Conv2d.weight; "layers.0.bias"; a batchnorm's "gamma", "beta",
+ * "moving_mean", "moving_variance"), any extra tensors the stage adds (the
+ * scaler's parameters), and the architecture in the metadata:
+ * "pipe.format" = "pipe.nn/2", "pipe.inputs" = "14" (or "CxHxW" for
+ * images), "pipe.layers" = "dense units=128 act=relu alpha=0.01 l2=0.001;
+ * ..." (layer i's inputs as " from=j,k" when they are not layer i − 1;
+ * −1 is the model's input), "pipe.loss" = "mse delta=1". Format 1 files
+ * (conv kernels flattened to [out, in · kh · kw], the same values) still
+ * load; another format is refused, naming it.
  */
 #ifndef PIPE_NN_IO_H
 #define PIPE_NN_IO_H

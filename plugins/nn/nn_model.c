@@ -8,90 +8,12 @@
 #include "nn_internal.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Buffers are carved in blocks of 16 reals (64 bytes), cache-line aligned. */
 #define NN_ALIGN 64
-
-int nn_fail(char *err, size_t err_size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && err_size)
-        vsnprintf(err, err_size, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-const char *nn_name_of(const char *const *names, size_t n, unsigned i)
-{
-    return i < n ? names[i] : "?";
-}
-
-int nn_name_find(const char *const *names, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(name, names[i]) == 0)
-            return (int)i;
-    return -1;
-}
-
-static const char *const kind_names[] = {
-    "dense",   "activation", "dropout",        "batchnorm", "conv2d",
-    "maxpool", "avgpool",    "global_avgpool", "flatten",   "residual",
-    "add",     "concat",     "global_maxpool", "softmax",   "shortcut"};
-
-const char *pipe_nn_layer_kind_name(pipe_nn_layer_kind kind)
-{
-    return nn_name_of(kind_names, PIPE_COUNT(kind_names), (unsigned)kind);
-}
-
-const pipe_nn_layer_ops *nn_layer_ops_of(pipe_nn_layer_kind kind)
-{
-    switch (kind) {
-    case PIPE_NN_DENSE:
-        return &nn_dense_ops;
-    case PIPE_NN_ACTIVATION:
-        return &nn_activation_ops;
-    case PIPE_NN_DROPOUT:
-        return &nn_dropout_ops;
-    case PIPE_NN_BATCHNORM:
-        return &nn_batchnorm_ops;
-    case PIPE_NN_CONV2D:
-        return &nn_conv2d_ops;
-    case PIPE_NN_MAXPOOL:
-    case PIPE_NN_AVGPOOL:
-        return &nn_pool_ops;
-    case PIPE_NN_GLOBAL_AVGPOOL:
-        return &nn_global_avgpool_ops;
-    case PIPE_NN_FLATTEN:
-        return &nn_flatten_ops;
-    case PIPE_NN_RESIDUAL:
-        return &nn_residual_ops;
-    case PIPE_NN_ADD:
-        return &nn_add_ops;
-    case PIPE_NN_CONCAT:
-        return &nn_concat_ops;
-    case PIPE_NN_GLOBAL_MAXPOOL:
-        return &nn_global_maxpool_ops;
-    case PIPE_NN_SOFTMAX:
-        return &nn_softmax_ops;
-    case PIPE_NN_SHORTCUT:
-        return &nn_shortcut_ops;
-    }
-    return NULL;
-}
-
-pipe_nn_layer_spec pipe_nn_layer_spec_default(pipe_nn_layer_kind kind)
-{
-    pipe_nn_layer_spec s = {
-        .kind = kind, .act = PIPE_NN_LINEAR, .alpha = 0.01, .momentum = 0.99, .eps = 1e-3};
-    nn_spatial_spec_default(&s);
-    return s;
-}
 
 /* Round a count of reals up to whole 64-byte blocks. */
 static size_t padded(size_t count)
@@ -392,6 +314,14 @@ const pipe_nn_segment *pipe_nn_model_segments(const pipe_nn_model *m, int *count
 size_t pipe_nn_model_param_count(const pipe_nn_model *m)
 {
     return m->n_params;
+}
+
+int64_t pipe_nn_tensor_count(const pipe_nn_tensor_info *info)
+{
+    int64_t count = 1;
+    for (int k = 0; k < info->rank; k++)
+        count *= info->shape[k];
+    return count;
 }
 
 int pipe_nn_model_layer_tensors(const pipe_nn_model *m, int i, pipe_nn_tensor_info *out)

@@ -244,10 +244,11 @@ static int residual_tensors(const pipe_nn_layer *l, pipe_nn_tensor_info *out)
     size_t k1 = nn_conv_kernel_count(&b.conv1), k2 = nn_conv_kernel_count(&b.conv2);
     size_t bias = l->n_kernel, norms = bias + (size_t)(b.projected ? 3 : 2) * (size_t)oc;
     int count = 0;
-    out[count++] = (pipe_nn_tensor_info){"conv1.kernel", 2, {oc, (int64_t)k1 / oc}, 0, 0};
-    out[count++] = (pipe_nn_tensor_info){"conv2.kernel", 2, {oc, (int64_t)k2 / oc}, k1, 0};
+    int64_t ic = l->in_chw[0], kh = b.conv1.kernel[0], kw = b.conv1.kernel[1];
+    out[count++] = (pipe_nn_tensor_info){"conv1.kernel", 4, {oc, ic, kh, kw}, 0, 0};
+    out[count++] = (pipe_nn_tensor_info){"conv2.kernel", 4, {oc, oc, kh, kw}, k1, 0};
     if (b.projected)
-        out[count++] = (pipe_nn_tensor_info){"shortcut.kernel", 2, {oc, l->in_chw[0]}, k1 + k2, 0};
+        out[count++] = (pipe_nn_tensor_info){"shortcut.kernel", 4, {oc, ic, 1, 1}, k1 + k2, 0};
     out[count++] = (pipe_nn_tensor_info){"conv1.bias", 1, {oc, 0}, bias, 0};
     out[count++] = (pipe_nn_tensor_info){"conv2.bias", 1, {oc, 0}, bias + (size_t)oc, 0};
     if (b.projected)

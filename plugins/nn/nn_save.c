@@ -1,7 +1,9 @@
 /*
  * nn_save.c — a model to a safetensors file and back: the layers' tensors
  * under "layers.<i>.<name>", the architecture as text in the metadata
- * (see nn_io.h), and the text form of a layer specification.
+ * (see nn_io.h), and the text form of a layer specification. Files of
+ * format 1 (conv kernels flattened to rank 2, (out, in · kh · kw): the
+ * same values in the same order) still load.
  */
 #include "nn_internal.h"
 #include "nn_io.h"
@@ -12,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FORMAT_TAG "pipe.nn/1"
+#define FORMAT_TAG "pipe.nn/2"
+#define FORMAT_TAG_1 "pipe.nn/1" /* conv kernels as rank 2 */
 
 /* Where a layer tensor's values are. */
 static nn_real *tensor_data(pipe_nn_model *m, const pipe_nn_tensor_info *info)
@@ -226,12 +229,12 @@ int pipe_nn_model_save(pipe_nn_model *m, FILE *f, const pipe_nn_st_tensor *extra
         int count = pipe_nn_model_layer_tensors(m, i, info);
         for (int k = 0; k < count; k++, n++) {
             snprintf(names[n], sizeof names[n], "layers.%d.%s", i, info[k].name);
-            t[n] =
-                (pipe_nn_st_tensor){.name = names[n],
-                                    .dtype = sizeof(nn_real) == 8 ? PIPE_NN_ST_F64 : PIPE_NN_ST_F32,
-                                    .rank = info[k].rank,
-                                    .shape = {info[k].shape[0], info[k].shape[1]},
-                                    .data = tensor_data(m, &info[k])};
+            t[n] = (pipe_nn_st_tensor){
+                .name = names[n],
+                .dtype = sizeof(nn_real) == 8 ? PIPE_NN_ST_F64 : PIPE_NN_ST_F32,
+                .rank = info[k].rank,
+                .shape = {info[k].shape[0], info[k].shape[1], info[k].shape[2], info[k].shape[3]},
+                .data = tensor_data(m, &info[k])};
         }
     }
     for (size_t i = 0; i < n_extra; i++)
@@ -297,22 +300,38 @@ static int parse_loss(const char *text, pipe_nn_loss *loss, char *err, size_t er
     return 0;
 }
 
-/* Check that a file tensor has the shape the model expects. */
-static int check_shape(const pipe_nn_st_tensor *t, const pipe_nn_tensor_info *info,
+/* "[8, 4, 3, 3]" into buf. */
+static void shape_text(int rank, const int64_t *shape, char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, "[");
+    for (int k = 0; k < rank && len < size; k++)
+        len +=
+            (size_t)snprintf(buf + len, size - len, "%s%lld", k ? ", " : "", (long long)shape[k]);
+    if (len < size)
+        snprintf(buf + len, size - len, "]");
+}
+
+/* Check that a file tensor has the shape the model expects; a format-1
+ * file (v1) holds conv kernels as (out, in · kh · kw). */
+static int check_shape(const pipe_nn_st_tensor *t, const pipe_nn_tensor_info *info, int v1,
                        const char *name, char *err, size_t err_size)
 {
-    if (t->rank == info->rank && t->shape[0] == info->shape[0] &&
-        (info->rank == 1 || t->shape[1] == info->shape[1]))
+    int same = t->rank == info->rank;
+    for (int k = 0; same && k < info->rank; k++)
+        same = t->shape[k] == info->shape[k];
+    if (same)
         return 0;
-    if (info->rank == 1)
-        return nn_fail(err, err_size, "tensor '%s' should have shape [%lld]", name,
-                       (long long)info->shape[0]);
-    return nn_fail(err, err_size, "tensor '%s' should have shape [%lld, %lld]", name,
-                   (long long)info->shape[0], (long long)info->shape[1]);
+    if (v1 && info->rank == 4 && t->rank == 2 && t->shape[0] == info->shape[0] &&
+        t->shape[1] == info->shape[1] * info->shape[2] * info->shape[3])
+        return 0;
+    char want[96];
+    shape_text(info->rank, info->shape, want, sizeof want);
+    return nn_fail(err, err_size, "tensor '%s' should have shape %s", name, want);
 }
 
 /* Copy each layer tensor of the file into the model, checking shapes. */
-static int load_tensors(pipe_nn_model *m, const pipe_nn_st_file *st, char *err, size_t err_size)
+static int load_tensors(pipe_nn_model *m, const pipe_nn_st_file *st, int v1, char *err,
+                        size_t err_size)
 {
     for (int i = 0; i < m->n_layers; i++) {
         pipe_nn_tensor_info info[PIPE_NN_MAX_LAYER_TENSORS];
@@ -323,7 +342,7 @@ static int load_tensors(pipe_nn_model *m, const pipe_nn_st_file *st, char *err, 
             const pipe_nn_st_tensor *t = pipe_nn_st_find(st, name);
             if (!t)
                 return nn_fail(err, err_size, "tensor '%s' is missing", name);
-            if (check_shape(t, &info[k], name, err, err_size) != 0)
+            if (check_shape(t, &info[k], v1, name, err, err_size) != 0)
                 return -1;
             nn_real *dst = tensor_data(m, &info[k]);
             for (int64_t e = 0; e < pipe_nn_st_count(t); e++)
@@ -340,7 +359,14 @@ pipe_nn_model *pipe_nn_model_load(const pipe_nn_st_file *st, int max_batch, char
     const char *inputs = pipe_nn_st_meta_get(st, "pipe.inputs");
     const char *layers = pipe_nn_st_meta_get(st, "pipe.layers");
     const char *loss_text = pipe_nn_st_meta_get(st, "pipe.loss");
-    if (!format || strcmp(format, FORMAT_TAG) != 0 || !inputs || !layers || !loss_text) {
+    if (format && strncmp(format, "pipe.nn/", 8) == 0 && strcmp(format, FORMAT_TAG) != 0 &&
+        strcmp(format, FORMAT_TAG_1) != 0) {
+        nn_fail(err, err_size,
+                "model file format %s: this pipe reads %s and %s (a newer pipe wrote it?)", format,
+                FORMAT_TAG_1, FORMAT_TAG);
+        return NULL;
+    }
+    if (!format || strncmp(format, "pipe.nn/", 8) != 0 || !inputs || !layers || !loss_text) {
         nn_fail(err, err_size,
                 "not a pipe model: the metadata lacks pipe.format = \"%s\", "
                 "pipe.inputs, pipe.layers or pipe.loss",
@@ -364,7 +390,7 @@ pipe_nn_model *pipe_nn_model_load(const pipe_nn_st_file *st, int max_batch, char
         return NULL;
     pipe_nn_model *m = pipe_nn_model_new_chw(chw, specs, n_layers, &loss, max_batch, err, err_size);
     free(specs);
-    if (m && load_tensors(m, st, err, err_size) != 0) {
+    if (m && load_tensors(m, st, strcmp(format, FORMAT_TAG_1) == 0, err, err_size) != 0) {
         pipe_nn_model_free(m);
         m = NULL;
     }

@@ -279,6 +279,73 @@ pipe_tensor *pipe_nn_stage_predict_all(pipe_ctx *ctx, pipe_nn_model *m, const pi
 int pipe_nn_stage_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d);
 
 /* ------------------------------------------------------------------ */
+/* One vocabulary: heads, hidden dense layers, the model (nn_stage_dense.c) */
+/* ------------------------------------------------------------------ */
+
+/* mode: predict needs parameter "model" (every stage of the core says it
+ * here). 0 or -1 (reported). */
+int pipe_nn_stage_check_model(pipe_ctx *ctx);
+
+/* The heads, spelled alike in every stage's CHOICE parameter "head"
+ * (PIPE_NN_HEAD_CHOICES, or a subset): regression (linear outputs),
+ * binary (one sigmoid output, binary cross-entropy) and multiclass (K
+ * softmax outputs, categorical cross-entropy). "classification" is the
+ * old spelling of binary, kept working: pipe_nn_stage_warn_head warns. */
+typedef enum pipe_nn_head {
+    PIPE_NN_HEAD_REGRESSION,
+    PIPE_NN_HEAD_BINARY,
+    PIPE_NN_HEAD_MULTICLASS
+} pipe_nn_head;
+#define PIPE_NN_HEAD_CHOICES "regression|binary|multiclass|classification"
+int pipe_nn_stage_head(const pipe_ctx *ctx);
+void pipe_nn_stage_warn_head(pipe_ctx *ctx);
+
+/* head: binary's targets, after pipe_nn_stage_target and _split: one
+ * column, 0 or 1 on every finite value of the train and val rows. 0 or
+ * -1 (reported, naming the row). */
+int pipe_nn_stage_binary_targets(pipe_ctx *ctx, const pipe_nn_rows *d);
+
+/* The hidden dense layers' parameters, the same names, types and
+ * meanings in every stage that has them (dnn, classifier), with the
+ * stage's defaults (strings): layers (INT_LIST), activation, leaky_alpha,
+ * l2, batchnorm (true or false per hidden layer, one value: every layer)
+ * and dropout (a rate per hidden layer, one value: every layer). */
+/* clang-format off */
+#define PIPE_NN_STAGE_DENSE_PARAMS(layers_default, l2_default, batchnorm_default,                  \
+                                   dropout_default)                                                \
+    {"layers", PIPE_PARAM_INT_LIST, layers_default, 1, 65536, NULL,                                \
+     "units of each hidden dense layer (the output layer follows them)"},                          \
+    {"activation", PIPE_PARAM_CHOICE, "relu", 0, 0, PIPE_NN_ACT_CHOICES,                           \
+     "activation of the hidden layers"},                                                           \
+    {"leaky_alpha", PIPE_PARAM_FLOAT, "0.01", 1e-6, 1, NULL,                                       \
+     "slope of leaky_relu for negative inputs"},                                                   \
+    {"l2", PIPE_PARAM_FLOAT, l2_default, 0, 10, NULL,                                              \
+     "L2 penalty l2 * sum(w^2) on every dense layer's kernel, added to the loss (as Keras)"},      \
+    {"batchnorm", PIPE_PARAM_STRING_LIST, batchnorm_default, 0, 0, NULL,                           \
+     "batch normalisation after each hidden layer's activation, true or false per layer (one "     \
+     "value: every layer; Keras' defaults: momentum 0.99, eps 0.001)"},                            \
+    {"dropout", PIPE_PARAM_FLOAT_LIST, dropout_default, 0, 0.99, NULL,                             \
+     "fraction of units dropped after each hidden layer while training, per layer (one value: "    \
+     "every layer)"}
+/* clang-format on */
+
+/* batchnorm and dropout hold one value or one per hidden layer, and
+ * batchnorm's are true or false; leaky_alpha is given only when
+ * activation (or the stage's CHOICE parameter output_activation, when not
+ * NULL) is leaky_relu. 0 or -1 (reported at the item). */
+int pipe_nn_stage_check_dense(pipe_ctx *ctx, const char *output_activation);
+
+/* A dense layer of `units` units and activation act, with the stage's
+ * leaky_alpha and l2. */
+pipe_nn_layer_spec pipe_nn_stage_dense(pipe_ctx *ctx, int units, pipe_nn_act act);
+
+/* The hidden layers (each: dense, then batchnorm and dropout when asked)
+ * in a malloc'd array with room for `extra` more (the output layers), *n
+ * of them filled; NULL after a reported error. Checked parameters only
+ * (pipe_nn_stage_check_dense). */
+pipe_nn_layer_spec *pipe_nn_stage_dense_layers(pipe_ctx *ctx, int extra, int *n);
+
+/* ------------------------------------------------------------------ */
 /* The multi-class head (nn_stage_classes.c)                            */
 /* ------------------------------------------------------------------ */
 
@@ -289,18 +356,22 @@ int pipe_nn_stage_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const pip
      "multiclass: the class names, label k being classes[k] ([]: K = largest label + 1, named "    \
      "class_0 ...)"},                                                                              \
     {"class_weights", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,                                    \
-     "multiclass: balanced (n_train / (K * n_k), as scikit-learn) or one weight per class; each "  \
-     "row's loss is weighted by its class's ([]: all 1)"},                                         \
+     "balanced (n_train / (K * n_k), as scikit-learn) or one weight per class; each row's loss "   \
+     "is weighted by its class's ([]: all 1; dnn, cnn: head multiclass; classifier: both heads)"}, \
     {"label_smoothing", PIPE_PARAM_FLOAT, "0", 0, 0.999, NULL,                                     \
      "multiclass: train on targets (1 - e) * one_hot + e / K"}
 /* clang-format on */
 
-/* The port declarations of the head's outputs, for a stage's outputs. */
+/* The port declarations of the head's outputs, for a stage's outputs
+ * (a stage whose "predicted" output serves another head too declares
+ * only the proba port, and its own "predicted"). */
 /* clang-format off */
-#define PIPE_NN_STAGE_CLASS_OUTPUTS                                                                \
+#define PIPE_NN_STAGE_PROBA_OUTPUT                                                                 \
     {"proba", PIPE_DT(PIPE_F64), 2, 1,                                                             \
      "multiclass: N x K softmax probabilities, one row per row of x, columns named after the "     \
-     "classes"},                                                                                   \
+     "classes"}
+#define PIPE_NN_STAGE_CLASS_OUTPUTS                                                                \
+    PIPE_NN_STAGE_PROBA_OUTPUT,                                                                    \
     {"predicted", PIPE_DT(PIPE_F64), 1, 1,                                                         \
      "multiclass: the most probable class index per row (0 .. K-1, as a double)"}
 /* clang-format on */
@@ -333,9 +404,23 @@ pipe_nn_layer_spec pipe_nn_stage_softmax_head(void);
 int pipe_nn_stage_publish_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                                   const pipe_nn_classes *c);
 
+/* pipe_nn_stage_save with, when c->k > 0, the class names added to the
+ * stage's metadata `meta` as "classes" (a JSON array). 0 or -1
+ * (reported). */
+int pipe_nn_stage_save_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                               const char *name, const pipe_nn_st_meta *meta, size_t n_meta,
+                               const pipe_nn_classes *c);
+
+/* Predict mode's outputs, for the model `m` read from `file`: with
+ * metadata head = multiclass, "proba" and "predicted" named by the saved
+ * classes, else "pred"; checked against the outputs mapped. Then the
+ * metrics rows and params, and predict_seconds in run.json. 0 or -1
+ * (reported). */
+int pipe_nn_stage_predict_outputs(pipe_ctx *ctx, const pipe_nn_st_file *file, pipe_nn_model *m,
+                                  const pipe_nn_rows *d);
+
 /* Predict mode: the class names a multi-class model file stores (its
- * metadata "classes": the stage saves pipe_nn_names_to_json(c->names)
- * under that key among its own metadata).
+ * metadata "classes", written by pipe_nn_stage_save_classes).
  * 0, or -1 reported against parameter "model". */
 int pipe_nn_stage_saved_classes(pipe_ctx *ctx, const pipe_nn_st_file *file, const pipe_nn_model *m,
                                 pipe_nn_classes *c);

@@ -182,6 +182,26 @@ pipe_nn_layer_spec pipe_nn_stage_softmax_head(void)
     return pipe_nn_layer_spec_default(PIPE_NN_SOFTMAX);
 }
 
+int pipe_nn_stage_save_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                               const char *name, const pipe_nn_st_meta *meta, size_t n_meta,
+                               const pipe_nn_classes *c)
+{
+    char *classes =
+        c->k ? pipe_nn_names_to_json((const char *const *)c->names, (size_t)c->k) : NULL;
+    pipe_nn_st_meta *all = calloc(n_meta + 1, sizeof *all);
+    if (!all || (c->k && !classes)) {
+        free(classes);
+        free(all);
+        return pipe_error(ctx, "out of memory");
+    }
+    memcpy(all, meta, n_meta * sizeof *all);
+    all[n_meta] = (pipe_nn_st_meta){"classes", classes};
+    int rc = pipe_nn_stage_save(ctx, m, d, name, all, n_meta + (classes != NULL));
+    free(classes);
+    free(all);
+    return rc;
+}
+
 int pipe_nn_stage_saved_classes(pipe_ctx *ctx, const pipe_nn_st_file *file, const pipe_nn_model *m,
                                 pipe_nn_classes *c)
 {
@@ -200,6 +220,29 @@ int pipe_nn_stage_saved_classes(pipe_ctx *ctx, const pipe_nn_st_file *file, cons
     c->names = names;
     c->k = (int)n;
     return 0;
+}
+
+int pipe_nn_stage_predict_outputs(pipe_ctx *ctx, const pipe_nn_st_file *file, pipe_nn_model *m,
+                                  const pipe_nn_rows *d)
+{
+    const char *head = pipe_nn_st_meta_get(file, "head");
+    int multi = head && strcmp(head, "multiclass") == 0;
+    pipe_nn_classes classes = {0};
+    int rc = pipe_nn_stage_check_head_ports(ctx, multi);
+    if (rc == 0 && multi)
+        rc = pipe_nn_stage_saved_classes(ctx, file, m, &classes);
+    double start = pipe_seconds();
+    if (rc == 0)
+        rc = multi ? pipe_nn_stage_publish_classes(ctx, m, d, &classes)
+                   : pipe_nn_stage_publish_predictions(ctx, m, d);
+    double seconds = pipe_seconds() - start;
+    if (rc == 0) {
+        pipe_metric(ctx, "rows", (double)d->rows);
+        pipe_metric(ctx, "params", (double)pipe_nn_model_param_count(m));
+        pipe_info(ctx, "predict_seconds", seconds);
+    }
+    pipe_nn_classes_free(&classes);
+    return rc;
 }
 
 int pipe_nn_stage_check_head_ports(pipe_ctx *ctx, int multiclass)

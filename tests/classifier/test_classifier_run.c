@@ -76,7 +76,7 @@ Test(classifier_run, balanced_weights_and_logistic_regression_on_a_toy_table)
 {
     /* 28 rows of class 0 and 12 of class 1: 40 / 56 and 40 / 24. */
     pipe_test_pipeline p =
-        run_toy(TRAIN, "{kind: logistic, class_weight: balanced, tune: none}",
+        run_toy(TRAIN, "{kind: logistic, class_weights: balanced, tune: none}",
                 "{\"fit.class_weight.0\": {\"value\": 0.7142857142857143, \"abs\": 1e-15},"
                 " \"fit.class_weight.1\": {\"value\": 1.6666666666666667, \"abs\": 1e-15},"
                 " \"fit.rows_train\": 40, \"fit.rows_val\": 0, \"fit.threshold\": 0.5,"
@@ -89,12 +89,33 @@ Test(classifier_run, balanced_weights_and_logistic_regression_on_a_toy_table)
     pipe_test_pipeline_free(&p);
 }
 
+/* class_weight, the old spelling of class_weights, still works and warns:
+ * the same metrics byte for byte. */
+Test(classifier_run, old_spelling_of_class_weights_warns_and_gives_the_same_metrics)
+{
+    static const char *const params[2] = {"{kind: logistic, class_weights: [1, 3], tune: none}",
+                                          "{kind: logistic, class_weight: [1, 3], tune: none}"};
+    char *metrics[2];
+    for (int i = 0; i < 2; i++) {
+        pipe_test_pipeline p = run_toy(TRAIN, params[i], "{\"fit.class_weight.1\": 3}");
+        cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+        cr_assert_eq(strstr(p.r.err, "[fit] warning: class_weight is the old spelling of "
+                                     "class_weights (it still works; write class_weights)") != NULL,
+                     i == 1, "%s", p.r.err);
+        metrics[i] = pipe_test_pipeline_output(&p, "metrics.json");
+        pipe_test_pipeline_free(&p);
+    }
+    cr_assert_str_eq(metrics[0], metrics[1]);
+    free(metrics[0]);
+    free(metrics[1]);
+}
+
 Test(classifier_run, explicit_weights_and_a_cut_on_the_separating_column)
 {
     /* The cut ranks a and b by their ROC AUC on the training rows: b
      * separates (AUC 1), so the cut is on b, above a value between the
      * classes' 0.8 and 2. */
-    pipe_test_pipeline p = run_toy(TRAIN, "{kind: cut, class_weight: [1, 4], tune: none}",
+    pipe_test_pipeline p = run_toy(TRAIN, "{kind: cut, class_weights: [1, 4], tune: none}",
                                    "{\"fit.class_weight.0\": 1, \"fit.class_weight.1\": 4,"
                                    " \"fit.variable_train_auc\": 1, \"eval.accuracy\": 1,"
                                    " \"fit.cut\": {\"min\": 0.8, \"max\": 2}}");

@@ -52,10 +52,11 @@ static char *small_pipeline(const char *cnn_params)
                               "    plugin: writer\n"
                               "    inputs: {table: pred}\n"
                               "    params: {path: pred.csv}\n";
-    const char *target = strstr(cnn_params, "classification")
-                             ? "      label: {column: M, window: [60, 120], name: high}\n"
-                               "      target: high\n"
-                             : "      target: M\n";
+    const char *target =
+        (strstr(cnn_params, "head: binary") || strstr(cnn_params, "head: classification"))
+            ? "      label: {column: M, window: [60, 120], name: high}\n"
+              "      target: high\n"
+            : "      target: M\n";
     size_t size = strlen(head) + strlen(target) + strlen(cnn_params) + 16;
     char *yaml = malloc(size);
     snprintf(yaml, size, head, target, cnn_params);
@@ -175,7 +176,7 @@ Test(cnn_run, predict_reproduces_the_training_predictions)
 
 Test(cnn_run, classification_head_gives_probabilities_and_accuracy)
 {
-    char *yaml = small_pipeline("      head: classification\n"
+    char *yaml = small_pipeline("      head: binary\n"
                                 "      layers: [{conv: 8}, global_avgpool, {dense: 8}]\n");
     pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, NULL);
     cr_assert_eq(p.r.status, 0, "%s", p.r.err);
@@ -192,6 +193,35 @@ Test(cnn_run, classification_head_gives_probabilities_and_accuracy)
     free(pred);
     free(metrics);
     pipe_test_pipeline_free(&p);
+    free(yaml);
+}
+
+/* head: classification, the old spelling of head: binary, still works
+ * and warns: the same metrics byte for byte. */
+Test(cnn_run, old_spelling_of_the_binary_head_warns_and_gives_the_same_metrics)
+{
+    const char *layers = "      layers: [{conv: 4}, global_avgpool]\n";
+    char params[256];
+    snprintf(params, sizeof params, "      head: binary\n%s", layers);
+    char *yaml = small_pipeline(params);
+    pipe_test_pipeline now = pipe_test_pipeline_run("run", yaml, NULL, NULL);
+    free(yaml);
+    snprintf(params, sizeof params, "      head: classification\n%s", layers);
+    yaml = small_pipeline(params);
+    pipe_test_pipeline old = pipe_test_pipeline_run("run", yaml, NULL, NULL);
+    cr_assert_eq(now.r.status, 0, "%s", now.r.err);
+    cr_assert_eq(old.r.status, 0, "%s", old.r.err);
+    cr_assert(strstr(old.r.err, "[cnn] warning: head: classification is the old spelling of "
+                                "head: binary (it still works; write head: binary)"),
+              "%s", old.r.err);
+    cr_assert(!strstr(now.r.err, "old spelling"), "%s", now.r.err);
+    char *a = pipe_test_pipeline_output(&now, "metrics.json");
+    char *b = pipe_test_pipeline_output(&old, "metrics.json");
+    cr_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    pipe_test_pipeline_free(&old);
+    pipe_test_pipeline_free(&now);
     free(yaml);
 }
 
@@ -257,7 +287,7 @@ Test(cnn_run, parameters_that_do_not_apply_are_errors)
 {
     const char *const messages[] = {
         "parameter 'momentum': is only used with optimizer: sgd (optimizer is adam)",
-        "parameter 'loss': bce needs probabilities: set head: classification", NULL};
+        "parameter 'loss': bce needs probabilities: set head: binary", NULL};
     expect_invalid("      momentum: 0.5\n"
                    "      loss: bce\n",
                    messages);

@@ -233,3 +233,54 @@ Test(dnn_run, target_among_all_features_is_refused)
                 "stage 'dnn': parameter 'features' (default): is all, and x 'events' holds the "
                 "target column 'M': the network would see the answer; list the features to use\n");
 }
+
+/* batchnorm and dropout, one value per hidden layer as in the classifier
+ * stage: batchnorm after the first layer only adds its γ and β (128 · 2)
+ * and its moving mean and variance, which are not trained, to the 12289
+ * parameters of the 14-128-64-32-1 network: 12545. A list of another
+ * length, and a word that is not a boolean, are errors at their item. */
+Test(dnn_run, batchnorm_and_dropout_per_hidden_layer)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    char *out = pipe_test_tmpdir();
+    const char *const sets[] = {"--set", "dnn.epochs=1",
+                                "--set", "dnn.batchnorm=[true, no, false]",
+                                "--set", "dnn.dropout=[0.1, 0, 0]",
+                                NULL};
+    pipe_test_result r = run("pipelines/dnn_regression.yaml", out, sets);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *metrics = pipe_test_read_in(out, "metrics.json");
+    cr_assert(strstr(metrics, "\"params\": 12545"), "%s", metrics);
+    free(metrics);
+    pipe_test_result_free(&r);
+    free(out);
+    const char *const two[] = {"--set", "dnn.dropout=[0.1, 0.2]", NULL};
+    expect_failure(two, 2,
+                   "--set dnn.dropout:1:1: stage 'dnn': parameter 'dropout': has 2 values for 3 "
+                   "hidden layers: give one value for every layer, or one per layer\n");
+    const char *const maybe[] = {"--set", "dnn.batchnorm=[true, maybe, true]", NULL};
+    expect_failure(maybe, 2,
+                   "stage 'dnn': parameter 'batchnorm': expected true or false, found "
+                   "'maybe'\n");
+}
+
+/* head: binary: one sigmoid output trained with bce; another loss or an
+ * output activation is an error, and so are targets other than 0 and 1
+ * (the mass). */
+Test(dnn_run, binary_head_rules)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    const char *const mse[] = {"--set", "dnn.head=binary", NULL};
+    expect_failure(mse, 2,
+                   "stage 'dnn': parameter 'loss': head: binary trains with bce (binary "
+                   "cross-entropy), found mse\n");
+    const char *const act[] = {"--set", "dnn.head=binary",
+                               "--set", "dnn.loss=bce",
+                               "--set", "dnn.output_activation=sigmoid",
+                               NULL};
+    expect_failure(act, 2,
+                   "--set dnn.output_activation:1:1: stage 'dnn': parameter 'output_activation': "
+                   "head: binary ends in a sigmoid; leave output_activation out\n");
+    const char *const mass[] = {"--set", "dnn.head=binary", "--set", "dnn.loss=bce", NULL};
+    expect_failure(mass, 1, "stage 'dnn': head: binary needs targets 0 or 1; y 'mass' is ");
+}

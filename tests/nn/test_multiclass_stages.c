@@ -1,10 +1,11 @@
 /*
- * test_multiclass_stages.c — head: multiclass of the dnn and cnn stages
- * through `pipe run`, on three linearly separable Gaussian blobs (the
+ * test_multiclass_stages.c — head: multiclass of the dnn, cnn and
+ * classifier stages through `pipe run`, on three linearly separable Gaussian blobs (the
  * tblobs test plugin; Bayes error about 1e-8): at least 99 % validation
  * accuracy; the proba table (class names as columns, rows summing to 1);
  * the model file keeps the class names, and predict mode gives the same
- * probabilities; the errors of the head.
+ * probabilities; the errors of the head; the classifier's majority
+ * baseline, whose probabilities are the training classes' frequencies.
  */
 #include "test_support.h"
 
@@ -16,13 +17,15 @@
 
 static const char *const plugin_path[] = {"--plugin-path", BLOBS_PLUGIN_DIR, NULL};
 
-/* A model stage and what it takes. */
+/* A model stage, what it takes, and its parameters besides the head's. */
 typedef struct stage {
-    const char *plugin, *x, *layers;
+    const char *plugin, *x, *layers, *params;
 } stage;
 
-static const stage cnn = {"cnn", "images", "[{conv: 4}, flatten]"};
-static const stage dnn = {"dnn", "table", "[16]"};
+static const stage cnn = {"cnn", "images", "[{conv: 4}, flatten]", ""};
+static const stage dnn = {"dnn", "table", "[16]", ""};
+static const stage classifier = {"classifier", "table", "[16]",
+                                 "      batchnorm: false\n      dropout: 0\n"};
 
 /* The blobs, then the stage (id "model") with its extra parameter lines
  * and outputs (then more stages). */
@@ -42,11 +45,11 @@ static char *blobs_pipeline(const stage *st, const char *params, const char *out
                               "      layers: %s\n"
                               "      epochs: 20\n"
                               "      lr: 0.01\n"
-                              "%s"
+                              "%s%s"
                               "    outputs: %s\n";
-    size_t size = strlen(head) + strlen(params) + strlen(outputs) + 64;
+    size_t size = strlen(head) + strlen(st->params) + strlen(params) + strlen(outputs) + 64;
     char *yaml = malloc(size);
-    snprintf(yaml, size, head, st->x, st->plugin, st->layers, params, outputs);
+    snprintf(yaml, size, head, st->x, st->plugin, st->layers, st->params, params, outputs);
     return yaml;
 }
 
@@ -91,6 +94,7 @@ Test(multiclass_stages, three_blobs_to_99_percent_with_named_classes)
 {
     three_blobs(&dnn);
     three_blobs(&cnn);
+    three_blobs(&classifier);
 }
 
 /* Train (classes from the data: class_0 ...), then mode: predict on the
@@ -149,35 +153,131 @@ Test(multiclass_stages, saved_model_predicts_the_same_probabilities)
 {
     predict_again(&dnn);
     predict_again(&cnn);
+    predict_again(&classifier);
+}
+
+/* Run `command` on yaml (freed here): it fails with `status` (nonzero:
+ * any failure) and stderr holds every message of the NULL-ended list. */
+static void expect_errors(const char *command, char *yaml, int status, const char *const *messages)
+{
+    pipe_test_pipeline p = pipe_test_pipeline_run(command, yaml, NULL, plugin_path);
+    if (status)
+        cr_assert_eq(p.r.status, status, "%s", p.r.err);
+    else
+        cr_assert_neq(p.r.status, 0);
+    for (const char *const *m = messages; *m; m++)
+        cr_assert(strstr(p.r.err, *m), "no '%s' in\n%s", *m, p.r.err);
+    pipe_test_pipeline_free(&p);
+    free(yaml);
 }
 
 static void head_errors(const stage *st)
 {
-    char *yaml = blobs_pipeline(st, "      classes: [a, b]\n", "{proba: proba}\n");
-    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, plugin_path);
-    cr_assert_neq(p.r.status, 0);
-    cr_assert(strstr(p.r.err, "stage 'model': head: multiclass with 2 classes needs labels 0 to 1; "
-                              "y 'labels' is 2 in row 2"),
-              "%s", p.r.err);
-    pipe_test_pipeline_free(&p);
-    free(yaml);
-    yaml = blobs_pipeline(st, "      loss: mse\n", "{pred: pred}\n");
-    p = pipe_test_pipeline_run("validate", yaml, NULL, plugin_path);
-    cr_assert_eq(p.r.status, 2, "%s", p.r.err);
-    cr_assert(strstr(p.r.err, "p.yaml:15:13: stage 'model': parameter 'loss': head: multiclass "
-                              "trains with cce (categorical cross-entropy), found mse"),
-              "%s", p.r.err);
-    cr_assert(strstr(p.r.err, "stage 'model': a multiclass model publishes outputs proba and "
-                              "predicted, not pred (it is mapped)"),
-              "%s", p.r.err);
-    pipe_test_pipeline_free(&p);
-    free(yaml);
+    static const char *const labels[] = {"stage 'model': head: multiclass with 2 classes needs "
+                                         "labels 0 to 1; y 'labels' is 2 in row 2",
+                                         NULL};
+    static const char *const ports[] = {
+        "p.yaml:15:13: stage 'model': parameter 'loss': head: multiclass trains with cce "
+        "(categorical cross-entropy), found mse",
+        "stage 'model': a multiclass model publishes outputs proba and predicted, not pred (it "
+        "is mapped)",
+        NULL};
+    expect_errors("run", blobs_pipeline(st, "      classes: [a, b]\n", "{proba: proba}\n"), 0,
+                  labels);
+    expect_errors("validate", blobs_pipeline(st, "      loss: mse\n", "{pred: pred}\n"), 2, ports);
 }
 
 Test(multiclass_stages, labels_outside_the_classes_and_wrong_ports_are_errors)
 {
     head_errors(&dnn);
     head_errors(&cnn);
+}
+
+/* The classifier's own head errors: a binary kind, the binary head's
+ * parameters and outputs with head: multiclass, and proba with head:
+ * binary. */
+Test(multiclass_stages, classifier_head_errors)
+{
+    static const char *const multi[] = {
+        "p.yaml:18:13: stage 'model': parameter 'tune': is only used with head: binary (head is "
+        "multiclass)",
+        "p.yaml:17:13: stage 'model': parameter 'kind': logistic is a binary model: head: "
+        "multiclass works with kind: network or majority",
+        "stage 'model': head: multiclass publishes outputs proba and predicted (the argmax), "
+        "without a threshold (it is mapped)",
+        NULL};
+    static const char *const score[] = {
+        "stage 'model': head: multiclass publishes outputs proba and predicted (the argmax), not "
+        "score (it is mapped to 's')",
+        NULL};
+    static const char *const binary[] = {
+        "stage 'model': output proba comes from head: multiclass; head: binary publishes score, "
+        "the probability of class 1",
+        NULL};
+    expect_errors("validate",
+                  blobs_pipeline(&classifier, "      kind: logistic\n      tune: f1\n",
+                                 "{proba: proba, threshold: t}\n"),
+                  2, multi);
+    expect_errors("validate", blobs_pipeline(&classifier, "", "{proba: p, score: s}\n"), 2, score);
+    char *yaml = blobs_pipeline(&classifier, "", "{proba: proba}\n");
+    char *head = strstr(yaml, "head: multiclass");
+    memcpy(head, "head: binary    ", 16);
+    expect_errors("validate", yaml, 2, binary);
+}
+
+/* kind: majority with head: multiclass on 13 rows of 4 classes (label r
+ * mod 4; train rows r mod 5 < 3: 0 1 2 5 6 7 10 11 12, labels 0 1 2 1 2 3
+ * 2 3 0): the training frequencies 2/9, 2/9, 3/9, 2/9 on every row, in
+ * float, and the predicted class 2. */
+Test(multiclass_stages, classifier_majority_gives_the_class_prior)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "pipeline: prior\n"
+             "seed: 3\n"
+             "stages:\n"
+             "  - id: blobs\n"
+             "    plugin: tblobs\n"
+             "    params: {rows: 13, classes: 4}\n"
+             "    outputs: {table: x, labels: labels, split: split}\n"
+             "  - id: model\n"
+             "    plugin: classifier\n"
+             "    inputs: {x: x, y: labels, split: split}\n"
+             "    params: {kind: majority, head: multiclass}\n"
+             "    outputs: {proba: proba, predicted: predicted}\n"
+             "  - id: write\n"
+             "    plugin: writer\n"
+             "    inputs: {table: proba}\n"
+             "    params: {path: proba.csv}\n"
+             "  - id: write_predicted\n"
+             "    plugin: writer\n"
+             "    inputs: {table: predicted}\n"
+             "    params: {path: predicted.csv}\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, NULL, plugin_path);
+    cr_assert_eq(p.r.status, 0, "%s", p.r.err);
+    char *csv = pipe_test_pipeline_output(&p, "proba.csv");
+    cr_assert(strncmp(csv, "class_0,class_1,class_2,class_3\n", 32) == 0, "%.60s", csv);
+    const double want[4] = {2.0 / 9, 2.0 / 9, 3.0 / 9, 2.0 / 9};
+    int rows = 0;
+    for (const char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        double v[4];
+        cr_assert_eq(sscanf(line, "%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3]), 4);
+        for (int c = 0; c < 4; c++)
+            cr_assert_float_eq(v[c], want[c], 3e-8, "row %d class %d: %.9g", rows, c, v[c]);
+        rows++;
+    }
+    cr_assert_eq(rows, 13);
+    char *predicted = pipe_test_pipeline_output(&p, "predicted.csv");
+    for (const char *line = strchr(predicted, '\n') + 1; *line; line = strchr(line, '\n') + 1)
+        cr_assert_eq(strtod(line, NULL), 2, "%s", predicted);
+    char *metrics = pipe_test_pipeline_output(&p, "metrics.json");
+    cr_assert_eq(number_after(metrics, "\"majority_class\": "), 2, "%s", metrics);
+    cr_assert_eq(number_after(strstr(metrics, "\"prior\""), "\"class_2\": "), 1.0 / 3, "%s",
+                 metrics);
+    free(metrics);
+    free(predicted);
+    free(csv);
+    pipe_test_pipeline_free(&p);
 }
 
 /* The four families, scaled down, each a cnn stage of one pipeline on

@@ -107,8 +107,7 @@ static void copy_fused(pipe_nn_model *fused, pipe_nn_model *graph)
             int nt = pipe_nn_model_layer_tensors(graph, map[k].layer, to);
             for (int j = 0; j < nt; j++)
                 if (strcmp(to[j].name, from[i].name + len) == 0) {
-                    size_t count = (size_t)from[i].shape[0] *
-                                   (size_t)(from[i].rank == 2 ? from[i].shape[1] : 1);
+                    size_t count = (size_t)pipe_nn_tensor_count(&from[i]);
                     memcpy((to[j].is_state ? gs : gp) + to[j].offset,
                            (from[i].is_state ? fs : fp) + from[i].offset, count * sizeof *gp);
                     copied++;

@@ -243,6 +243,48 @@ Test(nn_conv, spec_text_round_trips)
     cr_assert_str_eq(err, "'kernel=3y3' is not a size like 3x3");
 }
 
+/* The model file at `path` written again at `to` with pipe.format
+ * `format`, its rank-4 conv kernels flattened to rank 2 (out, in · kh ·
+ * kw) as format 1 stored them. */
+static void rewrite_as(const char *path, const char *to, const char *format)
+{
+    char err[300];
+    pipe_nn_st_file *st = pipe_nn_st_read(path, err, sizeof err);
+    cr_assert(st, "%s", err);
+    size_t n = pipe_nn_st_tensor_count(st);
+    pipe_nn_st_tensor *t = calloc(n, sizeof *t);
+    for (size_t i = 0; i < n; i++) {
+        t[i] = *pipe_nn_st_tensor_at(st, i);
+        if (t[i].rank == 4) {
+            t[i].shape[1] *= t[i].shape[2] * t[i].shape[3];
+            t[i].rank = 2;
+        }
+    }
+    static const char *const keys[] = {"pipe.inputs", "pipe.layers", "pipe.loss"};
+    pipe_nn_st_meta meta[4] = {{"pipe.format", format}};
+    for (int k = 0; k < 3; k++)
+        meta[k + 1] = (pipe_nn_st_meta){keys[k], pipe_nn_st_meta_get(st, keys[k])};
+    FILE *f = fopen(to, "wb");
+    cr_assert(f);
+    cr_assert_eq(pipe_nn_st_write(f, t, n, meta, 4, err, sizeof err), 0, "%s", err);
+    fclose(f);
+    free(t);
+    pipe_nn_st_free(st);
+}
+
+/* The predictions of the model file at `path` for x (8 rows, 2 outputs). */
+static void predict_file(const char *path, const float *x, double out[16])
+{
+    char err[300];
+    pipe_nn_st_file *st = pipe_nn_st_read(path, err, sizeof err);
+    cr_assert(st, "%s", err);
+    pipe_nn_model *m = pipe_nn_model_load(st, 8, err, sizeof err);
+    cr_assert(m, "%s", err);
+    pipe_nn_model_predict(m, x, 8, out);
+    pipe_nn_model_free(m);
+    pipe_nn_st_free(st);
+}
+
 Test(nn_conv, saved_cnn_predicts_identically)
 {
     const int chw[3] = {2, 6, 5};
@@ -274,8 +316,16 @@ Test(nn_conv, saved_cnn_predicts_identically)
     pipe_nn_st_file *st = pipe_nn_st_read(path, err, sizeof err);
     cr_assert(st, "%s", err);
     cr_assert_str_eq(pipe_nn_st_meta_get(st, "pipe.inputs"), "2x6x5");
+    /* conv kernels as PyTorch's Conv2d.weight: (out, in / groups, kh, kw) */
     const pipe_nn_st_tensor *k = pipe_nn_st_find(st, "layers.1.shortcut.kernel");
-    cr_assert(k && k->rank == 2 && k->shape[0] == 6 && k->shape[1] == 4);
+    cr_assert(k && k->rank == 4 && k->shape[0] == 6 && k->shape[1] == 4 && k->shape[2] == 1 &&
+              k->shape[3] == 1);
+    k = pipe_nn_st_find(st, "layers.0.kernel");
+    cr_assert(k && k->rank == 4 && k->shape[0] == 4 && k->shape[1] == 2 && k->shape[2] == 3 &&
+              k->shape[3] == 3);
+    k = pipe_nn_st_find(st, "layers.1.conv2.kernel");
+    cr_assert(k && k->rank == 4 && k->shape[0] == 6 && k->shape[1] == 6 && k->shape[2] == 3);
+    cr_assert_str_eq(pipe_nn_st_meta_get(st, "pipe.format"), "pipe.nn/2");
     cr_assert(pipe_nn_st_find(st, "layers.1.bn2.moving_variance"));
     pipe_nn_model *back = pipe_nn_model_load(st, 8, err, sizeof err);
     cr_assert(back, "%s", err);
@@ -284,6 +334,22 @@ Test(nn_conv, saved_cnn_predicts_identically)
     for (int i = 0; i < 16; i++)
         cr_assert_eq(after[i], before[i], "output %d: %g after loading, %g before", i, after[i],
                      before[i]);
+    /* a format-1 file of the same model (kernels of rank 2) still loads */
+    char old[600];
+    snprintf(old, sizeof old, "%s.v1", path);
+    rewrite_as(path, old, "pipe.nn/1");
+    predict_file(old, x, after);
+    for (int i = 0; i < 16; i++)
+        cr_assert_eq(after[i], before[i], "output %d: %g from format 1, %g", i, after[i],
+                     before[i]);
+    /* a format this pipe does not know is refused by name */
+    rewrite_as(path, old, "pipe.nn/3");
+    pipe_nn_st_file *future = pipe_nn_st_read(old, err, sizeof err);
+    cr_assert(future, "%s", err);
+    cr_assert_null(pipe_nn_model_load(future, 8, err, sizeof err));
+    cr_assert_str_eq(err, "model file format pipe.nn/3: this pipe reads pipe.nn/1 and pipe.nn/2 (a "
+                          "newer pipe wrote it?)");
+    pipe_nn_st_free(future);
     pipe_nn_model_free(back);
     pipe_nn_st_free(st);
     pipe_nn_model_free(m);

@@ -275,8 +275,7 @@ Test(nn_io, header_follows_the_safetensors_rules)
             snprintf(name, sizeof name, "layers.%d.%s", i, info[k].name);
             check_entry(&root, name, info[k].shape, info[k].rank,
                         (info[k].is_state ? state : params) + info[k].offset, data);
-            covered += (size_t)(info[k].shape[0] * (info[k].rank == 2 ? info[k].shape[1] : 1)) *
-                       sizeof(float);
+            covered += (size_t)pipe_nn_tensor_count(&info[k]) * sizeof(float);
         }
     }
     /* Offsets: sorted, they tile the data section exactly. */
@@ -308,7 +307,7 @@ Test(nn_io, header_follows_the_safetensors_rules)
     cr_assert(meta && meta->kind == 'o');
     for (int i = 0; i < meta->n; i++)
         cr_assert_eq(meta->items[i].kind, 's', "metadata '%s' is not a string", meta->keys[i]);
-    cr_assert_str_eq(jv_get(meta, "pipe.format")->str, "pipe.nn/1");
+    cr_assert_str_eq(jv_get(meta, "pipe.format")->str, "pipe.nn/2");
     cr_assert_str_eq(jv_get(meta, "pipe.inputs")->str, "3");
     cr_assert_str_eq(jv_get(meta, "pipe.loss")->str, "huber delta=0.5");
     cr_assert_str_eq(jv_get(meta, "pipe.layers")->str,
@@ -392,7 +391,7 @@ Test(nn_io, foreign_safetensors_is_not_a_model)
     pipe_nn_st_file *st = pipe_nn_st_read(path, err, sizeof err);
     cr_assert(st, "%s", err);
     cr_assert_null(pipe_nn_model_load(st, 8, err, sizeof err));
-    cr_assert_str_eq(err, "not a pipe model: the metadata lacks pipe.format = \"pipe.nn/1\", "
+    cr_assert_str_eq(err, "not a pipe model: the metadata lacks pipe.format = \"pipe.nn/2\", "
                           "pipe.inputs, pipe.layers or pipe.loss");
     pipe_nn_st_free(st);
     free(path);
