@@ -46,6 +46,7 @@ static const cls_scope scopes[] = {
     {"kind", AT_TRAIN},
     {"model", AT_PREDICT},
     {"save", AT_TRAIN},
+    {"export", AT_TRAIN},
     {"class_weight", AT_NETWORK | AT_LOGISTIC | AT_CUT},
     {"tune", AT_NETWORK | AT_LOGISTIC | AT_CUT},
     {"threshold", AT_TRAIN},

@@ -122,19 +122,22 @@ static void report(pipe_ctx *ctx, cls_kind kind, const cls_data *d, double thres
     pipe_log(ctx, "%s fitted in %.3f s", cls_kind_name(kind), seconds);
 }
 
-/* The model file with the stage's metadata: kind and threshold. */
+/* The model file and the ONNX export (parameter export) with the
+ * stage's metadata: kind and threshold. */
 static int save_model(pipe_ctx *ctx, pipe_nn_model *m, cls_kind kind, double threshold,
                       const cls_data *d)
 {
     const char *save = pipe_param_string(ctx, "save");
     char name[512], threshold_text[32];
-    if (!save[0])
-        return 0;
     snprintf(name, sizeof name, "%s.safetensors", pipe_stage_id(ctx));
     snprintf(threshold_text, sizeof threshold_text, "%.17g", threshold);
     pipe_nn_st_meta meta[3] = {
         {"stage", "classifier"}, {"kind", cls_kind_name(kind)}, {"threshold", threshold_text}};
-    return pipe_nn_stage_save(ctx, m, &d->r, strcmp(save, "auto") ? save : name, meta, 3);
+    int rc = save[0]
+                 ? pipe_nn_stage_save(ctx, m, &d->r, strcmp(save, "auto") ? save : name, meta, 3)
+                 : 0;
+    pipe_nn_export e = {.meta = meta, .n_meta = 3};
+    return rc == 0 ? pipe_nn_stage_export(ctx, m, &d->r, &e) : rc;
 }
 
 /* Fit, score, decide, publish and save; d is read. */

@@ -23,6 +23,7 @@ static const pipe_param_decl cls_params[] = {
         "and scaling come with it)"),
     PIPE_NN_STAGE_SAVE_PARAM("auto", "train: model file written in the output folder (auto: "
                                      "<stage id>.safetensors; \"\": none)"),
+    PIPE_NN_STAGE_EXPORT_PARAM,
     PIPE_NN_STAGE_FEATURES_PARAM(
         "columns of x the model reads (all: every column; predict: the model's own features)"),
     {"class_weight", PIPE_PARAM_MAP, "none", 0, 0, NULL,

@@ -19,6 +19,7 @@ static const pipe_param_decl dnn_params[] = {
         "model.safetensors",
         "train: file written in the run's output folder with the weights, the architecture and "
         "the scaler input (\"\": do not save)"),
+    PIPE_NN_STAGE_EXPORT_PARAM,
     PIPE_NN_STAGE_FEATURES_PARAM(
         "columns of x fed to the network (all: every column; predict: the model's own features)"),
     {"target", PIPE_PARAM_STRING, "", 0, 0, NULL,

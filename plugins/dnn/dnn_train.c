@@ -21,8 +21,9 @@ static void shape_text(const dnn_config *cfg, int n_in, char *buf, size_t size)
             len += (size_t)snprintf(buf + len, size - len, "-%d", cfg->layers[i].units);
 }
 
-/* The model file with the stage's metadata: the target's name, the head
- * and (multiclass) the class names. */
+/* The model file (unless name is "") and the ONNX export (parameter
+ * export), with the stage's metadata: the target's name, the head and
+ * (multiclass) the class names. */
 static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                       const pipe_nn_classes *c, const char *name)
 {
@@ -35,7 +36,10 @@ static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                                {"target", target[0] ? target : pipe_input_name(ctx, "y")},
                                {"head", pipe_param_string(ctx, "head")},
                                {"classes", classes}};
-    int rc = pipe_nn_stage_save(ctx, m, d, name, meta, classes ? 4 : 3);
+    int rc = name[0] ? pipe_nn_stage_save(ctx, m, d, name, meta, classes ? 4 : 3) : 0;
+    pipe_nn_export e = {.multiclass = c->k > 0, .meta = meta, .n_meta = classes ? 4 : 3};
+    if (rc == 0)
+        rc = pipe_nn_stage_export(ctx, m, d, &e);
     free(classes);
     return rc;
 }
@@ -61,9 +65,8 @@ static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, const pipe_nn_classes
     if (rc == 0)
         rc = c->k ? pipe_nn_stage_publish_classes(ctx, m, d, c)
                   : pipe_nn_stage_publish_predictions(ctx, m, d);
-    const char *save = pipe_param_string(ctx, "save");
-    if (rc == 0 && save[0])
-        rc = save_model(ctx, m, d, c, save);
+    if (rc == 0)
+        rc = save_model(ctx, m, d, c, pipe_param_string(ctx, "save"));
     pipe_nn_model_free(m);
     return rc;
 }

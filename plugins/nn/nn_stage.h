@@ -123,6 +123,34 @@ int pipe_nn_stage_check_scaler(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
 int pipe_nn_stage_save(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d, const char *name,
                        const pipe_nn_st_meta *meta, size_t n_meta);
 
+/* Parameter "export" (train mode), for a stage's parameter table. */
+/* clang-format off */
+#define PIPE_NN_STAGE_EXPORT_PARAM                                                                 \
+    {"export", PIPE_PARAM_STRING, "", 0, 0, NULL,                                                  \
+     "train: also write the model as ONNX to this file in the run's output folder (e.g. "          \
+     "model.onnx; \"\": none), taking raw columns (the scaler input folded in), with a dynamic "   \
+     "batch axis and the features and classes in its metadata"}
+/* clang-format on */
+
+/* What a stage exports beside the model (nn_stage_export.c). */
+typedef struct pipe_nn_export {
+    const int *image_chw;        /* images: the input's C, H, W; NULL for rows of features */
+    int multiclass;              /* outputs "proba" and "predicted" (the argmax), else "y" */
+    const pipe_nn_st_meta *meta; /* the stage's metadata (stage, target, head, classes, ...) */
+    size_t n_meta;
+} pipe_nn_export;
+
+/*
+ * When parameter "export" names a file, write model m there as ONNX
+ * (nn_onnx.h): input "x" (batch × features of d, or batch × C × H × W),
+ * the "scaler" input (when mapped, with parameter "scaler_method") folded
+ * in so the file takes raw columns, and in its metadata the stage's
+ * entries, "features" (a JSON list) or "input_shape" ("CxHxW"), and
+ * "scaler" (the method folded in). Returns 0 or -1 (reported).
+ */
+int pipe_nn_stage_export(pipe_ctx *ctx, const pipe_nn_model *m, const pipe_nn_rows *d,
+                         const pipe_nn_export *e);
+
 /* A model file read back. */
 typedef struct pipe_nn_saved {
     pipe_nn_st_file *file; /* for the stage's own metadata and tensors */
