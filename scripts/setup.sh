@@ -12,6 +12,8 @@ packages=(
   libcriterion-dev                   # tests
   libxgboost-dev                     # the gbdt stage: boosted trees
   clang-14 libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
+  python3-onnx                       # tests/nn: the ONNX checker on exported models
+  nodejs npm                         # tests/nn: ONNX Runtime (npm's onnxruntime-node) on them
 )
 
 missing=()
