@@ -265,15 +265,19 @@ int pipe_nn_stage_publish_predictions(pipe_ctx *ctx, pipe_nn_model *m, const pip
 /* The multi-class head (nn_stage_classes.c)                            */
 /* ------------------------------------------------------------------ */
 
-/* The parameters of head: multiclass, for a stage's parameter table. */
+/* The parameters of head: multiclass, for a stage's parameter table:
+ * "classes" and "class_weights" (what pipe_nn_stage_class_labels reads),
+ * then "label_smoothing" (pipe_nn_stage_class_targets). */
 /* clang-format off */
-#define PIPE_NN_STAGE_CLASS_PARAMS                                                                 \
+#define PIPE_NN_STAGE_CLASS_LABEL_PARAMS                                                           \
     {"classes", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,                                          \
      "multiclass: the class names, label k being classes[k] ([]: K = largest label + 1, named "    \
      "class_0 ...)"},                                                                              \
     {"class_weights", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,                                    \
      "multiclass: balanced (n_train / (K * n_k), as scikit-learn) or one weight per class; each "  \
-     "row's loss is weighted by its class's ([]: all 1)"},                                         \
+     "row's loss is weighted by its class's ([]: all 1)"}
+#define PIPE_NN_STAGE_CLASS_PARAMS                                                                 \
+    PIPE_NN_STAGE_CLASS_LABEL_PARAMS,                                                              \
     {"label_smoothing", PIPE_PARAM_FLOAT, "0", 0, 0.999, NULL,                                     \
      "multiclass: train on targets (1 - e) * one_hot + e / K"}
 /* clang-format on */
@@ -297,11 +301,20 @@ typedef struct pipe_nn_classes {
 void pipe_nn_classes_free(pipe_nn_classes *c);
 
 /* Train mode, after pipe_nn_stage_target and pipe_nn_stage_split: the
- * label column in d->y (whole numbers 0..K−1; K from parameter "classes"
- * or the data) becomes K one-hot targets per row, smoothed by parameter
- * "label_smoothing", and d->w the rows' class weights (parameter
- * "class_weights"). Fills c. 0 or -1 (reported, naming the row). */
+ * label column in d->y must hold whole numbers 0..K−1 (K from parameter
+ * "classes" or the data); d->w gets the rows' class weights (parameter
+ * "class_weights"), d->y is left as it is. Fills c. 0 or -1 (reported,
+ * naming the row). */
+int pipe_nn_stage_class_labels(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c);
+
+/* The same, then the labels become K one-hot targets per row, smoothed by
+ * parameter "label_smoothing". */
 int pipe_nn_stage_class_targets(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c);
+
+/* Publish `proba` (rows × K probabilities, f64; taken) as output "proba"
+ * with the class names as columns, and the argmax of each row as
+ * "predicted", each when wanted. 0 or -1 (reported). */
+int pipe_nn_stage_publish_proba(pipe_ctx *ctx, pipe_tensor *proba, const pipe_nn_classes *c);
 
 /* The outputs mapped must be the head's: not "pred" for a multiclass
  * model, nor "proba" or "predicted" for another. 0 or -1 (reported). */
