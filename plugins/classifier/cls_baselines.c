@@ -5,7 +5,8 @@
  *
  *   logistic  scikit-learn's L2 logistic regression (classifier_core.h),
  *             a sigmoid unit;
- *   majority  the most frequent training class, a linear unit with zero
+ *   majority  the most frequent training class (by weight, with event
+ *             weights), a linear unit with zero
  *             weights whose bias is that class (score 0 or 1);
  *   cut       one variable through a one-feature logistic regression: the
  *             score is monotonic in the variable, so the ROC curve is the
@@ -99,9 +100,14 @@ pipe_nn_model *cls_fit_logistic(pipe_ctx *ctx, const cls_data *d)
 pipe_nn_model *cls_fit_majority(pipe_ctx *ctx, const cls_data *d)
 {
     int64_t positives = 0, n = d->r.n_train;
-    for (int64_t i = 0; i < n; i++)
-        positives += d->label[d->r.train[i]] == 1;
-    int majority = 2 * positives > n; /* a tie goes to class 0, as scikit-learn */
+    double weight_1 = 0, weight = 0; /* the rows' weights (event weights, else 1) */
+    for (int64_t i = 0; i < n; i++) {
+        int64_t r = d->r.train[i];
+        positives += d->label[r] == 1;
+        weight_1 += d->label[r] == 1 ? d->r.w[r] : 0;
+        weight += d->r.w[r];
+    }
+    int majority = 2 * weight_1 > weight; /* a tie goes to class 0, as scikit-learn */
     double *zeros = calloc((size_t)d->r.n_in + 1, sizeof *zeros);
     if (!zeros) {
         pipe_error(ctx, "out of memory");

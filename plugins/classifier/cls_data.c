@@ -107,5 +107,14 @@ int cls_data_read(pipe_ctx *ctx, cls_data *d)
         check_labels(ctx, d, d->r.val, d->r.n_val) != 0 ||
         pipe_nn_stage_check_finite(ctx, &d->r) != 0 || pipe_nn_stage_check_scaler(ctx, x, &d->r))
         return -1;
-    return weigh_rows(ctx, d);
+    if (weigh_rows(ctx, d) != 0)
+        return -1;
+    /* Only the network's loss is a weighted sum; Newton's method (logistic,
+     * cut) needs weights >= 0, and so does a majority by weight. */
+    cls_kind kind = (cls_kind)cls_kind_parse(pipe_param_string(ctx, "kind"));
+    return pipe_nn_stage_row_weights(
+        ctx, &d->r,
+        kind == CLS_NETWORK ? NULL
+                            : "negative weights are only allowed with kind: network (logistic "
+                              "and cut fit by Newton's method, which needs weights >= 0)");
 }

@@ -66,6 +66,7 @@ static const pipe_port_decl cls_inputs[] = {
      "train: the row split; fits on its train rows, tunes and stops early on its val rows"},
     {"scaler", PIPE_DT(PIPE_F64), 2, 1,
      "train: the scaler stage's params output, saved in the model for predict"},
+    PIPE_NN_STAGE_WEIGHT_INPUT,
 };
 
 static const pipe_port_decl cls_outputs[] = {

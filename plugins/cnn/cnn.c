@@ -63,6 +63,7 @@ static const pipe_port_decl cnn_inputs[] = {
     {"split", PIPE_DT(PIPE_U8), 1, 1,
      "train: the row split; trains on its train rows, validates on its val rows (without it: "
      "every row trains, none validates)"},
+    PIPE_NN_STAGE_WEIGHT_INPUT,
 };
 
 static const pipe_port_decl cnn_outputs[] = {

@@ -66,6 +66,7 @@ static const pipe_port_decl dnn_inputs[] = {
      "every row trains, none validates)"},
     {"scaler", PIPE_DT(PIPE_F64), 2, 1,
      "train: the scaler stage's params output, saved in the model for predict"},
+    PIPE_NN_STAGE_WEIGHT_INPUT,
 };
 
 static const pipe_port_decl dnn_outputs[] = {

@@ -85,7 +85,8 @@ static int read_inputs(pipe_ctx *ctx, const char *const *names, size_t n_names, 
     if (pipe_nn_stage_features(ctx, x, names, n_names, "features", d) != 0 ||
         pipe_nn_stage_target(ctx, 0, d) != 0 || pipe_nn_stage_split(ctx, d) != 0 ||
         (dnn_is_multiclass(ctx) && pipe_nn_stage_class_targets(ctx, d, c) != 0) ||
-        pipe_nn_stage_check_finite(ctx, d) != 0 || pipe_nn_stage_check_scaler(ctx, x, d) != 0)
+        pipe_nn_stage_row_weights(ctx, d, NULL) != 0 || pipe_nn_stage_check_finite(ctx, d) != 0 ||
+        pipe_nn_stage_check_scaler(ctx, x, d) != 0)
         return -1;
     return dnn_config_read(ctx, d->n_out, cfg);
 }

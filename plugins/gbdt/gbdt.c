@@ -55,6 +55,7 @@ static const pipe_port_decl gbdt_inputs[] = {
     {"split", PIPE_DT(PIPE_U8), 1, 1,
      "train: the row split; trains on its train rows, early-stops and reports on its val rows "
      "(without it: every row trains, none validates)"},
+    PIPE_NN_STAGE_WEIGHT_INPUT,
 };
 
 static const pipe_port_decl gbdt_outputs[] = {

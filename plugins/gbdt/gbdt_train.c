@@ -39,6 +39,9 @@ static int read_rows(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c)
     if (status == 0 && strcmp(pipe_param_string(ctx, "task"), "multiclass") == 0)
         status = pipe_nn_stage_class_labels(ctx, d, c);
     if (status == 0)
+        status = pipe_nn_stage_row_weights(
+            ctx, d, "XGBoost needs weights >= 0 (a leaf's hessian sum must be positive)");
+    if (status == 0)
         status = pipe_nn_stage_check_finite(ctx, d);
     if (status == 0 && pipe_param_int(ctx, "early_stopping") > 0 && d->n_val == 0)
         status = pipe_param_error(ctx, "early_stopping",

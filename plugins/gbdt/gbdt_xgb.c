@@ -110,12 +110,12 @@ static int is_label(const pipe_gbdt_config *c, float y)
     return 1;
 }
 
-/* The starting prediction: the mean target (regression) or 0.5 (the
- * classes' margins start alike). Checks the class labels. */
+/* The starting prediction: the (weighted) mean target (regression) or
+ * 0.5 (the classes' margins start alike). Checks the class labels. */
 static int base_score(const pipe_gbdt_config *c, const pipe_gbdt_data *d, double *out, char *err,
                       size_t size)
 {
-    double sum = 0;
+    double sum = 0, weight = 0;
     if (c->task == PIPE_GBDT_MULTICLASS && c->classes < 2) {
         snprintf(err, size, "task multiclass needs at least 2 classes, found %d", c->classes);
         return -1;
@@ -133,9 +133,11 @@ static int base_score(const pipe_gbdt_config *c, const pipe_gbdt_data *d, double
                          c->classes, c->classes - 1, y, (long long)d->train[i]);
             return -1;
         }
-        sum += y;
+        double w = d->w ? d->w[d->train[i]] : 1;
+        sum += w * y;
+        weight += w;
     }
-    *out = c->task == PIPE_GBDT_REGRESSION ? sum / (double)d->n_train : 0.5;
+    *out = c->task == PIPE_GBDT_REGRESSION ? sum / weight : 0.5;
     return 0;
 }
 

@@ -59,7 +59,7 @@
 /* clang-format on */
 
 /* Predict mode reads only x: report every train-only input that is mapped
- * ("y", "split" and, when the stage has it, "scaler") and a wanted
+ * ("y", "split" and, when the stage has them, "scaler" and "weight") and a wanted
  * "history" output. 0 or -1 (all reported). */
 int pipe_nn_stage_check_predict_ports(pipe_ctx *ctx);
 
@@ -100,6 +100,22 @@ int pipe_nn_stage_target(pipe_ctx *ctx, int images, pipe_nn_rows *d);
 /* The train and val rows from the optional "split" input (without it,
  * every row trains and none validates, which is logged). 0 or -1. */
 int pipe_nn_stage_split(pipe_ctx *ctx, pipe_nn_rows *d);
+
+/* The port declaration of the optional input "weight", for a stage's
+ * inputs. */
+/* clang-format off */
+#define PIPE_NN_STAGE_WEIGHT_INPUT                                                                 \
+    {"weight", PIPE_DT_FLOAT, 0, 1,                                                                \
+     "train: an event weight per row of x (rank 1 or N x 1), multiplying each row's loss (e.g. "   \
+     "split's weight output)"}
+/* clang-format on */
+
+/* Train mode, after the split (and any class weights in d->w): the
+ * optional input "weight", one finite number per row, multiplied into
+ * d->w (made of 1s when NULL). Negative weights are refused with the
+ * reason `refuse_negative` when it is not NULL. Metrics weights.train_sum
+ * and weights.train_negative. 0 or -1 (reported, naming the row). */
+int pipe_nn_stage_row_weights(pipe_ctx *ctx, pipe_nn_rows *d, const char *refuse_negative);
 
 /* Every x value (and y value, when d->y is set) of the train and val rows
  * must be finite; the first that is not is named with its row and
