@@ -339,7 +339,8 @@ int pipe_gbdt_importance(pipe_gbdt_model *m, double *out, char *err, size_t size
         snprintf(err, size, "out of memory");
         return -1;
     }
-    memcpy(gain, scores, n * sizeof *gain);
+    if (n) /* a model without a split scores no feature (and gives NULL) */
+        memcpy(gain, scores, n * sizeof *gain);
     for (bst_ulong i = 0; i < n; i++) {
         int k = copy[i] ? feature_index(m, copy[i]) : -1;
         if (k >= 0 && k < m->cols)
