@@ -30,14 +30,15 @@ static const nn_real *tensor_of(const pipe_nn_model *m, int i, const char *name)
 }
 
 /* An initializer named "l<i>.<name>" from the layer's tensor; its name
- * into out (NN_ONNX_NAME bytes). NULL data (a tensor the layer lacks) fails g. */
+ * into out (NN_ONNX_NAME bytes). A tensor the layer lacks is noted in
+ * g->missing. */
 static void layer_init(nn_onnx_graph *g, const pipe_nn_model *m, int i, const char *name,
                        const int64_t *dims, int rank, char *out)
 {
     const nn_real *data = tensor_of(m, i, name);
     snprintf(out, NN_ONNX_NAME, "l%d.%.20s", i, name);
     if (!data)
-        g->nodes.failed = 1;
+        snprintf(g->missing, sizeof g->missing, "layer %d has no tensor '%s'", i, name);
     else
         nn_onnx_init_real(g, out, dims, rank, data);
 }
@@ -344,14 +345,16 @@ static nn_onnx_value input_value(nn_onnx_graph *g, const pipe_nn_model *m,
 }
 
 /* The graph's nodes, from input "x" to the outputs; then the GraphProto
- * (nodes, name, initializers, inputs, outputs) into graph. */
-static void graph_of(const pipe_nn_model *m, const pipe_nn_onnx_options *o, nn_pb *graph)
+ * (nodes, name, initializers, inputs, outputs) into graph. 0, or -1 with
+ * err (a layer tensor missing; running out of memory sets graph->failed). */
+static int graph_of(const pipe_nn_model *m, const pipe_nn_onnx_options *o, nn_pb *graph, char *err,
+                    size_t err_size)
 {
     nn_onnx_graph g = {0};
     nn_onnx_value *vals = calloc((size_t)m->n_layers + 1, sizeof *vals);
     if (!vals) {
         graph->failed = 1;
-        return;
+        return 0;
     }
     vals[0] = input_value(&g, m, o);
     for (int i = 0; i < m->n_layers; i++)
@@ -375,6 +378,7 @@ static void graph_of(const pipe_nn_model *m, const pipe_nn_onnx_options *o, nn_p
     nn_onnx_value_info(graph, 12, out, NN_ONNX_FLOAT, out_dims, 2);
     if (o->argmax)
         nn_onnx_value_info(graph, 12, o->argmax, NN_ONNX_INT64, out_dims, 1);
+    return g.missing[0] ? nn_fail(err, err_size, "%s", g.missing) : 0;
 }
 
 int pipe_nn_onnx_write(const pipe_nn_model *m, FILE *f, const pipe_nn_onnx_options *o, char *err,
@@ -384,7 +388,7 @@ int pipe_nn_onnx_write(const pipe_nn_model *m, FILE *f, const pipe_nn_onnx_optio
     nn_pb_int(&model, 1, IR_VERSION);
     nn_pb_string(&model, 2, "pipe");
     nn_pb_string(&model, 3, o->producer_version ? o->producer_version : "");
-    graph_of(m, o, &graph);
+    int rc = graph_of(m, o, &graph, err, err_size);
     nn_pb_message(&model, 7, &graph);
     nn_pb_string(&opset, 1, "");
     nn_pb_int(&opset, 2, OPSET);
@@ -395,10 +399,9 @@ int pipe_nn_onnx_write(const pipe_nn_model *m, FILE *f, const pipe_nn_onnx_optio
         nn_pb_string(&entry, 2, o->meta[k].value);
         nn_pb_message(&model, 14, &entry);
     }
-    int rc = 0;
-    if (model.failed)
+    if (rc == 0 && model.failed)
         rc = nn_fail(err, err_size, "out of memory");
-    else if (fwrite(model.data, 1, model.len, f) != model.len)
+    if (rc == 0 && fwrite(model.data, 1, model.len, f) != model.len)
         rc = nn_fail(err, err_size, "write error");
     nn_pb_free(&model);
     return rc;

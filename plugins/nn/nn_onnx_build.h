@@ -23,6 +23,7 @@ enum { NN_ONNX_FLOAT = 1, NN_ONNX_INT64 = 7 };
 typedef struct nn_onnx_graph {
     nn_pb nodes, inits;
     int n_fresh;
+    char missing[96]; /* a layer tensor that was not found ("" when none) */
 } nn_onnx_graph;
 
 /* A value of the graph: its name, and its shape per sample (rank 2:
