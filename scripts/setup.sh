@@ -13,6 +13,7 @@ packages=(
   libxgboost-dev                     # the gbdt stage: boosted trees
   clang-14 libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
   python3-onnx                       # tests/nn: the ONNX checker on exported models
+  python3-sklearn                    # tests/metrics: weighted metrics against sample_weight
   nodejs npm                         # tests/nn: ONNX Runtime (npm's onnxruntime-node) on them
 )
 
