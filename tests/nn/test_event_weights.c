@@ -5,7 +5,8 @@
  * feature, targets 1 and 3 weighing 3 and 1, the best constant is the
  * weighted mean 1.5 (the unweighted one is 2): the dnn converges to it,
  * gbdt starts from it, weighted.mae is 0.75; negative weights are taken
- * by the network and refused by gbdt and the logistic fit with their row.
+ * by the network and refused by gbdt, the logistic fit and split's flat
+ * reweighting, with their row.
  */
 #include "test_support.h"
 
@@ -30,9 +31,11 @@ static char *write_rows(const char *dir, int negative)
     return pipe_test_write_file(dir, "rows.csv", text);
 }
 
-/* The rows, split (all train) with the weights, then `model` (a stage
- * taking x, y, split, weight and publishing pred), then weighted metrics. */
-static pipe_test_pipeline run(const char *model, const char *target, int negative)
+/* The rows, split (all train) with the weights (and the split's extra
+ * parameters `split_params`), then `model` (a stage taking x, y, split,
+ * weight and publishing pred), then weighted metrics. */
+static pipe_test_pipeline run_split(const char *split_params, const char *model, const char *target,
+                                    int negative)
 {
     char *dir = pipe_test_tmpdir(), *rows = write_rows(dir, negative), yaml[4096];
     snprintf(yaml, sizeof yaml,
@@ -51,18 +54,23 @@ static pipe_test_pipeline run(const char *model, const char *target, int negativ
              "  - id: split\n"
              "    plugin: split\n"
              "    inputs: {table: rows}\n"
-             "    params: {fractions: [1, 0, 0], weight: w}\n"
+             "    params: {fractions: [1, 0, 0], weight: w%s}\n"
              "    outputs: {split: split, weight: weight}\n"
              "%s"
              "  - id: eval\n"
              "    plugin: metrics\n"
              "    inputs: {pred: pred, true: y, weight: weight}\n"
              "    params: {part: all}\n",
-             rows, target, model);
+             rows, target, split_params, model);
     pipe_test_pipeline p = pipe_test_pipeline_run("run", yaml, dir, NULL);
     free(rows);
     free(dir);
     return p;
+}
+
+static pipe_test_pipeline run(const char *model, const char *target, int negative)
+{
+    return run_split("", model, target, negative);
 }
 
 /* The number after "key": in text (the first), or NAN. */
@@ -155,6 +163,19 @@ Test(event_weights, negative_weights_where_the_maths_allows)
     cr_assert(strstr(p.r.err, "stage 'model': input 'weight': 'weight' is -1 in row 1: negative "
                               "weights are only allowed with kind: network (logistic and cut fit "
                               "by Newton's method, which needs weights >= 0)"),
+              "%s", p.r.err);
+    pipe_test_pipeline_free(&p);
+    /* ... and so does the flat reweighting, which divides by sums of them */
+    p = run_split(", reweight: flat, reweight_columns: [x, y], reweight_bins: [2, 2]",
+                  "  - id: model\n"
+                  "    plugin: gbdt\n"
+                  "    inputs: {x: x, y: y, split: split, weight: weight}\n"
+                  "    outputs: {pred: pred}\n",
+                  "y", 1);
+    cr_assert_eq(p.r.status, 1, "%s", p.r.err);
+    cr_assert(strstr(p.r.err, "stage 'split': parameter 'reweight': row 1: the variables must be "
+                              "finite and the weight finite and >= 0 (flat reweighting divides "
+                              "by a histogram of weights), found 0, 3, weight -1"),
               "%s", p.r.err);
     pipe_test_pipeline_free(&p);
 }
