@@ -102,15 +102,24 @@ Test(stage_classes, weights_change_the_score_histogram)
         "  - {id: plain, plugin: plotter, params: {kind: score_hist, file: plain.png}, inputs: "
         "{score: score, label: label}}\n"
         "  - {id: weighted, plugin: plotter, params: {kind: score_hist, file: weighted.png}, "
-        "inputs: {score: score, label: label, weight: score}}\n",
+        "inputs: {score: score, label: label, weight: score}}\n"
+        "  - {id: mass, plugin: plotter, params: {kind: mass_spectrum, file: mass.png}, inputs: "
+        "{table: table}}\n"
+        "  - {id: mass_w, plugin: plotter, params: {kind: mass_spectrum, file: mass_w.png}, "
+        "inputs: {table: table, weight: score}}\n",
         out, sizeof out);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    png_loaded plain, weighted;
-    load(out, "plain.png", &plain);
-    load(out, "weighted.png", &weighted);
-    size_t bytes = (size_t)plain.width * (size_t)plain.height * 3;
-    cr_assert(memcmp(plain.rgb, weighted.rgb, bytes) != 0, "the weights change the histogram");
-    png_loaded_free(&plain), png_loaded_free(&weighted);
+    static const char *const pairs[2][2] = {{"plain.png", "weighted.png"},
+                                            {"mass.png", "mass_w.png"}};
+    for (int k = 0; k < 2; k++) {
+        png_loaded plain, weighted;
+        load(out, pairs[k][0], &plain);
+        load(out, pairs[k][1], &weighted);
+        size_t bytes = (size_t)plain.width * (size_t)plain.height * 3;
+        cr_assert(memcmp(plain.rgb, weighted.rgb, bytes) != 0, "the weights change %s",
+                  pairs[k][1]);
+        png_loaded_free(&plain), png_loaded_free(&weighted);
+    }
     pipe_test_result_free(&r);
     fails("  - {id: p, plugin: plotter, params: {kind: roc}, inputs: {score: score, label: label, "
           "weight: score}}\n",
