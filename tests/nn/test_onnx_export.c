@@ -5,8 +5,9 @@
  * Runtime (the npm package onnxruntime-node, run by onnx_run.js) gives the
  * same outputs as pipe's own predict mode on the same raw rows, to 1e-5
  * (relative above 1): an MLP on simulated events with the scaler folded
- * in, a CNN graph with every image layer kind and a softmax head, and the
- * classifier's network with a min-max scaling.
+ * in, a CNN graph with every image layer kind and a softmax head, the
+ * classifier's network with a min-max scaling, and the dnn's multiclass
+ * head (relu6) on a table.
  *
  * ONNX Runtime is installed on first use into <build>/tests/nn/ort with
  * `npm install --ignore-scripts onnxruntime-node@1.30.0` (its CPU
@@ -385,6 +386,45 @@ Test(onnx_export, classifier_with_minmax_scaling_matches_onnx_runtime)
     pipe_test_pipeline pred =
         predict_run("classifier", &train, "x.csv", "cls.safetensors", "score");
     parity(&pred, &train, "cls.onnx", "x.csv", 1, 0, 200);
+    pipe_test_pipeline_free(&train);
+}
+
+/* ------------------------------------------------------------------ */
+/* The dnn's multiclass head on a table                                 */
+/* ------------------------------------------------------------------ */
+
+static const char *const dnn_classes_train =
+    "pipeline: onnx_dnn_classes\n"
+    "seed: 9\n"
+    "stages:\n"
+    "  - id: blobs\n"
+    "    plugin: tblobs\n"
+    "    params: {rows: 150, classes: 4, channels: 1, height: 2, width: 3}\n"
+    "    outputs: {table: raw, labels: labels, split: split}\n"
+    "  - id: scale\n"
+    "    plugin: scaler\n"
+    "    inputs: {table: raw, split: split}\n"
+    "    outputs: {table: scaled, params: scaler}\n"
+    "  - id: model\n"
+    "    plugin: dnn\n"
+    "    inputs: {x: scaled, y: labels, split: split, scaler: scaler}\n"
+    "    params: {head: multiclass, layers: [8], activation: relu6, epochs: 5,\n"
+    "             save: dnn.safetensors, export: dnn.onnx}\n"
+    "    outputs: {proba: proba}\n"
+    "  - id: write\n"
+    "    plugin: writer\n"
+    "    inputs: {table: raw}\n"
+    "    params: {path: x.csv}\n";
+
+Test(onnx_export, dnn_multiclass_head_matches_onnx_runtime)
+{
+    static const char *const expect[] = {
+        "input x FLOAT [batch, 6]\noutput proba FLOAT [batch, 4]\noutput predicted INT64 [batch]\n",
+        "meta head=multiclass\nmeta classes=[\"class_0\", \"class_1\", \"class_2\", \"class_3\"]\n",
+        NULL};
+    pipe_test_pipeline train = train_and_check(dnn_classes_train, plugin_path, "dnn.onnx", expect);
+    pipe_test_pipeline pred = predict_run("dnn", &train, "x.csv", "dnn.safetensors", "proba");
+    parity(&pred, &train, "dnn.onnx", "x.csv", 4, 1, 150);
     pipe_test_pipeline_free(&train);
 }
 
