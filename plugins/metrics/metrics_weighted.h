@@ -9,7 +9,9 @@
  *   precision, recall, F1 from those sums (0 when a denominator is 0,
  *   zero_division=0), and ROC AUC as roc_auc_score: the trapezoidal area
  *   under the curve of cumulative weighted false and true positives over
- *   the distinct scores, from the highest down, each divided by its total.
+ *   the distinct scores, from the highest down, each divided by its total;
+ *   multi-class: accuracy, macro and support-weighted F1 from per-class
+ *   sums of weights, and log loss (each row's term weighted).
  *
  * Negative weights (NLO generators' events) are allowed: the sums are
  * what they are. The ROC curve then need not be monotonic, and the area
@@ -45,5 +47,19 @@ int pipe_metrics_weighted_classify(const double *score, const double *truth, con
                                    int64_t n, double threshold,
                                    pipe_metrics_weighted_classification *out, char *err,
                                    size_t err_size);
+
+typedef struct pipe_metrics_weighted_multiclass_result {
+    double sum_w, accuracy, macro_f1, weighted_f1, log_loss;
+} pipe_metrics_weighted_multiclass_result;
+
+/* Weighted multi-class metrics of n rows of k probabilities (truth the
+ * class indices 0..k-1): accuracy, the macro and the support-weighted F1
+ * from per-class sums of weights (labels=range(k), zero_division=0) and
+ * log loss, as scikit-learn with sample_weight. 0, or -1 with err (no
+ * rows, a weight sum of 0, a label out of range, out of memory). */
+int pipe_metrics_weighted_multiclass(const double *proba, const double *truth, const double *w,
+                                     int64_t n, int64_t k,
+                                     pipe_metrics_weighted_multiclass_result *out, char *err,
+                                     size_t err_size);
 
 #endif

@@ -3,6 +3,7 @@
  * weight per row, as scikit-learn's sample_weight (see
  * metrics_weighted.h).
  */
+#include "metrics_core.h"
 #include "metrics_weighted.h"
 
 #include <math.h>
@@ -117,5 +118,56 @@ int pipe_metrics_weighted_classify(const double *score, const double *truth, con
     out->recall = ratio(out->tp, out->tp + out->fn);
     out->f1 = ratio(2 * out->tp, 2 * out->tp + out->fp + out->fn);
     out->roc_auc = weighted_auc(score, truth, w, n, &out->auc_reason);
+    return 0;
+}
+
+/* The per-class sums of weights: of the rows of class c (support), of
+ * those predicted c, and of those both (3k values in sums). */
+static int class_sums(const double *proba, const double *truth, const double *w, int64_t n,
+                      int64_t k, double *sums, char *err, size_t err_size)
+{
+    for (int64_t i = 0; i < n; i++) {
+        int64_t t = (int64_t)truth[i], p = pipe_metrics_argmax(proba + i * k, k);
+        if (!(truth[i] == (double)t && t >= 0 && t < k)) {
+            snprintf(err, err_size, "true is %g in row %lld: expected a class index 0 to %lld",
+                     truth[i], (long long)i, (long long)(k - 1));
+            return -1;
+        }
+        sums[t] += w[i];
+        sums[k + p] += w[i];
+        sums[2 * k + t] += t == p ? w[i] : 0;
+    }
+    return 0;
+}
+
+int pipe_metrics_weighted_multiclass(const double *proba, const double *truth, const double *w,
+                                     int64_t n, int64_t k,
+                                     pipe_metrics_weighted_multiclass_result *out, char *err,
+                                     size_t err_size)
+{
+    *out = (pipe_metrics_weighted_multiclass_result){0};
+    if (weight_sum(w, n, &out->sum_w, err, err_size) != 0)
+        return -1;
+    double *sums = calloc((size_t)(3 * k), sizeof *sums);
+    if (!sums) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    int rc = class_sums(proba, truth, w, n, k, sums, err, err_size);
+    double correct = 0, support = 0;
+    for (int64_t c = 0; rc == 0 && c < k; c++) {
+        double f1 = ratio(2 * sums[2 * k + c], sums[c] + sums[k + c]);
+        correct += sums[2 * k + c];
+        out->macro_f1 += f1;
+        out->weighted_f1 += f1 * sums[c];
+        support += sums[c];
+    }
+    free(sums);
+    if (rc != 0)
+        return -1;
+    out->accuracy = correct / out->sum_w;
+    out->macro_f1 /= (double)k;
+    out->weighted_f1 = ratio(out->weighted_f1, support);
+    out->log_loss = pipe_metrics_log_loss(proba, truth, w, n, k);
     return 0;
 }

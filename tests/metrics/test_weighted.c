@@ -3,8 +3,9 @@
  * weights give exactly the unweighted metrics of the rows repeated that
  * many times (ties in the scores included); a hand-computed regression;
  * scikit-learn (Debian's python3-sklearn) with sample_weight on 500 rows
- * of real weights, negative ones among them for the sums; and the ROC
- * AUC refused where negative weights make the curve non-monotonic.
+ * of real weights, negative ones among them for the sums, and on 400
+ * rows of three classes; and the ROC AUC refused where negative weights
+ * make the curve non-monotonic.
  */
 #include "metrics_core.h"
 #include "metrics_weighted.h"
@@ -103,21 +104,13 @@ static double sklearn_value(const char *report, const char *name)
     return NAN;
 }
 
-/* Write the rows, run scikit-learn on them; its report (malloc'd). */
-static char *sklearn_report(const double *pred, const double *y, const double *score,
-                            const double *label, const double *w, int n, double threshold)
+/* Run scikit-learn on the rows in `path` (removed) with the mode `mode`
+ * (a threshold, or "multiclass"); its report (malloc'd). */
+static char *sklearn_run(const char *path, const char *mode)
 {
-    char path[] = "/tmp/pipe_weightedXXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fprintf(f, "pred,y,score,label,weight\n");
-    for (int i = 0; i < n; i++)
-        fprintf(f, "%.17g,%.17g,%.17g,%g,%.17g\n", pred[i], y[i], score[i], label[i], w[i]);
-    fclose(f);
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/metrics/weighted_sklearn.py %s %.17g 2>&1",
-             PIPE_SOURCE_DIR, path, threshold);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/metrics/weighted_sklearn.py %s %s 2>&1",
+             PIPE_SOURCE_DIR, path, mode);
     FILE *p = popen(cmd, "r");
     cr_assert(p);
     char *out = calloc(1, 8192);
@@ -127,6 +120,29 @@ static char *sklearn_report(const double *pred, const double *y, const double *s
     unlink(path);
     cr_assert_eq(rc, 0, "scikit-learn failed:\n%s", out);
     return out;
+}
+
+/* A new temporary file for rows (its path into path, 32 bytes). */
+static FILE *rows_file(char *path)
+{
+    snprintf(path, 32, "/tmp/pipe_weightedXXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    return fdopen(fd, "w");
+}
+
+/* Write the rows, run scikit-learn on them; its report (malloc'd). */
+static char *sklearn_report(const double *pred, const double *y, const double *score,
+                            const double *label, const double *w, int n, double threshold)
+{
+    char path[32], mode[32];
+    FILE *f = rows_file(path);
+    fprintf(f, "pred,y,score,label,weight\n");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%.17g,%.17g,%.17g,%g,%.17g\n", pred[i], y[i], score[i], label[i], w[i]);
+    fclose(f);
+    snprintf(mode, sizeof mode, "%.17g", threshold);
+    return sklearn_run(path, mode);
 }
 
 /* 500 rows of real weights in (0.1, 2.1), or with `negative` a quarter
@@ -192,4 +208,41 @@ Test(weighted, auc_refused_when_negative_weights_bend_the_curve)
                                    "the ROC curve (scikit-learn's auc refuses it too)");
     cr_assert_float_eq(c.fp, 1 - 2, 1e-15); /* scores 0.9, 0.8 >= 0.5 */
     cr_assert_float_eq(c.tn, 3, 1e-15);
+}
+
+Test(weighted, multiclass_matches_scikit_learn)
+{
+    enum { N = 400, K = 3 };
+    double proba[N * K], truth[N], w[N];
+    uint64_t s = 3;
+    char path[32];
+    FILE *f = rows_file(path);
+    fprintf(f, "label,weight,p0,p1,p2\n");
+    for (int i = 0; i < N; i++) {
+        truth[i] = (int)(next(&s) * K);
+        double sum = 0;
+        for (int c = 0; c < K; c++)
+            sum += proba[i * K + c] = next(&s) + (c == truth[i] ? 0.8 : 0);
+        for (int c = 0; c < K; c++)
+            proba[i * K + c] /= sum;
+        w[i] = 0.2 + 3 * next(&s);
+        fprintf(f, "%g,%.17g,%.17g,%.17g,%.17g\n", truth[i], w[i], proba[i * K], proba[i * K + 1],
+                proba[i * K + 2]);
+    }
+    fclose(f);
+    char *report = sklearn_run(path, "multiclass"), err[128];
+    pipe_metrics_weighted_multiclass_result m;
+    cr_assert_eq(pipe_metrics_weighted_multiclass(proba, truth, w, N, K, &m, err, sizeof err), 0,
+                 "%s", err);
+    const char *names[] = {"accuracy", "macro_f1", "weighted_f1", "log_loss"};
+    double mine[] = {m.accuracy, m.macro_f1, m.weighted_f1, m.log_loss};
+    for (size_t k = 0; k < 4; k++) {
+        double want = sklearn_value(report, names[k]);
+        cr_assert(fabs(mine[k] - want) <= 1e-12, "%s: pipe %.17g, sklearn %.17g", names[k], mine[k],
+                  want);
+    }
+    truth[5] = 3;
+    cr_assert_eq(pipe_metrics_weighted_multiclass(proba, truth, w, N, K, &m, err, sizeof err), -1);
+    cr_assert_str_eq(err, "true is 3 in row 5: expected a class index 0 to 2");
+    free(report);
 }

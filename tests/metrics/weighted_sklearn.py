@@ -1,8 +1,10 @@
 """weighted_sklearn.py — scikit-learn's metrics with sample_weight on the
-rows test_weighted.c writes (CSV: pred, y, score, label, weight), printed
-one "name value" a line for the test to compare with pipe's:
+rows test_weighted.c writes (CSV: pred, y, score, label, weight; or with
+"multiclass": label, weight, then the K class probabilities), printed one
+"name value" a line for the test to compare with pipe's:
 
     /usr/bin/python3 weighted_sklearn.py rows.csv threshold
+    /usr/bin/python3 weighted_sklearn.py rows.csv multiclass
 """
 import sys
 
@@ -10,6 +12,21 @@ import numpy as np
 from sklearn import metrics
 
 data = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1)
+if sys.argv[2] == "multiclass":
+    label, w, proba = data[:, 0], data[:, 1], data[:, 2:]
+    k = proba.shape[1]
+    predicted = proba.argmax(axis=1)
+    out = {
+        "accuracy": metrics.accuracy_score(label, predicted, sample_weight=w),
+        "macro_f1": metrics.f1_score(label, predicted, labels=range(k), average="macro",
+                                     sample_weight=w, zero_division=0),
+        "weighted_f1": metrics.f1_score(label, predicted, labels=range(k), average="weighted",
+                                        sample_weight=w, zero_division=0),
+        "log_loss": metrics.log_loss(label, proba, labels=range(k), sample_weight=w),
+    }
+    for key, v in out.items():
+        print("%s %.17g" % (key, v))
+    sys.exit(0)
 threshold = float(sys.argv[2])
 pred, y, score, label, w = data.T
 out = {
