@@ -13,12 +13,18 @@ packages=(
   libxgboost-dev                     # the gbdt stage: boosted trees
   clang-14 libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
   python3-torch python3-numpy        # tests/nn/test_torch_model.py: model files read by PyTorch
+  python3-onnx                       # tests/nn: the ONNX checker on exported models
+  python3-sklearn                    # tests/metrics: weighted metrics against sample_weight
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# tests/nn: ONNX Runtime (npm's onnxruntime-node) runs the exported models in
+# Node.js. A machine may already have node and npm from elsewhere (NodeSource's
+# nodejs carries its own npm, which Debian's npm package would conflict with).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
   exit 0

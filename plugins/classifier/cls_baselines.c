@@ -5,10 +5,11 @@
  *
  *   logistic  scikit-learn's L2 logistic regression (classifier_core.h),
  *             a sigmoid unit;
- *   majority  the most frequent training class, a linear unit with zero
- *             weights whose bias is that class (score 0 or 1); with head:
- *             multiclass, K such units whose biases are the training
- *             classes' frequencies (proba = the class prior);
+ *   majority  the most frequent training class (by weight, with event
+ *             weights), a linear unit with zero weights whose bias is that
+ *             class (score 0 or 1); with head: multiclass, K such units
+ *             whose biases are the training classes' weighted frequencies
+ *             (proba = the class prior);
  *   cut       one variable through a one-feature logistic regression: the
  *             score is monotonic in the variable, so the ROC curve is the
  *             variable's own and a threshold on the score is a cut on it.
@@ -100,6 +101,12 @@ pipe_nn_model *cls_fit_logistic(pipe_ctx *ctx, const cls_data *d)
     return logistic_model(ctx, d, "logistic");
 }
 
+/* Row r's weight: the event weight when there is one, else 1. */
+static double row_weight(const cls_data *d, int64_t r)
+{
+    return d->r.w ? d->r.w[r] : 1;
+}
+
 /* head: multiclass: the training classes' frequencies as the biases of
  * K linear units with zero weights, so proba is the class prior and the
  * argmax the most frequent class (the first of equally frequent ones), as
@@ -108,18 +115,21 @@ static pipe_nn_model *majority_multiclass(pipe_ctx *ctx, const cls_data *d)
 {
     int k = d->classes.k;
     int64_t n = d->r.n_train;
-    double *freq = calloc((size_t)k, sizeof *freq);
+    double *freq = calloc((size_t)k, sizeof *freq), total = 0;
     if (!freq) {
         pipe_error(ctx, "out of memory");
         return NULL;
     }
-    for (int64_t i = 0; i < n; i++)
-        freq[(int)d->label[d->r.train[i]]] += 1;
+    for (int64_t i = 0; i < n; i++) { /* the rows' weights: event weights, else 1 */
+        int64_t r = d->r.train[i];
+        freq[(int)d->label[r]] += row_weight(d, r);
+        total += row_weight(d, r);
+    }
     int majority = 0;
     for (int c = 1; c < k; c++)
         majority = freq[c] > freq[majority] ? c : majority;
     for (int c = 0; c < k; c++)
-        freq[c] = n ? freq[c] / (double)n : 0;
+        freq[c] = total ? freq[c] / total : 0;
     pipe_metric(ctx, "majority_class", majority);
     for (int c = 0; c < k; c++) {
         char key[160];
@@ -138,9 +148,14 @@ pipe_nn_model *cls_fit_majority(pipe_ctx *ctx, const cls_data *d)
     if (d->classes.k)
         return majority_multiclass(ctx, d);
     int64_t positives = 0, n = d->r.n_train;
-    for (int64_t i = 0; i < n; i++)
-        positives += d->label[d->r.train[i]] == 1;
-    double majority = 2 * positives > n; /* a tie goes to class 0, as scikit-learn */
+    double weight_1 = 0, weight = 0; /* the rows' weights (event weights, else 1) */
+    for (int64_t i = 0; i < n; i++) {
+        int64_t r = d->r.train[i];
+        positives += d->label[r] == 1;
+        weight_1 += d->label[r] == 1 ? row_weight(d, r) : 0;
+        weight += row_weight(d, r);
+    }
+    double majority = 2 * weight_1 > weight; /* a tie goes to class 0, as scikit-learn */
     pipe_metric(ctx, "majority_class", majority);
     pipe_log(ctx, "majority class %d (%lld of %lld training rows are class 1)", (int)majority,
              (long long)positives, (long long)n);

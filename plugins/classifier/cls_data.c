@@ -120,14 +120,22 @@ int cls_data_read(pipe_ctx *ctx, cls_data *d)
     free(names);
     if (rc != 0 || read_labels(ctx, d) != 0 || pipe_nn_stage_split(ctx, &d->r) != 0)
         return -1;
-    if (cls_is_multiclass(ctx))
-        return class_targets(ctx, d) != 0 || pipe_nn_stage_check_finite(ctx, &d->r) != 0 ||
-                       pipe_nn_stage_check_scaler(ctx, x, &d->r) != 0
-                   ? -1
-                   : 0;
-    if (check_labels(ctx, d, d->r.train, d->r.n_train) != 0 ||
-        check_labels(ctx, d, d->r.val, d->r.n_val) != 0 ||
-        pipe_nn_stage_check_finite(ctx, &d->r) != 0 || pipe_nn_stage_check_scaler(ctx, x, &d->r))
+    if (cls_is_multiclass(ctx)) {
+        if (class_targets(ctx, d) != 0 || pipe_nn_stage_check_finite(ctx, &d->r) != 0 ||
+            pipe_nn_stage_check_scaler(ctx, x, &d->r) != 0)
+            return -1;
+    } else if (check_labels(ctx, d, d->r.train, d->r.n_train) != 0 ||
+               check_labels(ctx, d, d->r.val, d->r.n_val) != 0 ||
+               pipe_nn_stage_check_finite(ctx, &d->r) != 0 ||
+               pipe_nn_stage_check_scaler(ctx, x, &d->r) != 0 || weigh_rows(ctx, d) != 0) {
         return -1;
-    return weigh_rows(ctx, d);
+    }
+    /* Only the network's loss is a weighted sum; Newton's method (logistic,
+     * cut) needs weights >= 0, and so does a majority by weight. */
+    cls_kind kind = (cls_kind)cls_kind_parse(pipe_param_string(ctx, "kind"));
+    return pipe_nn_stage_row_weights(
+        ctx, &d->r,
+        kind == CLS_NETWORK ? NULL
+                            : "negative weights are only allowed with kind: network (logistic "
+                              "and cut fit by Newton's method, which needs weights >= 0)");
 }

@@ -50,6 +50,7 @@ static const cls_scope scopes[] = {
     {"label_smoothing", AT_NETWORK},
     {"model", AT_PREDICT},
     {"save", AT_TRAIN},
+    {"export", AT_TRAIN},
     {"class_weight", AT_NETWORK | AT_LOGISTIC | AT_CUT},
     {"tune", AT_NETWORK | AT_LOGISTIC | AT_CUT},
     {"threshold", AT_TRAIN},

@@ -127,23 +127,23 @@ static void report(pipe_ctx *ctx, cls_kind kind, const cls_data *d, double thres
     pipe_log(ctx, "%s fitted in %.3f s", cls_kind_name(kind), seconds);
 }
 
-/* The model file with the stage's metadata: kind, head, and the
- * threshold (binary) or the class names (multiclass). */
+/* The model file and the ONNX export (parameter export) with the
+ * stage's metadata: kind, head, and the threshold (binary) or the class
+ * names (multiclass). */
 static int save_model(pipe_ctx *ctx, pipe_nn_model *m, cls_kind kind, double threshold,
                       const cls_data *d)
 {
     const char *save = pipe_param_string(ctx, "save");
     char name[512], threshold_text[32];
-    if (!save[0])
-        return 0;
     snprintf(name, sizeof name, "%s.safetensors", pipe_stage_id(ctx));
     snprintf(threshold_text, sizeof threshold_text, "%.17g", threshold);
     pipe_nn_st_meta meta[4] = {{"stage", "classifier"},
                                {"kind", cls_kind_name(kind)},
                                {"head", d->classes.k ? "multiclass" : "binary"},
                                {"threshold", threshold_text}};
-    return pipe_nn_stage_save_classes(ctx, m, &d->r, strcmp(save, "auto") ? save : name, meta,
-                                      d->classes.k ? 3 : 4, &d->classes);
+    const char *path = !save[0] ? "" : strcmp(save, "auto") ? save : name;
+    return pipe_nn_stage_save_classes(ctx, m, &d->r, path, meta, d->classes.k ? 3 : 4, &d->classes,
+                                      NULL);
 }
 
 /* head: multiclass: fit, publish the probabilities and the argmax, save. */

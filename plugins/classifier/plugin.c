@@ -28,6 +28,7 @@ static const pipe_param_decl cls_params[] = {
         "and scaling come with it)"),
     PIPE_NN_STAGE_SAVE_PARAM("auto", "train: model file written in the output folder (auto: "
                                      "<stage id>.safetensors; \"\": none)"),
+    PIPE_NN_STAGE_EXPORT_PARAM,
     PIPE_NN_STAGE_FEATURES_PARAM(
         "columns of x the model reads (all: every column; predict: the model's own features)"),
     {"class_weight", PIPE_PARAM_MAP, "none", 0, 0, NULL,
@@ -62,6 +63,7 @@ static const pipe_port_decl cls_inputs[] = {
      "train: the row split; fits on its train rows, tunes and stops early on its val rows"},
     {"scaler", PIPE_DT(PIPE_F64), 2, 1,
      "train: the scaler stage's params output, saved in the model for predict"},
+    PIPE_NN_STAGE_WEIGHT_INPUT,
 };
 
 static const pipe_port_decl cls_outputs[] = {

@@ -20,6 +20,7 @@ static const pipe_param_decl cnn_params[] = {
         "model.safetensors",
         "train: file written in the run's output folder with the weights and the architecture "
         "(\"\": do not save)"),
+    PIPE_NN_STAGE_EXPORT_PARAM,
     {"target", PIPE_PARAM_STRING, "", 0, 0, NULL,
      "column of y to predict (\"\": y is rank 1 or N x 1)"},
     {"layers", PIPE_PARAM_MAP, "[{conv: 32}, {conv: 64}, {maxpool: 2}, flatten, {dense: 128}]", 0,
@@ -62,6 +63,7 @@ static const pipe_port_decl cnn_inputs[] = {
     {"split", PIPE_DT(PIPE_U8), 1, 1,
      "train: the row split; trains on its train rows, validates on its val rows (without it: "
      "every row trains, none validates)"},
+    PIPE_NN_STAGE_WEIGHT_INPUT,
 };
 
 static const pipe_port_decl cnn_outputs[] = {

@@ -13,6 +13,7 @@
 static const pipe_nn_scope scopes[] = {
     {"model", "mode", "predict"},
     {"save", "mode", "train"},
+    {"export", "mode", "train"},
     {"target", "mode", "train"},
     {"layers", "mode", "train"},
     {"input_shape", "mode", "train"},

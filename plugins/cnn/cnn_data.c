@@ -69,6 +69,8 @@ int cnn_data_target_and_split(pipe_ctx *ctx, cnn_data *d)
         return -1;
     if (cnn_is_multiclass(ctx) && pipe_nn_stage_class_targets(ctx, r, &d->classes) != 0)
         return -1;
+    if (pipe_nn_stage_row_weights(ctx, r, NULL) != 0)
+        return -1;
     if (check_targets(ctx, r, r->train, r->n_train) != 0 ||
         check_targets(ctx, r, r->val, r->n_val) != 0)
         return -1;

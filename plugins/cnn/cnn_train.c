@@ -10,15 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The model file with the stage's metadata (cnn has no scaler input, and
- * images have no feature names: the file holds the network only). */
+/* The model file (unless name is "") and the ONNX export (parameter
+ * export) with the stage's metadata (cnn has no scaler input, and images
+ * have no feature names: the file holds the network only). */
 static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const cnn_data *d, const char *name)
 {
     const char *target = pipe_param_string(ctx, "target");
     const pipe_nn_st_meta meta[3] = {{"stage", "cnn"},
                                      {"target", target[0] ? target : pipe_input_name(ctx, "y")},
                                      {"head", pipe_param_string(ctx, "head")}};
-    return pipe_nn_stage_save_classes(ctx, m, &d->rows, name, meta, 3, &d->classes);
+    return pipe_nn_stage_save_classes(ctx, m, &d->rows, name, meta, 3, &d->classes, d->chw);
 }
 
 /* x must have the declared input_shape, when there is one. */
@@ -66,9 +67,8 @@ static int build_and_train(pipe_ctx *ctx, const cnn_data *d, const cnn_stack *st
     if (rc == 0)
         rc = d->classes.k ? pipe_nn_stage_publish_classes(ctx, m, &d->rows, &d->classes)
                           : pipe_nn_stage_publish_predictions(ctx, m, &d->rows);
-    const char *save = pipe_param_string(ctx, "save");
-    if (rc == 0 && save[0])
-        rc = save_model(ctx, m, d, save);
+    if (rc == 0)
+        rc = save_model(ctx, m, d, pipe_param_string(ctx, "save"));
     pipe_nn_model_free(m);
     return rc;
 }

@@ -20,6 +20,7 @@ static const pipe_param_decl dnn_params[] = {
         "model.safetensors",
         "train: file written in the run's output folder with the weights, the architecture and "
         "the scaler input (\"\": do not save)"),
+    PIPE_NN_STAGE_EXPORT_PARAM,
     PIPE_NN_STAGE_FEATURES_PARAM(
         "columns of x fed to the network (all: every column; predict: the model's own features)"),
     {"target", PIPE_PARAM_STRING, "", 0, 0, NULL,
@@ -57,6 +58,7 @@ static const pipe_port_decl dnn_inputs[] = {
      "every row trains, none validates)"},
     {"scaler", PIPE_DT(PIPE_F64), 2, 1,
      "train: the scaler stage's params output, saved in the model for predict"},
+    PIPE_NN_STAGE_WEIGHT_INPUT,
 };
 
 static const pipe_port_decl dnn_outputs[] = {

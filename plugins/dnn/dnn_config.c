@@ -15,6 +15,7 @@ static const pipe_nn_scope scopes[] = {
     {"model", "mode", "predict"},
     {"apply_scaler", "mode", "predict"},
     {"save", "mode", "train"},
+    {"export", "mode", "train"},
     {"target", "mode", "train"},
     {"layers", "mode", "train"},
     {"activation", "mode", "train"},

@@ -21,8 +21,9 @@ static void shape_text(const dnn_config *cfg, int n_in, char *buf, size_t size)
             len += (size_t)snprintf(buf + len, size - len, "-%d", cfg->layers[i].units);
 }
 
-/* The model file with the stage's metadata: the target's name, the head
- * and (multiclass) the class names. */
+/* The model file (unless name is "") and the ONNX export (parameter
+ * export), with the stage's metadata: the target's name, the head and
+ * (multiclass) the class names. */
 static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                       const pipe_nn_classes *c, const char *name)
 {
@@ -30,7 +31,7 @@ static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
     pipe_nn_st_meta meta[3] = {{"stage", "dnn"},
                                {"target", target[0] ? target : pipe_input_name(ctx, "y")},
                                {"head", pipe_param_string(ctx, "head")}};
-    return pipe_nn_stage_save_classes(ctx, m, d, name, meta, 3, c);
+    return pipe_nn_stage_save_classes(ctx, m, d, name, meta, 3, c, NULL);
 }
 
 int dnn_check_memory(pipe_ctx *ctx, const dnn_config *cfg, int n_in, int n_out,
@@ -65,9 +66,8 @@ static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, const pipe_nn_classes
     if (rc == 0)
         rc = c->k ? pipe_nn_stage_publish_classes(ctx, m, d, c)
                   : pipe_nn_stage_publish_predictions(ctx, m, d);
-    const char *save = pipe_param_string(ctx, "save");
-    if (rc == 0 && save[0])
-        rc = save_model(ctx, m, d, c, save);
+    if (rc == 0)
+        rc = save_model(ctx, m, d, c, pipe_param_string(ctx, "save"));
     pipe_nn_model_free(m);
     return rc;
 }
@@ -87,7 +87,8 @@ static int read_inputs(pipe_ctx *ctx, const char *const *names, size_t n_names, 
         pipe_nn_stage_target(ctx, 0, d) != 0 || pipe_nn_stage_split(ctx, d) != 0 ||
         (dnn_is_multiclass(ctx) && pipe_nn_stage_class_targets(ctx, d, c) != 0) ||
         (dnn_is_binary(ctx) && pipe_nn_stage_binary_targets(ctx, d) != 0) ||
-        pipe_nn_stage_check_finite(ctx, d) != 0 || pipe_nn_stage_check_scaler(ctx, x, d) != 0)
+        pipe_nn_stage_row_weights(ctx, d, NULL) != 0 || pipe_nn_stage_check_finite(ctx, d) != 0 ||
+        pipe_nn_stage_check_scaler(ctx, x, d) != 0)
         return -1;
     return dnn_config_read(ctx, d->n_out, cfg);
 }

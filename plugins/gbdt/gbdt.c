@@ -25,9 +25,11 @@ static const pipe_param_decl gbdt_params[] = {
         "columns of x the trees split on (all: every column; predict: the model's own)"),
     {"target", PIPE_PARAM_STRING, "", 0, 0, NULL,
      "column of y to predict (\"\": y is rank 1 or N x 1)"},
-    {"task", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|binary",
-     "regression (squared error, metric rmse) or binary (logistic, targets 0/1, metric "
-     "logloss)"},
+    {"task", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|binary|multiclass",
+     "regression (squared error, metric rmse), binary (logistic, targets 0/1, metric logloss) "
+     "or multiclass (softmax over K classes, labels 0..K-1, metric mlogloss; outputs proba and "
+     "predicted, as the networks' multiclass head)"},
+    PIPE_NN_STAGE_CLASS_LABEL_PARAMS,
     {"trees", PIPE_PARAM_INT, "100", 1, 100000, NULL, "boosting rounds (one tree each), at most"},
     {"depth", PIPE_PARAM_INT, "6", 1, 30, NULL, "maximum depth of a tree (max_depth)"},
     {"eta", PIPE_PARAM_FLOAT, "0.3", 1e-6, 1, NULL,
@@ -53,13 +55,20 @@ static const pipe_port_decl gbdt_inputs[] = {
     {"split", PIPE_DT(PIPE_U8), 1, 1,
      "train: the row split; trains on its train rows, early-stops and reports on its val rows "
      "(without it: every row trains, none validates)"},
+    PIPE_NN_STAGE_WEIGHT_INPUT,
 };
 
 static const pipe_port_decl gbdt_outputs[] = {
     {"pred", PIPE_DT(PIPE_F64), 1, 0,
-     "the prediction for every row of x (binary: the probability of class 1)"},
+     "the prediction for every row of x (binary: the probability of class 1; multiclass: the "
+     "most probable class index, as predicted)"},
     {"score", PIPE_DT(PIPE_F64), 1, 1, "binary: the probability of class 1 of every row"},
-    {"predicted", PIPE_DT(PIPE_F64), 1, 1, "binary: the predicted class: score >= threshold"},
+    {"proba", PIPE_DT(PIPE_F64), 2, 1,
+     "multiclass: N x K class probabilities, one row per row of x, columns named after the "
+     "classes"},
+    {"predicted", PIPE_DT(PIPE_F64), 1, 1,
+     "binary: the predicted class, score >= threshold; multiclass: the most probable class "
+     "index (0 .. K-1)"},
     {"threshold", PIPE_DT(PIPE_F64), 1, 1, "binary: the decision threshold (one value)"},
 };
 
@@ -68,6 +77,8 @@ static const pipe_nn_scope gbdt_scopes[] = {
     {"save", "mode", "train"},
     {"target", "mode", "train"},
     {"task", "mode", "train"},
+    {"classes", "task", "multiclass"},
+    {"class_weights", "task", "multiclass"},
     {"trees", "mode", "train"},
     {"depth", "mode", "train"},
     {"eta", "mode", "train"},
@@ -80,18 +91,37 @@ static const pipe_nn_scope gbdt_scopes[] = {
     {"threshold", "mode", "train"},
 };
 
+static const char *const task_names[] = {"regression", "binary", "multiclass"};
+
 const char *gbdt_task_name(pipe_gbdt_task task)
 {
-    return task == PIPE_GBDT_BINARY ? "binary" : "regression";
+    return task_names[task];
 }
 
 int gbdt_task_parse(const char *name)
 {
-    if (name && strcmp(name, "regression") == 0)
-        return PIPE_GBDT_REGRESSION;
-    if (name && strcmp(name, "binary") == 0)
-        return PIPE_GBDT_BINARY;
+    for (int i = 0; name && i < (int)PIPE_COUNT(task_names); i++)
+        if (strcmp(name, task_names[i]) == 0)
+            return i;
     return -1;
+}
+
+/* The outputs mapped must be those of the task (train mode; a saved
+ * model's task is checked when it is loaded). */
+static int check_task_outputs(pipe_ctx *ctx, const char *task)
+{
+    static const struct {
+        const char *port, *tasks;
+    } made[] = {{"score", "binary"},
+                {"threshold", "binary"},
+                {"predicted", "binary|multiclass"},
+                {"proba", "multiclass"}};
+    int status = 0;
+    for (size_t i = 0; i < PIPE_COUNT(made); i++)
+        if (pipe_output_wanted(ctx, made[i].port) && !strstr(made[i].tasks, task))
+            status = pipe_error(ctx, "output '%s' is made by task: %s (task is %s)", made[i].port,
+                                made[i].tasks, task);
+    return status;
 }
 
 static int gbdt_check(pipe_ctx *ctx)
@@ -100,12 +130,8 @@ static int gbdt_check(pipe_ctx *ctx)
     int predict = strcmp(pipe_param_string(ctx, "mode"), "predict") == 0;
     if (predict && !pipe_param_string(ctx, "model")[0])
         status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
-    static const char *const binary_only[] = {"score", "predicted", "threshold"};
-    int regression = !predict && strcmp(pipe_param_string(ctx, "task"), "regression") == 0;
-    for (size_t i = 0; regression && i < PIPE_COUNT(binary_only); i++)
-        if (pipe_output_wanted(ctx, binary_only[i]))
-            status = pipe_error(ctx, "output '%s' is made by task: binary (task is regression)",
-                                binary_only[i]);
+    if (!predict && check_task_outputs(ctx, pipe_param_string(ctx, "task")) != 0)
+        status = -1;
     return status;
 }
 
@@ -139,6 +165,27 @@ int gbdt_publish(pipe_ctx *ctx, pipe_gbdt_task task, double *pred, int64_t rows,
     return status;
 }
 
+int gbdt_publish_classes(pipe_ctx *ctx, double *proba, int64_t rows, const pipe_nn_classes *c)
+{
+    int64_t shape[2] = {rows, c->k};
+    pipe_tensor *t = pipe_tensor_new(PIPE_F64, 2, shape);
+    if (!t) {
+        free(proba);
+        return pipe_error(ctx, "out of memory");
+    }
+    memcpy(t->data, proba, (size_t)(rows * c->k) * sizeof *proba);
+    double *best = proba; /* pred: the most probable class of each row */
+    for (int64_t r = 0; r < rows; r++) {
+        int arg = 0;
+        for (int j = 1; j < c->k; j++)
+            arg = proba[r * c->k + j] > proba[r * c->k + arg] ? j : arg;
+        best[r] = arg;
+    }
+    int status = publish_copy(ctx, "pred", best, rows);
+    free(proba);
+    return status == 0 ? pipe_nn_stage_publish_proba(ctx, t, c) : (pipe_tensor_release(t), -1);
+}
+
 static int gbdt_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
@@ -154,9 +201,11 @@ static const pipe_plugin gbdt_plugin = {
     .summary = "boosted decision trees (XGBoost): train on a table and predict, or apply a model",
     .description =
         "Gradient-boosted trees through XGBoost's C API (tree_method hist), for regression "
-        "(squared error) or binary classification (logistic). Trains on the split's train rows "
-        "starting from the mean target (regression) or 0.5, reports rmse or logloss on the "
-        "train and val rows, can stop early on the val rows and keep the best round's trees. "
+        "(squared error), binary classification (logistic) or K classes (softmax, one tree per "
+        "class and round; outputs proba and predicted as the networks' multiclass head, class "
+        "weights as row weights). Trains on the split's train rows starting from the mean "
+        "target (regression) or 0.5, reports rmse, logloss or mlogloss on the train and val "
+        "rows, can stop early on the val rows and keep the best round's trees. "
         "Seeded from the pipeline's seed, with the run's thread count: the same seed and "
         "threads give the same trees. Metrics: rounds, trees kept, best iteration, the "
         "metrics, and the gain importance of each feature (summing to 1). Saves XGBoost's "

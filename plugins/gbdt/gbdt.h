@@ -6,6 +6,7 @@
 #define PIPE_GBDT_STAGE_H
 
 #include "gbdt_core.h"
+#include "nn_stage.h"
 
 #include <pipe/pipe.h>
 
@@ -14,8 +15,9 @@
 #define GBDT_ATTR_TASK "pipe_task"           /* "regression" or "binary" */
 #define GBDT_ATTR_TARGET "pipe_target"       /* the target's name */
 #define GBDT_ATTR_THRESHOLD "pipe_threshold" /* binary: the decision threshold */
+#define GBDT_ATTR_CLASSES "pipe_classes"     /* multiclass: the class names, a JSON list */
 
-/* "regression" or "binary", and back (-1 for anything else). */
+/* "regression", "binary" or "multiclass", and back (-1 for anything else). */
 const char *gbdt_task_name(pipe_gbdt_task task);
 int gbdt_task_parse(const char *name);
 
@@ -23,6 +25,11 @@ int gbdt_task_parse(const char *name);
  * "score", "predicted" (score >= threshold) and "threshold" when wanted.
  * Takes the values (malloc'd, rows of them). 0 or -1 (reported). */
 int gbdt_publish(pipe_ctx *ctx, pipe_gbdt_task task, double *pred, int64_t rows, double threshold);
+
+/* Multiclass: publish "proba" (rows × K, the class names as columns) and
+ * "predicted" (the most probable class) from the K probabilities of each
+ * row (malloc'd, taken), as the network stages' multiclass head. */
+int gbdt_publish_classes(pipe_ctx *ctx, double *proba, int64_t rows, const pipe_nn_classes *c);
 
 int gbdt_train(pipe_ctx *ctx);
 int gbdt_predict(pipe_ctx *ctx);

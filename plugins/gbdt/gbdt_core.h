@@ -20,6 +20,7 @@ extern "C" {
 typedef enum pipe_gbdt_task {
     PIPE_GBDT_REGRESSION, /* reg:squarederror, metric rmse */
     PIPE_GBDT_BINARY,     /* binary:logistic, metric logloss, targets 0 or 1 */
+    PIPE_GBDT_MULTICLASS, /* multi:softprob, metric mlogloss, targets 0 .. classes - 1 */
 } pipe_gbdt_task;
 
 /* What to train. Names follow the stage's parameters. */
@@ -35,9 +36,12 @@ typedef struct pipe_gbdt_config {
     int early_stopping;      /* stop after this many rounds without a better val metric (0: off) */
     int threads;             /* nthread */
     int seed;                /* XGBoost's seed */
+    int classes;             /* multiclass: the number of classes K (>= 2) */
 } pipe_gbdt_config;
 
-/* Training data: x (rows x cols) and y (rows), train and val row indexes. */
+/* Training data: x (rows x cols) and y (rows), train and val row
+ * indexes, optional row weights w (rows, NULL: all 1; XGBoost's instance
+ * weights, which its metrics weigh too). */
 typedef struct pipe_gbdt_data {
     const float *x, *y;
     int64_t rows;
@@ -45,6 +49,7 @@ typedef struct pipe_gbdt_data {
     const int64_t *train, *val;
     int64_t n_train, n_val;
     const char *const *features; /* cols names, or NULL */
+    const float *w;
 } pipe_gbdt_data;
 
 /* A trained or loaded model (owns the XGBoost booster). */
@@ -64,7 +69,7 @@ typedef struct pipe_gbdt_fit {
  * without val rows). */
 typedef void (*pipe_gbdt_progress)(void *user, int round, int total, double val_metric);
 
-/* "rmse" or "logloss". */
+/* "rmse", "logloss" or "mlogloss". */
 const char *pipe_gbdt_metric_name(pipe_gbdt_task task);
 
 /* Train. Returns the model, or NULL with a message in err. */
@@ -73,8 +78,12 @@ pipe_gbdt_model *pipe_gbdt_train(const pipe_gbdt_config *cfg, const pipe_gbdt_da
                                  char *err, size_t err_size);
 void pipe_gbdt_free(pipe_gbdt_model *m);
 
-/* Predictions for rows x cols floats into out[rows] (binary: the
- * probability of class 1). Returns 0 or -1 with err. */
+/* The values predicted per row: 1, or K for a multiclass model. */
+int pipe_gbdt_outputs(const pipe_gbdt_model *m);
+
+/* Predictions for rows x cols floats into out[rows * outputs] (binary:
+ * the probability of class 1; multiclass: the K class probabilities of
+ * each row). Returns 0 or -1 with err. */
 int pipe_gbdt_predict(pipe_gbdt_model *m, const float *x, int64_t rows, int cols, double *out,
                       char *err, size_t err_size);
 
@@ -96,7 +105,8 @@ int pipe_gbdt_features(pipe_gbdt_model *m, int *n, const char *const **names);
  * call. 0 or -1 with err. */
 int pipe_gbdt_save(pipe_gbdt_model *m, const char **json, size_t *len, char *err, size_t err_size);
 /* A model from XGBoost JSON (as pipe_gbdt_save wrote it), with `threads`
- * threads for prediction. NULL with err. */
+ * threads for prediction (its outputs per row from its num_class). NULL
+ * with err. */
 pipe_gbdt_model *pipe_gbdt_load(const char *json, size_t len, int threads, char *err,
                                 size_t err_size);
 

@@ -69,6 +69,32 @@ static pipe_gbdt_model *load(pipe_ctx *ctx, pipe_gbdt_task *task, double *thresh
     return m;
 }
 
+/* A multiclass model's class names (its attribute), one per output. */
+static int saved_classes(pipe_ctx *ctx, pipe_gbdt_model *m, pipe_nn_classes *c)
+{
+    char buf[4096];
+    const char *text = pipe_gbdt_get_attr(m, GBDT_ATTR_CLASSES, buf, sizeof buf);
+    size_t n = 0;
+    c->names = text ? pipe_nn_names_from_json(text, &n) : NULL;
+    c->k = (int)n;
+    if (!c->names || c->k != pipe_gbdt_outputs(m))
+        return pipe_param_error(ctx, "model",
+                                "'%s': a multiclass model without the list of its %d class "
+                                "names (%s)",
+                                pipe_param_string(ctx, "model"), pipe_gbdt_outputs(m),
+                                GBDT_ATTR_CLASSES);
+    return 0;
+}
+
+/* The outputs mapped must be those of the saved model's task. */
+static int check_outputs(pipe_ctx *ctx, pipe_gbdt_task task)
+{
+    if (task != PIPE_GBDT_MULTICLASS && pipe_output_wanted(ctx, "proba"))
+        return pipe_error(ctx, "output 'proba' comes from a multiclass model; this one is %s",
+                          gbdt_task_name(task));
+    return 0;
+}
+
 int gbdt_predict(pipe_ctx *ctx)
 {
     if (pipe_nn_stage_check_predict_ports(ctx) != 0)
@@ -78,7 +104,14 @@ int gbdt_predict(pipe_ctx *ctx)
     pipe_gbdt_model *m = load(ctx, &task, &threshold);
     if (!m)
         return -1;
-    int n;
+    pipe_nn_classes classes = {0};
+    if (check_outputs(ctx, task) != 0 ||
+        (task == PIPE_GBDT_MULTICLASS && saved_classes(ctx, m, &classes) != 0)) {
+        pipe_nn_classes_free(&classes);
+        pipe_gbdt_free(m);
+        return -1;
+    }
+    int n, k = pipe_gbdt_outputs(m);
     const char *const *names;
     pipe_gbdt_features(m, &n, &names);
     pipe_nn_rows d = {0};
@@ -87,7 +120,7 @@ int gbdt_predict(pipe_ctx *ctx)
     if (status == 0 && d.n_in != n)
         status = pipe_error(ctx, "the model takes %d features, x '%s' has %d columns", n,
                             pipe_input_name(ctx, "x"), d.n_in);
-    double *pred = status == 0 ? malloc((size_t)(d.rows + 1) * sizeof *pred) : NULL;
+    double *pred = status == 0 ? malloc((size_t)(d.rows * k + 1) * sizeof *pred) : NULL;
     char err[1024];
     if (status == 0 && !pred)
         status = pipe_error(ctx, "out of memory");
@@ -96,10 +129,12 @@ int gbdt_predict(pipe_ctx *ctx)
     pipe_gbdt_free(m);
     if (status == 0) {
         pipe_log(ctx, "%s model: %lld rows predicted", gbdt_task_name(task), (long long)d.rows);
-        status = gbdt_publish(ctx, task, pred, d.rows, threshold);
+        status = task == PIPE_GBDT_MULTICLASS ? gbdt_publish_classes(ctx, pred, d.rows, &classes)
+                                              : gbdt_publish(ctx, task, pred, d.rows, threshold);
         pred = NULL;
     }
     free(pred);
+    pipe_nn_classes_free(&classes);
     pipe_nn_rows_free(&d);
     return status;
 }

@@ -16,6 +16,7 @@
 struct pipe_gbdt_model {
     BoosterHandle booster;
     int cols;
+    int outputs; /* values per row: 1, or K classes */
 };
 
 /* Write "XGBoost: <its last error>" (or a message of ours) into err; -1. */
@@ -39,22 +40,30 @@ static int set_param(BoosterHandle b, const char *name, const char *fmt, ...)
 
 const char *pipe_gbdt_metric_name(pipe_gbdt_task task)
 {
-    return task == PIPE_GBDT_BINARY ? "logloss" : "rmse";
+    static const char *const names[] = {"rmse", "logloss", "mlogloss"};
+    return names[task];
+}
+
+int pipe_gbdt_outputs(const pipe_gbdt_model *m)
+{
+    return m->outputs;
 }
 
 /* The rows idx[0..n) of data as a DMatrix with their labels. */
 static DMatrixHandle rows_matrix(const pipe_gbdt_data *d, const int64_t *idx, int64_t n)
 {
     float *x = malloc((size_t)(n * d->cols + 1) * sizeof *x),
-          *y = malloc((size_t)(n + 1) * sizeof *y);
+          *y = malloc((size_t)(n + 1) * sizeof *y), *w = malloc((size_t)(n + 1) * sizeof *w);
     DMatrixHandle m = NULL;
-    if (x && y) {
+    if (x && y && w) {
         for (int64_t i = 0; i < n; i++) {
             memcpy(x + i * d->cols, d->x + idx[i] * d->cols, (size_t)d->cols * sizeof *x);
             y[i] = d->y[idx[i]];
+            w[i] = d->w ? d->w[idx[i]] : 1;
         }
         if (XGDMatrixCreateFromMat(x, (bst_ulong)n, (bst_ulong)d->cols, NAN, &m) != 0 ||
-            XGDMatrixSetFloatInfo(m, "label", y, (bst_ulong)n) != 0) {
+            XGDMatrixSetFloatInfo(m, "label", y, (bst_ulong)n) != 0 ||
+            (d->w && XGDMatrixSetFloatInfo(m, "weight", w, (bst_ulong)n) != 0)) {
             if (m)
                 XGDMatrixFree(m);
             m = NULL;
@@ -62,16 +71,20 @@ static DMatrixHandle rows_matrix(const pipe_gbdt_data *d, const int64_t *idx, in
     }
     free(x);
     free(y);
+    free(w);
     return m;
 }
 
 static int set_params(BoosterHandle b, const pipe_gbdt_config *c, double base_score)
 {
-    int binary = c->task == PIPE_GBDT_BINARY;
+    static const char *const objectives[] = {"reg:squarederror", "binary:logistic",
+                                             "multi:softprob"};
     int rc = XGBoosterSetParam(b, "verbosity", "0");
     rc |= XGBoosterSetParam(b, "booster", "gbtree");
     rc |= XGBoosterSetParam(b, "tree_method", "hist");
-    rc |= XGBoosterSetParam(b, "objective", binary ? "binary:logistic" : "reg:squarederror");
+    rc |= XGBoosterSetParam(b, "objective", objectives[c->task]);
+    if (c->task == PIPE_GBDT_MULTICLASS)
+        rc |= set_param(b, "num_class", "%d", c->classes);
     rc |= XGBoosterSetParam(b, "eval_metric", pipe_gbdt_metric_name(c->task));
     rc |= set_param(b, "base_score", "%.17g", base_score);
     rc |= set_param(b, "max_depth", "%d", c->depth);
@@ -86,22 +99,45 @@ static int set_params(BoosterHandle b, const pipe_gbdt_config *c, double base_sc
     return rc;
 }
 
-/* The starting prediction: the mean target (regression) or 0.5. Checks
- * binary targets. */
+/* Nonzero when y is a class label of task c: 0 or 1 (binary), a whole
+ * number in [0, K) (multiclass); any value for regression. */
+static int is_label(const pipe_gbdt_config *c, float y)
+{
+    if (c->task == PIPE_GBDT_BINARY)
+        return y == 0 || y == 1;
+    if (c->task == PIPE_GBDT_MULTICLASS)
+        return y >= 0 && y < c->classes && y == floorf(y);
+    return 1;
+}
+
+/* The starting prediction: the (weighted) mean target (regression) or
+ * 0.5 (the classes' margins start alike). Checks the class labels. */
 static int base_score(const pipe_gbdt_config *c, const pipe_gbdt_data *d, double *out, char *err,
                       size_t size)
 {
-    double sum = 0;
+    double sum = 0, weight = 0;
+    if (c->task == PIPE_GBDT_MULTICLASS && c->classes < 2) {
+        snprintf(err, size, "task multiclass needs at least 2 classes, found %d", c->classes);
+        return -1;
+    }
     for (int64_t i = 0; i < d->n_train; i++) {
         float y = d->y[d->train[i]];
-        if (c->task == PIPE_GBDT_BINARY && y != 0 && y != 1) {
-            snprintf(err, size, "task binary needs a target of 0 or 1, found %g at row %lld", y,
-                     (long long)d->train[i]);
+        if (!is_label(c, y)) {
+            if (c->task == PIPE_GBDT_BINARY)
+                snprintf(err, size, "task binary needs a target of 0 or 1, found %g at row %lld", y,
+                         (long long)d->train[i]);
+            else
+                snprintf(err, size,
+                         "task multiclass with %d classes needs targets 0 to %d, found %g at row "
+                         "%lld",
+                         c->classes, c->classes - 1, y, (long long)d->train[i]);
             return -1;
         }
-        sum += y;
+        double w = d->w ? d->w[d->train[i]] : 1;
+        sum += w * y;
+        weight += w;
     }
-    *out = c->task == PIPE_GBDT_BINARY ? 0.5 : sum / (double)d->n_train;
+    *out = c->task == PIPE_GBDT_REGRESSION ? sum / weight : 0.5;
     return 0;
 }
 
@@ -111,27 +147,32 @@ static double rows_metric(pipe_gbdt_model *m, pipe_gbdt_task task, const pipe_gb
 {
     if (n == 0)
         return NAN;
+    int k = m->outputs;
     float *x = calloc((size_t)(n * d->cols) + 1, sizeof *x);
-    double *p = malloc((size_t)n * sizeof *p), sum = 0;
+    double *p = malloc((size_t)(n * k) * sizeof *p), sum = 0, weight = 0;
     int rc = x && p ? 0 : -1;
     for (int64_t i = 0; rc == 0 && i < n; i++)
         memcpy(x + i * d->cols, d->x + idx[i] * d->cols, (size_t)d->cols * sizeof *x);
     if (rc == 0)
         rc = pipe_gbdt_predict(m, x, n, d->cols, p, err, size);
+    /* XGBoost's logloss and mlogloss clip probabilities to [1e-15, 1 - 1e-15] alike */
     for (int64_t i = 0; rc == 0 && i < n; i++) {
-        double y = d->y[idx[i]], q = p[i];
-        if (task == PIPE_GBDT_BINARY) {
-            q = fmin(fmax(q, 1e-15), 1 - 1e-15); /* XGBoost's logloss clips alike */
-            sum -= y * log(q) + (1 - y) * log(1 - q);
-        } else {
-            sum += (q - y) * (q - y);
-        }
+        double y = d->y[idx[i]], q = task == PIPE_GBDT_MULTICLASS ? p[i * k + (int)y] : p[i];
+        double wi = d->w ? d->w[idx[i]] : 1;
+        q = task == PIPE_GBDT_REGRESSION ? q : fmin(fmax(q, 1e-15), 1 - 1e-15);
+        if (task == PIPE_GBDT_BINARY)
+            sum -= wi * (y * log(q) + (1 - y) * log(1 - q));
+        else if (task == PIPE_GBDT_MULTICLASS)
+            sum -= wi * log(q);
+        else
+            sum += wi * (q - y) * (q - y);
+        weight += wi;
     }
     free(x);
     free(p);
     if (rc != 0)
         return NAN;
-    return task == PIPE_GBDT_BINARY ? sum / (double)n : sqrt(sum / (double)n);
+    return task == PIPE_GBDT_REGRESSION ? sqrt(sum / weight) : sum / weight;
 }
 
 /* The val metric XGBoost printed for this round ("[3]\tval-rmse:0.51"). */
@@ -202,6 +243,7 @@ pipe_gbdt_model *pipe_gbdt_train(const pipe_gbdt_config *cfg, const pipe_gbdt_da
         rc = xgb_error(err, size, "naming the features");
     if (rc == 0) {
         m->cols = data->cols;
+        m->outputs = cfg->task == PIPE_GBDT_MULTICLASS ? cfg->classes : 1;
         rc = boost(m, cfg, train, val, fit, progress, user, err, size);
     }
     if (train)
@@ -246,8 +288,16 @@ int pipe_gbdt_predict(pipe_gbdt_model *m, const float *x, int64_t rows, int cols
     int rc = XGBoosterPredictFromDMatrix(m->booster, d, config, &shape, &dim, &res);
     if (rc != 0)
         xgb_error(err, size, "prediction");
-    for (int64_t r = 0; rc == 0 && r < rows; r++)
-        out[r] = res[r];
+    bst_ulong total = 1;
+    for (bst_ulong i = 0; rc == 0 && i < dim; i++)
+        total *= shape[i];
+    if (rc == 0 && total != (bst_ulong)(rows * m->outputs)) {
+        snprintf(err, size, "XGBoost gave %llu values for %lld rows of %d outputs",
+                 (unsigned long long)total, (long long)rows, m->outputs);
+        rc = -1;
+    }
+    for (int64_t i = 0; rc == 0 && i < rows * m->outputs; i++)
+        out[i] = res[i];
     XGDMatrixFree(d);
     return rc == 0 ? 0 : -1;
 }
@@ -289,7 +339,8 @@ int pipe_gbdt_importance(pipe_gbdt_model *m, double *out, char *err, size_t size
         snprintf(err, size, "out of memory");
         return -1;
     }
-    memcpy(gain, scores, n * sizeof *gain);
+    if (n) /* a model without a split scores no feature (and gives NULL) */
+        memcpy(gain, scores, n * sizeof *gain);
     for (bst_ulong i = 0; i < n; i++) {
         int k = copy[i] ? feature_index(m, copy[i]) : -1;
         if (k >= 0 && k < m->cols)
@@ -340,6 +391,18 @@ int pipe_gbdt_save(pipe_gbdt_model *m, const char **json, size_t *len, char *err
     return 0;
 }
 
+/* The booster's num_class (0 but for multi-class objectives), from its
+ * JSON configuration ("num_class":"3" among learner_model_param). */
+static int num_class(BoosterHandle b)
+{
+    bst_ulong n = 0;
+    const char *config = NULL, *at;
+    if (XGBoosterSaveJsonConfig(b, &n, &config) != 0 || !config ||
+        !(at = strstr(config, "\"num_class\":\"")))
+        return -1;
+    return atoi(at + strlen("\"num_class\":\""));
+}
+
 pipe_gbdt_model *pipe_gbdt_load(const char *json, size_t len, int threads, char *err, size_t size)
 {
     pipe_gbdt_model *m = calloc(1, sizeof *m);
@@ -359,5 +422,12 @@ pipe_gbdt_model *pipe_gbdt_load(const char *json, size_t len, int threads, char 
         return NULL;
     }
     m->cols = (int)cols;
+    m->outputs = num_class(m->booster);
+    if (m->outputs < 0) {
+        snprintf(err, size, "XGBoost's configuration of the model has no num_class");
+        pipe_gbdt_free(m);
+        return NULL;
+    }
+    m->outputs = m->outputs > 1 ? m->outputs : 1;
     return m;
 }

@@ -152,6 +152,12 @@ int pipe_metrics_multiclass_eval(const double *proba, const double *truth, int64
                                  pipe_metrics_multiclass *out, char *err, size_t err_size);
 void pipe_metrics_multiclass_free(pipe_metrics_multiclass *m);
 
+/* scikit-learn 1.2's log_loss: each probability clipped to [eps, 1 - eps]
+ * (eps = 2^-52, the float64 machine epsilon), each row renormalised, the
+ * mean of -log p(true) weighted by w (NULL: 1) as its sample_weight. */
+double pipe_metrics_log_loss(const double *proba, const double *truth, const double *w, int64_t n,
+                             int64_t k);
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,12 +60,11 @@ static int check_inputs(const double *proba, const double *truth, int64_t n, int
     return 0;
 }
 
-/* scikit-learn 1.2's log_loss: clip to [eps, 1 - eps] (eps = 2^-52, the
- * float64 machine epsilon), renormalise each row, mean of -log p(true). */
-static double log_loss(const double *proba, const double *truth, int64_t n, int64_t k)
+double pipe_metrics_log_loss(const double *proba, const double *truth, const double *w, int64_t n,
+                             int64_t k)
 {
     const double eps = DBL_EPSILON;
-    double total = 0;
+    double total = 0, weight = 0;
     for (int64_t i = 0; i < n; i++) {
         const double *row = proba + i * k;
         double sum = 0, mine = 0;
@@ -75,9 +74,10 @@ static double log_loss(const double *proba, const double *truth, int64_t n, int6
             if (c == (int64_t)truth[i])
                 mine = p;
         }
-        total -= log(mine / sum);
+        total -= (w ? w[i] : 1) * log(mine / sum);
+        weight += w ? w[i] : 1;
     }
-    return total / (double)n;
+    return total / weight;
 }
 
 /* One-vs-rest ROC AUC of every class and their unweighted mean. */
@@ -134,7 +134,7 @@ int pipe_metrics_multiclass_eval(const double *proba, const double *truth, int64
     }
     out->macro_f1 /= (double)k; /* numpy.average: the sum, then one division */
     out->weighted_f1 /= (double)n;
-    out->log_loss = log_loss(proba, truth, n, k);
+    out->log_loss = pipe_metrics_log_loss(proba, truth, NULL, n, k);
     if (roc_aucs(proba, truth, n, k, out) != 0) {
         pipe_metrics_multiclass_free(out);
         snprintf(err, err_size, "out of memory");

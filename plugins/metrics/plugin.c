@@ -11,6 +11,7 @@
 #include "multiclass_report.h"
 #include "regress.h"
 #include "rows.h"
+#include "weighted_report.h"
 
 #include <pipe/pipe.h>
 #include <stdio.h>
@@ -62,6 +63,9 @@ static const pipe_port_decl metrics_inputs[] = {
     {"threshold2", PIPE_DT_FLOAT, 0, 1, "classification: the tuned threshold of pred2"},
     {"threshold3", PIPE_DT_FLOAT, 0, 1, "classification: the tuned threshold of pred3"},
     {"threshold4", PIPE_DT_FLOAT, 0, 1, "classification: the tuned threshold of pred4"},
+    {"weight", PIPE_DT_FLOAT, 0, 1,
+     "an event weight per row (rank 1 or N x 1, e.g. split's weight output): every model also "
+     "gets weighted.* metrics, as scikit-learn's sample_weight (every kind)"},
 };
 
 static const pipe_port_decl metrics_outputs[] = {
@@ -111,6 +115,8 @@ static int metrics_run(pipe_ctx *ctx, void *state)
         status = kind == METRICS_MULTICLASS       ? metrics_multiclass_report(ctx, &rows, classes)
                  : kind == METRICS_CLASSIFICATION ? metrics_classify_report(ctx, &rows)
                                                   : metrics_regress_report(ctx, &rows);
+    if (status == 0 && rows.weight)
+        status = metrics_weighted_report(ctx, kind, &rows);
     const char *file = pipe_param_string(ctx, "predictions_file");
     if (status == 0 && file[0])
         status = metrics_rows_write(ctx, &rows, classes, file);
@@ -143,7 +149,12 @@ static const pipe_plugin metrics_plugin = {
         "models (pred to pred4, named by names): the keys start with the model's name when "
         "there are several, and the comparison output has one row per model. Outputs: the "
         "comparison and (classification) the ROC curves as tables. predictions_file writes the "
-        "evaluated rows (of pred) as CSV.",
+        "evaluated rows (of pred) as CSV. With the weight input every model also gets "
+        "weighted.sum and weighted.mae/mse/rmse/r2, or "
+        "weighted.accuracy/precision/recall/f1/roc_auc/confusion.*, or "
+        "weighted.accuracy/macro_f1/weighted_f1/log_loss (scikit-learn's sample_weight; "
+        "negative weights allowed, the ROC AUC refused with a warning when they make the curve "
+        "non-monotonic).",
     .params = metrics_params,
     .n_params = PIPE_COUNT(metrics_params),
     .inputs = metrics_inputs,

@@ -129,13 +129,14 @@ int metrics_rows_gather(pipe_ctx *ctx, metrics_kind kind, metrics_rows *rows)
 {
     *rows = (metrics_rows){0};
     const pipe_tensor *pred = pipe_input(ctx, "pred"), *truth = pipe_input(ctx, "true");
-    const pipe_tensor *mass = pipe_input(ctx, "mass");
+    const pipe_tensor *mass = pipe_input(ctx, "mass"), *weight = pipe_input(ctx, "weight");
     int64_t n = pred->shape[0];
     int64_t k = kind == METRICS_MULTICLASS ? (pred->rank == 2 ? pred->shape[1] : 0) : 1;
     if (kind == METRICS_MULTICLASS && k < 2)
         return check_table(ctx, "pred", pred, n, 2);
     if (check_model(ctx, "pred", pred, n, k) || check_vector(ctx, "true", truth, n) ||
-        (mass && check_vector(ctx, "mass", mass, n)))
+        (mass && check_vector(ctx, "mass", mass, n)) ||
+        (weight && check_vector(ctx, "weight", weight, n)))
         return -1;
     for (int i = 1; i < METRICS_MAX_MODELS; i++) {
         const pipe_tensor *more = pipe_input(ctx, metrics_pred_port(i));
@@ -156,6 +157,7 @@ int metrics_rows_gather(pipe_ctx *ctx, metrics_kind kind, metrics_rows *rows)
     rows->pred = gather(ctx, "pred", pred, keep, rows->n, k);
     rows->truth = rows->pred ? gather(ctx, "true", truth, keep, rows->n, 1) : NULL;
     rows->mass = mass && rows->truth ? gather(ctx, "mass", mass, keep, rows->n, 1) : NULL;
+    rows->weight = weight && rows->truth ? gather(ctx, "weight", weight, keep, rows->n, 1) : NULL;
     int failed_more = 0;
     for (int i = 1; i < METRICS_MAX_MODELS && !failed_more && rows->truth; i++) {
         const pipe_tensor *more = pipe_input(ctx, metrics_pred_port(i));
@@ -163,7 +165,8 @@ int metrics_rows_gather(pipe_ctx *ctx, metrics_kind kind, metrics_rows *rows)
         failed_more = more && !rows->more[i - 1];
     }
     free(keep);
-    if (!rows->pred || !rows->truth || (mass && !rows->mass) || failed_more) {
+    if (!rows->pred || !rows->truth || (mass && !rows->mass) || (weight && !rows->weight) ||
+        failed_more) {
         metrics_rows_free(rows);
         return -1;
     }
@@ -175,6 +178,7 @@ void metrics_rows_free(metrics_rows *rows)
     free(rows->pred);
     free(rows->truth);
     free(rows->mass);
+    free(rows->weight);
     for (int i = 0; i < METRICS_MAX_MODELS - 1; i++)
         free(rows->more[i]);
     *rows = (metrics_rows){0};

@@ -27,6 +27,7 @@ typedef struct metrics_rows {
     int64_t n, k;                         /* rows; values per row (K for multiclass, else 1) */
     double *pred, *truth, *mass;          /* malloc'd; mass NULL without the mass input */
     double *more[METRICS_MAX_MODELS - 1]; /* pred2, pred3, pred4; NULL when not mapped */
+    double *weight;                       /* the weight input's rows; NULL when not mapped */
 } metrics_rows;
 
 /* The input port of model i (0: "pred", 1: "pred2", ...). */

@@ -59,7 +59,7 @@
 /* clang-format on */
 
 /* Predict mode reads only x: report every train-only input that is mapped
- * ("y", "split" and, when the stage has it, "scaler") and a wanted
+ * ("y", "split" and, when the stage has them, "scaler" and "weight") and a wanted
  * "history" output. 0 or -1 (all reported). */
 int pipe_nn_stage_check_predict_ports(pipe_ctx *ctx);
 
@@ -101,6 +101,22 @@ int pipe_nn_stage_target(pipe_ctx *ctx, int images, pipe_nn_rows *d);
  * every row trains and none validates, which is logged). 0 or -1. */
 int pipe_nn_stage_split(pipe_ctx *ctx, pipe_nn_rows *d);
 
+/* The port declaration of the optional input "weight", for a stage's
+ * inputs. */
+/* clang-format off */
+#define PIPE_NN_STAGE_WEIGHT_INPUT                                                                 \
+    {"weight", PIPE_DT_FLOAT, 0, 1,                                                                \
+     "train: an event weight per row of x (rank 1 or N x 1), multiplying each row's loss (e.g. "   \
+     "split's weight output)"}
+/* clang-format on */
+
+/* Train mode, after the split (and any class weights in d->w): the
+ * optional input "weight", one finite number per row, multiplied into
+ * d->w (made of 1s when NULL). Negative weights are refused with the
+ * reason `refuse_negative` when it is not NULL. Metrics weights.train_sum
+ * and weights.train_negative. 0 or -1 (reported, naming the row). */
+int pipe_nn_stage_row_weights(pipe_ctx *ctx, pipe_nn_rows *d, const char *refuse_negative);
+
 /* Every x value (and y value, when d->y is set) of the train and val rows
  * must be finite; the first that is not is named with its row and
  * column. 0 or -1 (reported). */
@@ -122,6 +138,34 @@ int pipe_nn_stage_check_scaler(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
  */
 int pipe_nn_stage_save(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d, const char *name,
                        const pipe_nn_st_meta *meta, size_t n_meta);
+
+/* Parameter "export" (train mode), for a stage's parameter table. */
+/* clang-format off */
+#define PIPE_NN_STAGE_EXPORT_PARAM                                                                 \
+    {"export", PIPE_PARAM_STRING, "", 0, 0, NULL,                                                  \
+     "train: also write the model as ONNX to this file in the run's output folder (e.g. "          \
+     "model.onnx; \"\": none), taking raw columns (the scaler input folded in), with a dynamic "   \
+     "batch axis and the features and classes in its metadata"}
+/* clang-format on */
+
+/* What a stage exports beside the model (nn_stage_export.c). */
+typedef struct pipe_nn_export {
+    const int *image_chw;        /* images: the input's C, H, W; NULL for rows of features */
+    int multiclass;              /* outputs "proba" and "predicted" (the argmax), else "y" */
+    const pipe_nn_st_meta *meta; /* the stage's metadata (stage, target, head, classes, ...) */
+    size_t n_meta;
+} pipe_nn_export;
+
+/*
+ * When parameter "export" names a file, write model m there as ONNX
+ * (nn_onnx.h): input "x" (batch × features of d, or batch × C × H × W),
+ * the "scaler" input (when mapped, with parameter "scaler_method") folded
+ * in so the file takes raw columns, and in its metadata the stage's
+ * entries, "features" (a JSON list) or "input_shape" ("CxHxW"), and
+ * "scaler" (the method folded in). Returns 0 or -1 (reported).
+ */
+int pipe_nn_stage_export(pipe_ctx *ctx, const pipe_nn_model *m, const pipe_nn_rows *d,
+                         const pipe_nn_export *e);
 
 /* A model file read back. */
 typedef struct pipe_nn_saved {
@@ -349,15 +393,19 @@ pipe_nn_layer_spec *pipe_nn_stage_dense_layers(pipe_ctx *ctx, int extra, int *n)
 /* The multi-class head (nn_stage_classes.c)                            */
 /* ------------------------------------------------------------------ */
 
-/* The parameters of head: multiclass, for a stage's parameter table. */
+/* The parameters of head: multiclass, for a stage's parameter table:
+ * "classes" and "class_weights" (what pipe_nn_stage_class_labels reads),
+ * then "label_smoothing" (pipe_nn_stage_class_targets). */
 /* clang-format off */
-#define PIPE_NN_STAGE_CLASS_PARAMS                                                                 \
+#define PIPE_NN_STAGE_CLASS_LABEL_PARAMS                                                           \
     {"classes", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,                                          \
      "multiclass: the class names, label k being classes[k] ([]: K = largest label + 1, named "    \
      "class_0 ...)"},                                                                              \
     {"class_weights", PIPE_PARAM_STRING_LIST, "[]", 0, 0, NULL,                                    \
      "balanced (n_train / (K * n_k), as scikit-learn) or one weight per class; each row's loss "   \
-     "is weighted by its class's ([]: all 1; dnn, cnn: head multiclass; classifier: both heads)"}, \
+     "is weighted by its class's ([]: all 1; multi-class only, except classifier: both heads)"}
+#define PIPE_NN_STAGE_CLASS_PARAMS                                                                 \
+    PIPE_NN_STAGE_CLASS_LABEL_PARAMS,                                                              \
     {"label_smoothing", PIPE_PARAM_FLOAT, "0", 0, 0.999, NULL,                                     \
      "multiclass: train on targets (1 - e) * one_hot + e / K"}
 /* clang-format on */
@@ -385,11 +433,20 @@ typedef struct pipe_nn_classes {
 void pipe_nn_classes_free(pipe_nn_classes *c);
 
 /* Train mode, after pipe_nn_stage_target and pipe_nn_stage_split: the
- * label column in d->y (whole numbers 0..K−1; K from parameter "classes"
- * or the data) becomes K one-hot targets per row, smoothed by parameter
- * "label_smoothing", and d->w the rows' class weights (parameter
- * "class_weights"). Fills c. 0 or -1 (reported, naming the row). */
+ * label column in d->y must hold whole numbers 0..K−1 (K from parameter
+ * "classes" or the data); d->w gets the rows' class weights (parameter
+ * "class_weights"), d->y is left as it is. Fills c. 0 or -1 (reported,
+ * naming the row). */
+int pipe_nn_stage_class_labels(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c);
+
+/* The same, then the labels become K one-hot targets per row, smoothed by
+ * parameter "label_smoothing". */
 int pipe_nn_stage_class_targets(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c);
+
+/* Publish `proba` (rows × K probabilities, f64; taken) as output "proba"
+ * with the class names as columns, and the argmax of each row as
+ * "predicted", each when wanted. 0 or -1 (reported). */
+int pipe_nn_stage_publish_proba(pipe_ctx *ctx, pipe_tensor *proba, const pipe_nn_classes *c);
 
 /* The outputs mapped must be the head's: not "pred" for a multiclass
  * model, nor "proba" or "predicted" for another. 0 or -1 (reported). */
@@ -404,12 +461,14 @@ pipe_nn_layer_spec pipe_nn_stage_softmax_head(void);
 int pipe_nn_stage_publish_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                                   const pipe_nn_classes *c);
 
-/* pipe_nn_stage_save with, when c->k > 0, the class names added to the
- * stage's metadata `meta` as "classes" (a JSON array). 0 or -1
- * (reported). */
+/* A trained model's files: pipe_nn_stage_save to `name` (nothing when it
+ * is empty), then pipe_nn_stage_export (when parameter "export" names a
+ * file; image_chw as in pipe_nn_export, NULL for rows of features), both
+ * with the stage's metadata `meta` and, when c->k > 0, the class names as
+ * "classes" (a JSON array). 0 or -1 (reported). */
 int pipe_nn_stage_save_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                                const char *name, const pipe_nn_st_meta *meta, size_t n_meta,
-                               const pipe_nn_classes *c);
+                               const pipe_nn_classes *c, const int *image_chw);
 
 /* Predict mode's outputs, for the model `m` read from `file`: with
  * metadata head = multiclass, "proba" and "predicted" named by the saved

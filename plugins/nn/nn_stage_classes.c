@@ -101,16 +101,10 @@ static int weigh_rows(pipe_ctx *ctx, pipe_nn_rows *d, const int *labels, int k)
     return rc;
 }
 
-int pipe_nn_stage_class_targets(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c)
+/* The labels of d->y checked into labels (d->rows), and c named. */
+static int read_labels(pipe_ctx *ctx, const pipe_nn_rows *d, pipe_nn_classes *c, int *labels)
 {
-    memset(c, 0, sizeof *c);
-    if (d->n_out != 1)
-        return pipe_error(ctx, "head: multiclass needs one label column; y '%s' has %d",
-                          pipe_input_name(ctx, "y"), d->n_out);
     int given = (int)pipe_param_count(ctx, "classes"), k = given ? given : -1;
-    int *labels = malloc((size_t)d->rows * sizeof *labels);
-    if (!labels)
-        return pipe_error(ctx, "out of memory");
     int rc = 0, top = 0;
     for (int64_t r = 0; r < d->rows && rc == 0; r++) {
         labels[r] = label_of(ctx, d, r, k);
@@ -122,8 +116,28 @@ int pipe_nn_stage_class_targets(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes 
                         pipe_input_name(ctx, "y"));
     if (rc == 0)
         rc = name_classes(ctx, k < 0 ? top + 1 : k, c);
+    return rc;
+}
+
+int pipe_nn_stage_class_labels(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c)
+{
+    memset(c, 0, sizeof *c);
+    if (d->n_out != 1)
+        return pipe_error(ctx, "head: multiclass needs one label column; y '%s' has %d",
+                          pipe_input_name(ctx, "y"), d->n_out);
+    int *labels = malloc((size_t)d->rows * sizeof *labels);
+    if (!labels)
+        return pipe_error(ctx, "out of memory");
+    int rc = read_labels(ctx, d, c, labels);
     if (rc == 0)
         rc = weigh_rows(ctx, d, labels, c->k);
+    free(labels);
+    return rc;
+}
+
+int pipe_nn_stage_class_targets(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes *c)
+{
+    int rc = pipe_nn_stage_class_labels(ctx, d, c);
     pipe_nn_real *onehot = rc == 0 ? malloc((size_t)d->rows * c->k * sizeof *onehot) : NULL;
     if (rc == 0 && !onehot)
         rc = pipe_error(ctx, "out of memory");
@@ -131,12 +145,12 @@ int pipe_nn_stage_class_targets(pipe_ctx *ctx, pipe_nn_rows *d, pipe_nn_classes 
         double eps = pipe_param_float(ctx, "label_smoothing");
         for (int64_t r = 0; r < d->rows; r++)
             for (int j = 0; j < c->k; j++)
-                onehot[r * c->k + j] = (pipe_nn_real)((j == labels[r] ? 1 - eps : 0) + eps / c->k);
+                onehot[r * c->k + j] =
+                    (pipe_nn_real)((j == (int)d->y[r] ? 1 - eps : 0) + eps / c->k);
         free(d->y);
         d->y = onehot;
         d->n_out = c->k;
     }
-    free(labels);
     return rc;
 }
 
@@ -144,14 +158,18 @@ int pipe_nn_stage_publish_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn
                                   const pipe_nn_classes *c)
 {
     pipe_tensor *proba = pipe_nn_stage_predict_all(ctx, m, d);
-    if (!proba)
-        return -1;
+    return proba ? pipe_nn_stage_publish_proba(ctx, proba, c) : -1;
+}
+
+int pipe_nn_stage_publish_proba(pipe_ctx *ctx, pipe_tensor *proba, const pipe_nn_classes *c)
+{
+    int64_t rows = proba->shape[0];
     if (proba->rank != 2 || proba->shape[1] != c->k) {
         pipe_tensor_release(proba);
         return pipe_error(ctx, "the model gives %lld outputs per row for %d classes",
                           (long long)(proba->rank == 2 ? proba->shape[1] : 1), c->k);
     }
-    pipe_tensor *predicted = pipe_tensor_new1(PIPE_F64, d->rows);
+    pipe_tensor *predicted = pipe_tensor_new1(PIPE_F64, rows);
     if (!predicted || pipe_tensor_set_columns(proba, (const char *const *)c->names, c->k) != 0) {
         pipe_tensor_release(proba);
         pipe_tensor_release(predicted);
@@ -159,7 +177,7 @@ int pipe_nn_stage_publish_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn
     }
     const double *p = proba->data;
     double *best = predicted->data;
-    for (int64_t r = 0; r < d->rows; r++) {
+    for (int64_t r = 0; r < rows; r++) {
         int arg = 0;
         for (int j = 1; j < c->k; j++)
             arg = p[r * c->k + j] > p[r * c->k + arg] ? j : arg;
@@ -184,7 +202,7 @@ pipe_nn_layer_spec pipe_nn_stage_softmax_head(void)
 
 int pipe_nn_stage_save_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
                                const char *name, const pipe_nn_st_meta *meta, size_t n_meta,
-                               const pipe_nn_classes *c)
+                               const pipe_nn_classes *c, const int *image_chw)
 {
     char *classes =
         c->k ? pipe_nn_names_to_json((const char *const *)c->names, (size_t)c->k) : NULL;
@@ -196,7 +214,12 @@ int pipe_nn_stage_save_classes(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_ro
     }
     memcpy(all, meta, n_meta * sizeof *all);
     all[n_meta] = (pipe_nn_st_meta){"classes", classes};
-    int rc = pipe_nn_stage_save(ctx, m, d, name, all, n_meta + (classes != NULL));
+    size_t n_all = n_meta + (classes != NULL);
+    int rc = name[0] ? pipe_nn_stage_save(ctx, m, d, name, all, n_all) : 0;
+    pipe_nn_export e = {
+        .image_chw = image_chw, .multiclass = c->k > 0, .meta = all, .n_meta = n_all};
+    if (rc == 0)
+        rc = pipe_nn_stage_export(ctx, m, d, &e);
     free(classes);
     free(all);
     return rc;

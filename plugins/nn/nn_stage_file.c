@@ -207,7 +207,7 @@ int pipe_nn_stage_predict_rows(pipe_ctx *ctx, const pipe_tensor *x, const pipe_n
 
 int pipe_nn_stage_check_predict_ports(pipe_ctx *ctx)
 {
-    static const char *const train_only[] = {"y", "split", "scaler"};
+    static const char *const train_only[] = {"y", "split", "scaler", "weight"};
     int status = 0;
     for (size_t i = 0; i < PIPE_COUNT(train_only); i++)
         if (pipe_input(ctx, train_only[i]))

@@ -66,6 +66,7 @@ typedef struct plot_hist_panel {
     const char *x_label, *title, *unit; /* unit of the x values, for "Events / 0.1 GeV" */
     const char *stats_unit;             /* unit printed in the note */
     const char *extra_note;             /* a last line for the note, or NULL */
+    const double *weights;              /* per value, or NULL: each counts 1 */
 } plot_hist_panel;
 
 /* Draw a histogram panel with its note (entries, mean, median, overflow). */

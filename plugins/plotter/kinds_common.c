@@ -174,13 +174,13 @@ void plot_hist_panel_draw(plot_canvas *cv, plot_box box, const plot_hist_panel *
     }
     size_t under, over;
     plot_edges_linear(lo, hi, bins, edges);
-    plot_histogram(p->values, p->n, edges, bins, counts, &under, &over);
+    plot_histogram_weighted(p->values, p->weights, p->n, edges, bins, counts, &under, &over);
     double min, max;
     plot_min_max(counts, bins, &min, &max);
     char width[32], y_label[96];
     plot_format_sig((hi - lo) / (double)bins, 3, width, sizeof width);
-    snprintf(y_label, sizeof y_label, "Events / %s%s%s", width, p->unit && *p->unit ? " " : "",
-             p->unit ? p->unit : "");
+    snprintf(y_label, sizeof y_label, "%s / %s%s%s", p->weights ? "Weighted events" : "Events",
+             width, p->unit && *p->unit ? " " : "", p->unit ? p->unit : "");
     plot_axis x = {.lo = lo, .hi = hi, .label = p->x_label};
     plot_axis y = {.lo = 0, .hi = fmax(max, 1) * 1.15, .log = p->log_y, .label = y_label};
     if (p->log_y)

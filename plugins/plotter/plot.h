@@ -142,6 +142,9 @@ typedef struct plot_options {
     /* score_vs_mass: the mass window that defines the label (edges drawn
      * when window_hi > window_lo) */
     double window_lo, window_hi;
+    /* score_hist, error_hist, mass_spectrum: a weight per row (the weight
+     * input), NULL for 1; the histograms sum weights and the legends say so */
+    const double *weight;
 } plot_options;
 
 /* Defaults: M in GeV, linear axes, 0.5 threshold, classes

@@ -252,19 +252,26 @@ static void score_range(const double *score, size_t n, double *lo, double *hi)
         plot_pad_range(lo, hi, 0, 0.02);
 }
 
-/* Histogram of the scores of one class (label == cls), scaled to unit
- * sum when asked; returns the number of entries. */
-static size_t class_hist(const double *score, const double *label, size_t n, double cls,
-                         const double *edges, size_t bins, int normalise, double *counts,
-                         double *buf)
+/* Histogram of the scores of one class (label == cls), each row weighing
+ * weight[i] (NULL: 1), scaled to unit sum when asked; returns the number
+ * of entries and their summed weight in *sum. buf holds 2n values. */
+static size_t class_hist(const double *score, const double *label, const double *weight, size_t n,
+                         double cls, const double *edges, size_t bins, int normalise,
+                         double *counts, double *buf, double *sum)
 {
     size_t k = 0;
+    double *w = weight ? buf + n : NULL;
+    *sum = 0;
     for (size_t i = 0; i < n; i++)
-        if (label[i] == cls)
+        if (label[i] == cls) {
+            if (w)
+                w[k] = weight[i];
+            *sum += weight ? weight[i] : 1;
             buf[k++] = score[i];
-    plot_histogram(buf, k, edges, bins, counts, NULL, NULL);
-    for (size_t b = 0; normalise && k > 0 && b < bins; b++)
-        counts[b] /= (double)k;
+        }
+    plot_histogram_weighted(buf, w, k, edges, bins, counts, NULL, NULL);
+    for (size_t b = 0; normalise && *sum != 0 && b < bins; b++)
+        counts[b] /= *sum;
     return k;
 }
 
@@ -294,7 +301,7 @@ int plot_score_hist(plot_canvas *cv, const plot_options *o, const double *score,
     double lo, hi;
     score_range(score, n, &lo, &hi);
     size_t bins = o->bins > 0 ? (size_t)o->bins : 40;
-    double *edges = malloc((bins + 1) * sizeof *edges), *buf = malloc(n * sizeof *buf);
+    double *edges = malloc((bins + 1) * sizeof *edges), *buf = malloc(2 * n * sizeof *buf);
     double *counts = malloc(2 * bins * sizeof *counts);
     if (!edges || !buf || !counts) {
         free(edges), free(buf), free(counts);
@@ -302,8 +309,10 @@ int plot_score_hist(plot_canvas *cv, const plot_options *o, const double *score,
     }
     plot_edges_linear(lo, hi, bins, edges);
     size_t k[2];
+    double sum[2];
     for (int c = 0; c < 2; c++)
-        k[c] = class_hist(score, label, n, c, edges, bins, o->density, counts + c * bins, buf);
+        k[c] = class_hist(score, label, o->weight, n, c, edges, bins, o->density, counts + c * bins,
+                          buf, &sum[c]);
     double top, bottom = plot_min_positive(counts, 2 * bins), unused;
     plot_min_max(counts, 2 * bins, &unused, &top);
     plot_axes ax;
@@ -312,9 +321,12 @@ int plot_score_hist(plot_canvas *cv, const plot_options *o, const double *score,
     plot_legend lg = {0};
     for (int c = 0; c < 2; c++) {
         plot_hist_steps(&ax, edges, counts + c * bins, bins, plot_series_color(c), 0.22, 0);
-        plot_legend_add(&lg, PLOT_KEY_BOX, plot_series_color(c), "%s (%zu events)",
-                        c < (int)o->n_classes ? o->classes[c] : (c ? "signal" : "background"),
-                        k[c]);
+        const char *name = c < (int)o->n_classes ? o->classes[c] : (c ? "signal" : "background");
+        if (o->weight)
+            plot_legend_add(&lg, PLOT_KEY_BOX, plot_series_color(c), "%s (%zu events, weight %.4g)",
+                            name, k[c], sum[c]);
+        else
+            plot_legend_add(&lg, PLOT_KEY_BOX, plot_series_color(c), "%s (%zu events)", name, k[c]);
     }
     if (o->threshold > lo && o->threshold < hi) {
         plot_segment(&ax, o->threshold, ax.y.lo, o->threshold, ax.y.hi, plot_rgb(0x000000), 1.0, 1);
@@ -346,9 +358,10 @@ static void class_panel(plot_canvas *cv, const plot_options *o, plot_box box, co
                         size_t bins, double *counts, double *buf)
 {
     size_t entries[PLOT_MAX_SERIES];
+    double sum;
     for (size_t t = 0; t < k; t++)
-        entries[t] =
-            class_hist(score, label, n, (double)t, edges, bins, o->density, counts + t * bins, buf);
+        entries[t] = class_hist(score, label, NULL, n, (double)t, edges, bins, o->density,
+                                counts + t * bins, buf, &sum);
     double top, bottom = plot_min_positive(counts, k * bins), unused;
     plot_min_max(counts, k * bins, &unused, &top);
     char x_label[96];

@@ -190,13 +190,17 @@ int plot_pred_vs_true(plot_canvas *cv, const plot_options *o, const double *pred
 
 /* Errors of each row: pred − true or its absolute value; relative ones
  * in % for rows with true ≠ 0 (their number in *n_rel). */
+/* The errors, and the relative ones of the rows with truth != 0 (with
+ * their weights into rel_w when o->weight and rel_w are given). */
 static void compute_errors(const plot_options *o, const double *pred, const double *truth, size_t n,
-                           double *abs_err, double *rel_err, size_t *n_rel)
+                           double *abs_err, double *rel_err, double *rel_w, size_t *n_rel)
 {
     *n_rel = 0;
     for (size_t i = 0; i < n; i++) {
         double d = pred[i] - truth[i];
         abs_err[i] = o->signed_errors ? d : fabs(d);
+        if (truth[i] != 0 && rel_w && o->weight)
+            rel_w[*n_rel] = o->weight[i];
         if (truth[i] != 0)
             rel_err[(*n_rel)++] = 100.0 * abs_err[i] / fabs(truth[i]);
     }
@@ -225,9 +229,11 @@ static void error_range(const plot_options *o, const double *e, size_t n, double
 }
 
 static void error_panel(plot_canvas *cv, plot_box box, const plot_options *o, const double *e,
-                        size_t n, const char *x_label, const char *unit, const char *extra)
+                        const double *w, size_t n, const char *x_label, const char *unit,
+                        const char *extra)
 {
     plot_hist_panel p = {.values = e,
+                         .weights = w,
                          .n = n,
                          .bins = o->bins > 0 ? (size_t)o->bins : 60,
                          .log_y = o->log_y,
@@ -245,12 +251,13 @@ int plot_error_hist(plot_canvas *cv, const plot_options *o, const double *pred, 
     if (n == 0)
         return plot_fail(err, "no rows to plot");
     double *abs_err = malloc(n * sizeof *abs_err), *rel_err = malloc(n * sizeof *rel_err);
-    if (!abs_err || !rel_err) {
-        free(abs_err), free(rel_err);
+    double *rel_w = o->weight ? malloc(n * sizeof *rel_w) : NULL;
+    if (!abs_err || !rel_err || (o->weight && !rel_w)) {
+        free(abs_err), free(rel_err), free(rel_w);
         return plot_fail(err, "out of memory");
     }
     size_t n_rel;
-    compute_errors(o, pred, truth, n, abs_err, rel_err, &n_rel);
+    compute_errors(o, pred, truth, n, abs_err, rel_err, rel_w, &n_rel);
     const char *v = o->variable, *bar = o->signed_errors ? "" : "|";
     char title[128], abs_label[128], rel_label[128], dropped[96];
     snprintf(title, sizeof title, "Prediction error of %s", v);
@@ -260,12 +267,13 @@ int plot_error_hist(plot_canvas *cv, const plot_options *o, const double *pred, 
              bar, v);
     snprintf(dropped, sizeof dropped, "%zu rows with %s_{true} = 0 left out", n - n_rel, v);
     plot_box fig = plot_figure_begin(cv, plot_or(o->title, title));
-    error_panel(cv, plot_box_column(fig, 0, 2), o, abs_err, n, abs_label, o->unit, NULL);
+    error_panel(cv, plot_box_column(fig, 0, 2), o, abs_err, o->weight, n, abs_label, o->unit, NULL);
     if (n_rel > 0)
-        error_panel(cv, plot_box_column(fig, 1, 2), o, rel_err, n_rel, rel_label, "%",
+        error_panel(cv, plot_box_column(fig, 1, 2), o, rel_err, rel_w, n_rel, rel_label, "%",
                     n_rel < n ? dropped : NULL);
     free(abs_err);
     free(rel_err);
+    free(rel_w);
     if (n_rel == 0)
         return plot_fail(err, "relative errors are undefined: every true value is 0");
     return 0;
@@ -310,7 +318,7 @@ int plot_error_vs_true(plot_canvas *cv, const plot_options *o, const double *pre
         return plot_fail(err, "out of memory");
     }
     size_t n_rel;
-    compute_errors(o, pred, truth, n, e, unused, &n_rel);
+    compute_errors(o, pred, truth, n, e, unused, NULL, &n_rel);
     free(unused);
     double xlo, xhi, ylo, yhi;
     plot_min_max(truth, n, &xlo, &xhi);

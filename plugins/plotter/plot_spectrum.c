@@ -106,7 +106,7 @@ int plot_mass_spectrum(plot_canvas *cv, const plot_options *o, const double *mas
         return plot_fail(err, "out of memory");
     }
     plot_edges_log(lo, hi, bins, edges);
-    plot_histogram(mass, n, edges, bins, density, NULL, NULL);
+    plot_histogram_weighted(mass, o->weight, n, edges, bins, density, NULL, NULL);
     double dmin = to_density(edges, density, bins), unused, dmax;
     plot_min_max(density, bins, &unused, &dmax);
     plot_box fig = plot_figure_begin(cv, plot_or(o->title, "Dielectron invariant mass spectrum"));
@@ -115,8 +115,14 @@ int plot_mass_spectrum(plot_canvas *cv, const plot_options *o, const double *mas
     plot_hist_steps(&ax, edges, density, bins, plot_series_color(0), 0.25, 0);
     if (o->label_peaks)
         label_peaks(&ax, edges, density, bins);
-    char note[96];
-    snprintf(note, sizeof note, "%zu events\n%zu log bins", n, bins);
+    char note[128];
+    double sum = 0;
+    for (size_t i = 0; o->weight && i < n; i++)
+        sum += o->weight[i];
+    if (o->weight)
+        snprintf(note, sizeof note, "%zu events, weight %.4g\n%zu log bins", n, sum, bins);
+    else
+        snprintf(note, sizeof note, "%zu events\n%zu log bins", n, bins);
     plot_note_draw(&ax, note);
     plot_axes_end(&ax);
     free(edges);

@@ -115,6 +115,9 @@ static const pipe_port_decl plotter_inputs[] = {
     {"threshold", PIPE_DT_FLOAT, 1, 1,
      "score_hist, confusion: the threshold the model works at (one value, e.g. a classifier's "
      "tuned `threshold` output), drawn and named \"tuned threshold\"; replaces the parameter"},
+    {"weight", PIPE_DT_FLOAT, 1, 1,
+     "score_hist, error_hist, mass_spectrum: an event weight per row (e.g. split's weight "
+     "output); the histograms sum the weights"},
 };
 
 /* Error unless every input the kind needs is mapped and every mapped

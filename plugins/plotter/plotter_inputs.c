@@ -126,6 +126,12 @@ double *plotter_vector(pipe_ctx *ctx, const char *port, plotter_rows *rows)
     return gather(ctx, port, "", t, 0, 1, rows);
 }
 
+int plotter_weights(pipe_ctx *ctx, plotter_rows *rows, const double **weight)
+{
+    *weight = pipe_input_name(ctx, "weight") ? plotter_vector(ctx, "weight", rows) : NULL;
+    return *weight || !pipe_input_name(ctx, "weight") ? 0 : -1;
+}
+
 int plotter_is_table(pipe_ctx *ctx, const char *port)
 {
     const pipe_tensor *t = pipe_input(ctx, port);

@@ -28,6 +28,10 @@ void plotter_rows_free(plotter_rows *rows);
  * of them), or NULL with the error reported. `port` must be mapped. */
 double *plotter_vector(pipe_ctx *ctx, const char *port, plotter_rows *rows);
 
+/* The kept rows' event weights into *weight (malloc'd) when the input
+ * "weight" is mapped, else NULL. 0, or -1 with the error reported. */
+int plotter_weights(pipe_ctx *ctx, plotter_rows *rows, const double **weight);
+
 /* Whether mapped input `port` is a table of 2 or more columns (a model's
  * class probabilities) rather than a vector. */
 int plotter_is_table(pipe_ctx *ctx, const char *port);

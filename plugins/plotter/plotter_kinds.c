@@ -92,10 +92,12 @@ static int render_pair(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas *cv,
         return -1;
     double *a = pair_values(ctx, kind->first, &rows);
     double *b = a ? pair_values(ctx, kind->second, &rows) : NULL;
-    int rc = a && b ? 0 : -1;
+    plot_options with = *o;
+    int rc = a && b ? plotter_weights(ctx, &rows, &with.weight) : -1;
     plot_err err;
-    if (rc == 0 && kind->pair(cv, o, a, b, (size_t)rows.kept, &err) != 0)
+    if (rc == 0 && kind->pair(cv, &with, a, b, (size_t)rows.kept, &err) != 0)
         rc = plot_failed(ctx, kind, &err);
+    free((double *)with.weight);
     free(a);
     free(b);
     plotter_rows_free(&rows);
@@ -202,10 +204,12 @@ static int render_spectrum(pipe_ctx *ctx, const plotter_kind *kind, plot_canvas 
     if (plotter_rows_init(ctx, &rows))
         return -1;
     double *mass = plotter_column(ctx, "table", pipe_param_string(ctx, "column"), "column", &rows);
-    int rc = mass ? 0 : -1;
+    plot_options with = *o;
+    int rc = mass ? plotter_weights(ctx, &rows, &with.weight) : -1;
     plot_err err;
-    if (rc == 0 && plot_mass_spectrum(cv, o, mass, (size_t)rows.kept, &err) != 0)
+    if (rc == 0 && plot_mass_spectrum(cv, &with, mass, (size_t)rows.kept, &err) != 0)
         rc = plot_failed(ctx, kind, &err);
+    free((double *)with.weight);
     free(mass);
     plotter_rows_free(&rows);
     return rc;
@@ -556,10 +560,16 @@ static int render_mean_image(pipe_ctx *ctx, const plotter_kind *kind, plot_canva
 static const plotter_kind kinds[] = {
     {"loss_curve", {"history"}, {NULL}, render_history, NULL, NULL, NULL},
     {"pred_vs_true", {"pred", "true"}, {"split"}, render_pair, plot_pred_vs_true, "pred", "true"},
-    {"error_hist", {"pred", "true"}, {"split"}, render_pair, plot_error_hist, "pred", "true"},
+    {"error_hist",
+     {"pred", "true"},
+     {"split", "weight"},
+     render_pair,
+     plot_error_hist,
+     "pred",
+     "true"},
     {"error_vs_true", {"pred", "true"}, {"split"}, render_pair, plot_error_vs_true, "pred", "true"},
     {"correlation", {"table"}, {"split"}, render_correlation, NULL, NULL, NULL},
-    {"mass_spectrum", {"table"}, {"split"}, render_spectrum, NULL, NULL, NULL},
+    {"mass_spectrum", {"table"}, {"split", "weight"}, render_spectrum, NULL, NULL, NULL},
     {"roc",
      {"score", "label"},
      {"score2", "score3", "score4", "split"},
@@ -584,7 +594,7 @@ static const plotter_kind kinds[] = {
      "table"},
     {"score_hist",
      {"score", "label"},
-     {"split", "threshold"},
+     {"split", "threshold", "weight"},
      render_pair,
      plot_score_hist,
      "score",

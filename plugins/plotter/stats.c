@@ -129,6 +129,12 @@ static long find_bin(double v, const double *edges, size_t bins)
 void plot_histogram(const double *v, size_t n, const double *edges, size_t bins, double *counts,
                     size_t *under, size_t *over)
 {
+    plot_histogram_weighted(v, NULL, n, edges, bins, counts, under, over);
+}
+
+void plot_histogram_weighted(const double *v, const double *w, size_t n, const double *edges,
+                             size_t bins, double *counts, size_t *under, size_t *over)
+{
     size_t below = 0, above = 0;
     memset(counts, 0, bins * sizeof *counts);
     for (size_t i = 0; i < n; i++) {
@@ -138,7 +144,7 @@ void plot_histogram(const double *v, size_t n, const double *edges, size_t bins,
         else if ((size_t)b >= bins)
             above++;
         else
-            counts[b] += 1;
+            counts[b] += w ? w[i] : 1;
     }
     if (under)
         *under = below;

@@ -28,6 +28,10 @@ void plot_edges_log(double lo, double hi, size_t bins, double *edges);
  * (either may be NULL). */
 void plot_histogram(const double *v, size_t n, const double *edges, size_t bins, double *counts,
                     size_t *under, size_t *over);
+/* The same with value i weighing w[i] (w NULL: 1); under and over count
+ * rows. Negative weights subtract. */
+void plot_histogram_weighted(const double *v, const double *w, size_t n, const double *edges,
+                             size_t bins, double *counts, size_t *under, size_t *over);
 
 /* Mean and standard deviation (population) of y per bin of x; bins with
  * no entry get NAN. count may be NULL. */

@@ -123,11 +123,9 @@ pipe_tensor *pipe_scaler_fit(const pipe_tensor *table, const int64_t *cols, int6
     return scaling;
 }
 
-/* Offset and divisor of one column of a scaling table, and half the
- * divisor computed from halves (finite when max - min overflows). */
-static void column_transform(const double *scaling, int64_t n_cols, int64_t c,
-                             pipe_scaler_method method, double *offset, double *divisor,
-                             double *half)
+void pipe_scaler_column_transform(const double *scaling, int64_t n_cols, int64_t c,
+                                  pipe_scaler_method method, double *offset, double *divisor,
+                                  double *half)
 {
     *offset = scaling[c];
     double second = scaling[n_cols + c];
@@ -171,7 +169,7 @@ pipe_tensor *pipe_scaler_apply(const pipe_tensor *table, const pipe_tensor *scal
     }
     for (int64_t c = 0; out && c < n_cols; c++) {
         double offset, divisor, half;
-        column_transform(scaling->data, n_cols, c, method, &offset, &divisor, &half);
+        pipe_scaler_column_transform(scaling->data, n_cols, c, method, &offset, &divisor, &half);
         double *data = out->data;
         for (int64_t r = 0; r < rows; r++)
             data[r * width + cols[c]] =

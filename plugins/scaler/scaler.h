@@ -56,6 +56,14 @@ pipe_tensor *pipe_scaler_fit(const pipe_tensor *table, const int64_t *cols, int6
 pipe_tensor *pipe_scaler_apply(const pipe_tensor *table, const pipe_tensor *scaling,
                                pipe_scaler_method method, char *err, size_t err_size);
 
+/* What applying column c of a scaling table's data (2 rows of n_cols)
+ * computes, x' = (x - offset) / divisor, and half the divisor computed
+ * from halves (finite when max - min overflows): the ONNX export of a
+ * network folds the same transform into the model. */
+void pipe_scaler_column_transform(const double *scaling, int64_t n_cols, int64_t c,
+                                  pipe_scaler_method method, double *offset, double *divisor,
+                                  double *half);
+
 /* scikit-learn's test for a constant feature from its variance and mean
  * over n samples. */
 int pipe_scaler_is_constant(double var, double mean, int64_t n);

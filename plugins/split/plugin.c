@@ -4,6 +4,7 @@
  * each row to train, val or test, publishes the u8 split and its counts.
  */
 #include "split.h"
+#include "split_weights.h"
 #include "table/table.h"
 
 #include <pipe/pipe.h>
@@ -18,6 +19,7 @@ static const pipe_param_decl split_params[] = {
     {"stratify", PIPE_PARAM_STRING, "", 0, 0, NULL,
      "a column of the table holding a class label: each class keeps its proportion in each "
      "part (\"\": no stratification; or map the label input)"},
+    SPLIT_WEIGHT_PARAMS,
 };
 
 static const pipe_port_decl split_inputs[] = {
@@ -27,6 +29,7 @@ static const pipe_port_decl split_inputs[] = {
 
 static const pipe_port_decl split_outputs[] = {
     {"split", PIPE_DT(PIPE_U8), 1, 0, "the part of each row: 0 train, 1 val, 2 test"},
+    SPLIT_WEIGHT_OUTPUT,
 };
 
 /* The fractions parameter as 3 numbers; 0, or -1 with the error reported. */
@@ -58,7 +61,8 @@ static int check_label_source(pipe_ctx *ctx)
 static int split_check(pipe_ctx *ctx)
 {
     double fractions[3];
-    return read_fractions(ctx, fractions) != 0 ? -1 : check_label_source(ctx);
+    int status = read_fractions(ctx, fractions) != 0 ? -1 : check_label_source(ctx);
+    return split_check_weights(ctx) != 0 ? -1 : status;
 }
 
 static int is_vector(const pipe_tensor *t)
@@ -177,7 +181,12 @@ static int split_run(pipe_ctx *ctx, void *state)
     }
     report(ctx, n, &result);
     pipe_split_result_free(&result);
+    int rc = split_publish_weights(ctx, labels, n);
     free(labels);
+    if (rc != 0) {
+        pipe_tensor_release(split);
+        return -1;
+    }
     return pipe_output(ctx, "split", split);
 }
 
@@ -191,7 +200,10 @@ static const pipe_plugin split_plugin = {
         "N * fraction rounded by largest remainder (ties to train, then val), so the counts "
         "sum to N. With a class label (the stratify column or the label input) each class "
         "keeps its proportion in every part to within one row, and the part totals stay the "
-        "same. Metrics: train, val, test (row counts), classes.",
+        "same. Optionally carries an event weight per row (a column of the table) as output "
+        "weight, made flat in two variables per class with reweight: flat (weaver's and "
+        "ATLAS's kinematic reweighting). Metrics: train, val, test (row counts), classes, "
+        "weights.sum.",
     .params = split_params,
     .n_params = PIPE_COUNT(split_params),
     .inputs = split_inputs,

@@ -2,7 +2,8 @@
  * test_gbdt_core.c — pipe_gbdt (XGBoost) on problems whose answer is a
  * closed formula: a step function fitted with depth-1 trees (the residual
  * shrinks by 1 - eta per round; L2 shrinks a leaf to sum / (n + lambda)),
- * one logistic round (score sigmoid(2)), early stopping keeping the best
+ * one logistic round (score sigmoid(2)), one two-class softmax round (the
+ * true class sigmoid(2)), early stopping keeping the best
  * round, gain importance of a useless feature, the JSON round trip, and
  * determinism under subsampling.
  */
@@ -49,7 +50,7 @@ static pipe_gbdt_config stumps(int trees, double eta, double l2)
 static pipe_gbdt_data train_all(const float *y)
 {
     static const char *const names[] = {"x0", "x1"};
-    return (pipe_gbdt_data){x, y, N, 2, all_rows, NULL, N, 0, names};
+    return (pipe_gbdt_data){x, y, N, 2, all_rows, NULL, N, 0, names, NULL};
 }
 
 static void predict(pipe_gbdt_model *m, double *out)
@@ -134,6 +135,56 @@ Test(gbdt_core, binary_targets_must_be_zero_or_one, .init = setup)
     cr_assert_str_eq(err, "task binary needs a target of 0 or 1, found 3 at row 4");
 }
 
+Test(gbdt_core, one_softmax_round_gives_each_class_sigmoid_of_two, .init = setup)
+{
+    /* K = 2 softmax from equal margins (p = 1/2): per class g = p - y =
+     * -+0.5 and XGBoost's softmax hessian 2p(1 - p) = 0.5, so each class's
+     * leaf is -G/H = +-1; the margins differ by 2 and the true class gets
+     * exp(1) / (exp(1) + exp(-1)) = sigmoid(2). */
+    pipe_gbdt_config c = stumps(1, 1, 0);
+    c.task = PIPE_GBDT_MULTICLASS;
+    c.classes = 2;
+    pipe_gbdt_data d = train_all(y_class);
+    pipe_gbdt_fit fit;
+    char err[512];
+    pipe_gbdt_model *m = pipe_gbdt_train(&c, &d, &fit, NULL, NULL, err, sizeof err);
+    cr_assert(m, "%s", err);
+    cr_assert_eq(pipe_gbdt_outputs(m), 2);
+    double p[2 * N], s = 1 / (1 + exp(-2.0));
+    cr_assert_eq(pipe_gbdt_predict(m, x, N, 2, p, err, sizeof err), 0, "%s", err);
+    for (int r = 0; r < N; r++) {
+        cr_assert_float_eq(p[2 * r + (r < 4 ? 0 : 1)], s, 1e-6, "row %d", r);
+        cr_assert_float_eq(p[2 * r] + p[2 * r + 1], 1, 1e-6, "row %d", r);
+    }
+    cr_assert_float_eq(fit.train_metric, -log(s), 1e-6); /* mlogloss */
+    /* Saved and loaded, the model still gives two outputs, the same ones. */
+    const char *json;
+    size_t len;
+    cr_assert_eq(pipe_gbdt_save(m, &json, &len, err, sizeof err), 0, "%s", err);
+    char *copy = strndup(json, len);
+    pipe_gbdt_model *back = pipe_gbdt_load(copy, len, 1, err, sizeof err);
+    free(copy);
+    cr_assert(back, "%s", err);
+    cr_assert_eq(pipe_gbdt_outputs(back), 2);
+    double q[2 * N];
+    cr_assert_eq(pipe_gbdt_predict(back, x, N, 2, q, err, sizeof err), 0, "%s", err);
+    cr_assert_arr_eq(p, q, sizeof p);
+    pipe_gbdt_free(back);
+    pipe_gbdt_free(m);
+}
+
+Test(gbdt_core, multiclass_labels_must_be_whole_numbers_below_k, .init = setup)
+{
+    pipe_gbdt_config c = stumps(1, 1, 0);
+    c.task = PIPE_GBDT_MULTICLASS;
+    c.classes = 3;
+    pipe_gbdt_data d = train_all(y_step); /* 1 and 3 */
+    pipe_gbdt_fit fit;
+    char err[512];
+    cr_assert_null(pipe_gbdt_train(&c, &d, &fit, NULL, NULL, err, sizeof err));
+    cr_assert_str_eq(err, "task multiclass with 3 classes needs targets 0 to 2, found 3 at row 4");
+}
+
 Test(gbdt_core, early_stopping_keeps_the_best_round, .init = setup)
 {
     /* Val rows are the same x with the reversed step: every tree makes the
@@ -149,7 +200,7 @@ Test(gbdt_core, early_stopping_keeps_the_best_round, .init = setup)
     }
     pipe_gbdt_config c = stumps(50, 0.5, 0);
     c.early_stopping = 2;
-    pipe_gbdt_data d = {xy, yy, 2 * N, 2, train, val, N, N, NULL};
+    pipe_gbdt_data d = {xy, yy, 2 * N, 2, train, val, N, N, NULL, NULL};
     pipe_gbdt_fit fit;
     char err[512];
     pipe_gbdt_model *m = pipe_gbdt_train(&c, &d, &fit, NULL, NULL, err, sizeof err);
@@ -214,7 +265,7 @@ static void subsampled(int seed, int threads, double *p)
     }
     pipe_gbdt_config c = stumps(20, 0.3, 1);
     c.depth = 4, c.subsample = 0.5, c.colsample = 0.75, c.seed = seed, c.threads = threads;
-    pipe_gbdt_data d = {rx, ry, rows, cols, idx, NULL, rows, 0, NULL};
+    pipe_gbdt_data d = {rx, ry, rows, cols, idx, NULL, rows, 0, NULL, NULL};
     pipe_gbdt_fit fit;
     char err[512];
     pipe_gbdt_model *m = pipe_gbdt_train(&c, &d, &fit, NULL, NULL, err, sizeof err);

@@ -95,6 +95,39 @@ static void fails(const char *stage, int located, const char *message)
     pipe_test_result_free(&r);
 }
 
+Test(stage_classes, weights_change_the_score_histogram)
+{
+    char out[4096];
+    pipe_test_result r = run_stages(
+        "  - {id: plain, plugin: plotter, params: {kind: score_hist, file: plain.png}, inputs: "
+        "{score: score, label: label}}\n"
+        "  - {id: weighted, plugin: plotter, params: {kind: score_hist, file: weighted.png}, "
+        "inputs: {score: score, label: label, weight: score}}\n"
+        "  - {id: mass, plugin: plotter, params: {kind: mass_spectrum, file: mass.png}, inputs: "
+        "{table: table}}\n"
+        "  - {id: mass_w, plugin: plotter, params: {kind: mass_spectrum, file: mass_w.png}, "
+        "inputs: {table: table, weight: score}}\n",
+        out, sizeof out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    static const char *const pairs[2][2] = {{"plain.png", "weighted.png"},
+                                            {"mass.png", "mass_w.png"}};
+    for (int k = 0; k < 2; k++) {
+        png_loaded plain, weighted;
+        load(out, pairs[k][0], &plain);
+        load(out, pairs[k][1], &weighted);
+        size_t bytes = (size_t)plain.width * (size_t)plain.height * 3;
+        cr_assert(memcmp(plain.rgb, weighted.rgb, bytes) != 0, "the weights change %s",
+                  pairs[k][1]);
+        png_loaded_free(&plain), png_loaded_free(&weighted);
+    }
+    pipe_test_result_free(&r);
+    fails("  - {id: p, plugin: plotter, params: {kind: roc}, inputs: {score: score, label: label, "
+          "weight: score}}\n",
+          1,
+          "8:45: stage 'p': parameter 'kind': is 'roc', which does not use the input 'weight' "
+          "(mapped to tensor 'score'); remove the mapping or choose another kind");
+}
+
 Test(stage_classes, errors_name_the_parameter_and_the_input)
 {
     /* the fixture is lines 4-7, the failing stage line 8 */

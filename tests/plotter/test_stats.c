@@ -40,6 +40,19 @@ Test(stats, histogram_counts_and_overflows)
     cr_assert_eq(over, 1);
 }
 
+Test(stats, weighted_histogram_sums_the_weights)
+{
+    /* bin [0, 1): weights 2 and -0.5; bin [1, 2]: 1, 4 and 0.25 */
+    double v[] = {0, 0.5, 1, 1.5, 2, -1, 3}, w[] = {2, -0.5, 1, 4, 0.25, 9, 9};
+    double edges[] = {0, 1, 2}, counts[2];
+    size_t under, over;
+    plot_histogram_weighted(v, w, 7, edges, 2, counts, &under, &over);
+    cr_assert_float_eq(counts[0], 1.5, 0);
+    cr_assert_float_eq(counts[1], 5.25, 0);
+    cr_assert_eq(under, 1);
+    cr_assert_eq(over, 1);
+}
+
 Test(stats, log_edges_are_geometric)
 {
     double edges[3];
