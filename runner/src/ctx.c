@@ -68,12 +68,12 @@ int pipe_threads(const pipe_ctx *ctx)
 int pipe_rank(const pipe_ctx *ctx)
 {
     (void)ctx;
-    return 0;
+    return pipe_mpi_rank();
 }
 int pipe_size(const pipe_ctx *ctx)
 {
     (void)ctx;
-    return 1;
+    return pipe_mpi_size();
 }
 int pipe_quiet(const pipe_ctx *ctx)
 {
@@ -86,15 +86,6 @@ pipe_rng *pipe_ctx_rng(pipe_ctx *ctx)
 const char *pipe_output_dir(const pipe_ctx *ctx)
 {
     return ctx->run->out_dir;
-}
-
-void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n)
-{
-    /* One process: the local sums are the global ones. With MPI this
-     * becomes MPI_Allreduce(MPI_IN_PLACE, values, n, MPI_DOUBLE, MPI_SUM). */
-    (void)ctx;
-    (void)values;
-    (void)n;
 }
 
 /* ---- parameters ---- */

@@ -23,6 +23,7 @@ void pipe_store_free(pipe_store *s)
     free(s->tensors);
     free(s->producers);
     free(s->shapes);
+    free(s->shards);
     pipe_store_init(s);
 }
 
@@ -63,6 +64,7 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->tensors[i] = t;
         s->producers[i] = producer;
         record_shape(&s->shapes[i], t);
+        memset(&s->shards[i], 0, sizeof s->shards[i]);
         return;
     }
     if (s->n == s->cap) {
@@ -71,7 +73,9 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->tensors = pipe_xrealloc(s->tensors, s->cap * sizeof *s->tensors);
         s->producers = pipe_xrealloc(s->producers, s->cap * sizeof *s->producers);
         s->shapes = pipe_xrealloc(s->shapes, s->cap * sizeof *s->shapes);
+        s->shards = pipe_xrealloc(s->shards, s->cap * sizeof *s->shards);
     }
+    memset(&s->shards[s->n], 0, sizeof s->shards[s->n]);
     record_shape(&s->shapes[s->n], t);
     s->names[s->n] = pipe_xstrdup(name);
     s->tensors[s->n] = t;
@@ -93,4 +97,19 @@ const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name)
 {
     size_t i = find(s, name);
     return i < s->n ? &s->shapes[i] : NULL;
+}
+
+const pipe_shard *pipe_store_shard(const pipe_store *s, const char *name)
+{
+    size_t i = find(s, name);
+    return i < s->n ? &s->shards[i] : NULL;
+}
+
+void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64_t global)
+{
+    size_t i = find(s, name);
+    if (i == s->n)
+        return;
+    s->shards[i] = (pipe_shard){.sharded = 1, .offset = offset, .global = global};
+    s->shapes[i].shape[0] = global;
 }
