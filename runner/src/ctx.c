@@ -232,7 +232,7 @@ static void log_v(pipe_ctx *ctx, const char *level, const char *fmt, va_list ap)
 
 void pipe_log(pipe_ctx *ctx, const char *fmt, ...)
 {
-    if (ctx->run->opts->quiet)
+    if (ctx->run->opts->quiet || pipe_mpi_rank() > 0) /* rank 0 tells the run's story */
         return;
     va_list ap;
     va_start(ap, fmt);
