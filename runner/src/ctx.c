@@ -242,6 +242,8 @@ void pipe_log(pipe_ctx *ctx, const char *fmt, ...)
 
 void pipe_warn(pipe_ctx *ctx, const char *fmt, ...)
 {
+    if (pipe_mpi_rank() > 0)
+        return;
     va_list ap;
     va_start(ap, fmt);
     log_v(ctx, "warning: ", fmt, ap);

@@ -304,6 +304,11 @@ PIPE_API int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *k
  * (pipe_file_open on another rank writes nowhere); metrics must therefore
  * be the global figures on rank 0.
  *
+ * Logs and warnings are printed by rank 0 only (a rank-aware stage sums
+ * what it reports first); errors of a rank-aware stage by the rank that
+ * has them, prefixed "rank R:". A stage that fails on any rank stops the
+ * run on all of them.
+ *
  * Every collective must be called by every rank, the same number of times
  * in the same order, even by a rank with no rows. With one process each
  * leaves its data as it is. Sums are combined in a fixed order (rank 0's
