@@ -210,6 +210,9 @@ void pipe_mpi_sum_f64(double *values, size_t n);
 void pipe_mpi_sum_f32(float *values, size_t n);
 void pipe_mpi_max_f64(double *values, size_t n);
 void pipe_mpi_bcast(void *data, size_t bytes);
+/* The chain of pipe_fold_ranks: receive from rank - 1, step, send to
+ * rank + 1, then the last rank's values to all. */
+void pipe_mpi_fold(double *values, size_t n, void (*step)(void *user, double *values), void *user);
 /* Every rank's `value` into all[0 .. size). */
 void pipe_mpi_allgather_i64(int64_t value, int64_t *all);
 /* counts[r] bytes from each rank r, one after the other, into recv: on

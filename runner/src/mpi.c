@@ -154,6 +154,19 @@ void pipe_mpi_bcast(void *data, size_t bytes)
         MPI_Bcast(data, count_of(bytes), MPI_BYTE, 0, MPI_COMM_WORLD);
 }
 
+void pipe_mpi_fold(double *values, size_t n, void (*step)(void *user, double *values), void *user)
+{
+    if (mpi_size > 1 && mpi_rank > 0)
+        MPI_Recv(values, count_of(n), MPI_DOUBLE, mpi_rank - 1, 0, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+    step(user, values);
+    if (mpi_size == 1)
+        return;
+    if (mpi_rank < mpi_size - 1)
+        MPI_Send(values, count_of(n), MPI_DOUBLE, mpi_rank + 1, 0, MPI_COMM_WORLD);
+    MPI_Bcast(values, count_of(n), MPI_DOUBLE, mpi_size - 1, MPI_COMM_WORLD);
+}
+
 void pipe_mpi_allgather_i64(int64_t value, int64_t *all)
 {
     all[0] = value;

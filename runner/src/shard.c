@@ -37,6 +37,13 @@ void pipe_reduce_max(pipe_ctx *ctx, double *values, size_t n)
     pipe_mpi_max_f64(values, n);
 }
 
+void pipe_fold_ranks(pipe_ctx *ctx, double *values, size_t n,
+                     void (*step)(void *user, double *values), void *user)
+{
+    (void)ctx;
+    pipe_mpi_fold(values, n, step, user);
+}
+
 void pipe_broadcast(pipe_ctx *ctx, void *data, size_t bytes)
 {
     (void)ctx;

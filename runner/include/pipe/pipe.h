@@ -323,6 +323,15 @@ PIPE_API void pipe_reduce_sum_f32(pipe_ctx *ctx, float *values, size_t n);
 /* Element-wise maximum across the ranks, in place (a minimum is the
  * maximum of the negated values). */
 PIPE_API void pipe_reduce_max(pipe_ctx *ctx, double *values, size_t n);
+/* A left fold over the ranks in rank order, for sums that must come out
+ * bit for bit as one process adds them: rank 0 calls step(user, values)
+ * on `values` as given and passes the result to rank 1, which calls step
+ * on it, and so on; every rank ends with the last rank's values. Each
+ * rank's step adds its rows to the running sums, in row order. The steps
+ * run one after the other (a chain, not a tree): for light passes such
+ * as a scaler's moments. With one process: one call of step. */
+PIPE_API void pipe_fold_ranks(pipe_ctx *ctx, double *values, size_t n,
+                              void (*step)(void *user, double *values), void *user);
 /* Copy rank 0's `bytes` bytes at `data` to every other rank. */
 PIPE_API void pipe_broadcast(pipe_ctx *ctx, void *data, size_t bytes);
 
