@@ -217,3 +217,20 @@ Test(mpi, z_classifier_same_quality)
     study s = {.name = "z_classifier", .args = args, .model = model, .tols = tols};
     check_study(&s);
 }
+
+/* `pipe inspect` tells whether a stage is rank-aware. */
+Test(mpi, inspect_shows_rank_awareness)
+{
+    const char *aware[] = {"inspect", "loader", NULL};
+    pipe_test_result r = pipe_test_run(aware);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\nunder MPI: rank-aware (works on this rank's block of rows)\n"), "%s",
+              r.out);
+    pipe_test_result_free(&r);
+    const char *gathered[] = {"inspect", "metrics", NULL};
+    r = pipe_test_run(gathered);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\nunder MPI: sees every row on every rank (the runner gathers)\n"),
+              "%s", r.out);
+    pipe_test_result_free(&r);
+}
