@@ -56,11 +56,13 @@ summary() { sort -g | awk '{v[NR] = $1} END {printf "best %.4g  median %.4g", v[
 for n in 1 2; do
   for i in $(seq "$repeats"); do
     "${mpi[@]}" -np "$n" "$pipe" run "$tmp/load.yaml" --quiet --out "$tmp/load$n"
-    stage_figure "$tmp/load$n/run.json" load wall_seconds
-  done > "$tmp/load$n.txt"
+    stage_figure "$tmp/load$n/run.json" load wall_seconds >> "$tmp/load$n.txt"
+    stage_figure "$tmp/load$n/run.json" load load_ms >> "$tmp/parse$n.txt"
+  done
   best=$(sort -g "$tmp/load$n.txt" | head -1)
-  printf 'loader, %d rank%s: %s s  (%.0f MB/s at best; %d bytes)\n' "$n" "$([ "$n" = 1 ] && echo "" || echo s)" \
-    "$(summary < "$tmp/load$n.txt")" "$(awk -v b="$bytes" -v s="$best" 'BEGIN {print b / s / 1e6}')" "$bytes"
+  printf 'loader, %d rank%s: stage %s s (%.0f MB/s at best; %d bytes); rank 0 parsing its part: %s ms\n' \
+    "$n" "$([ "$n" = 1 ] && echo "" || echo s)" "$(summary < "$tmp/load$n.txt")" \
+    "$(awk -v b="$bytes" -v s="$best" 'BEGIN {print b / s / 1e6}')" "$bytes" "$(summary < "$tmp/parse$n.txt")"
 done
 
 for n in 1 2; do

@@ -80,11 +80,19 @@ static pipe_test_result run_program(const char *program, const char *const *args
         const char *shared = pipe_test_shared_data();
         if (shared && !getenv("PIPE_SHARED_DATA"))
             setenv("PIPE_SHARED_DATA", shared, 1);
-        if (strcmp(program, "mpirun") == 0) /* what Open MPI keeps is not pipe's leak */
+        if (strcmp(program, "mpirun") == 0) { /* what Open MPI keeps is not pipe's leak */
             setenv("LSAN_OPTIONS",
                    "suppressions=" PIPE_SOURCE_DIR "/tests/support/lsan_mpi.supp:"
                    "print_suppressions=0",
                    1);
+            /* full stacks through Open MPI's frames, to its caller */
+            const char *asan = getenv("ASAN_OPTIONS");
+            char *full = malloc(strlen(asan ? asan : "") + 64);
+            sprintf(full, "%s%sfast_unwind_on_malloc=0:malloc_context_size=100", asan ? asan : "",
+                    asan && *asan ? ":" : "");
+            setenv("ASAN_OPTIONS", full, 1);
+            free(full);
+        }
         dup2(out_fd, 1);
         dup2(err_fd, 2);
         if (chdir(PIPE_SOURCE_DIR) != 0)
