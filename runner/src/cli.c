@@ -225,6 +225,7 @@ int pipe_cli_main(int argc, char **argv)
     }
     if (!strcmp(command, "sweep") || !strcmp(command, "diff")) {
         default_shared_data();
+        setenv("PIPE_MPI", "0", 1); /* a sweep's runs are processes of their own */
         return !strcmp(command, "sweep") ? pipe_cli_sweep(argc, argv) : pipe_cli_diff(argc, argv);
     }
     const char *usage = usage_for(command);

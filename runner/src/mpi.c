@@ -20,9 +20,14 @@
 static int mpi_rank, mpi_size = 1, mpi_started;
 static int mpi_voice = 1; /* ranks > 0 print only while this is set */
 
-/* Launched by a process manager that expects MPI_Init? */
+/* Launched by a process manager that expects MPI_Init? PIPE_MPI=0 says
+ * no (a process started by one that runs under mpirun, such as the runs
+ * of a sweep, inherits its variables but is not one of its ranks). */
 static int launched_by_mpi(void)
 {
+    const char *forced = getenv("PIPE_MPI");
+    if (forced && strcmp(forced, "0") == 0)
+        return 0;
     static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
         if (getenv(vars[i]))
