@@ -224,9 +224,10 @@ void pipe_mpi_gatherv(const void *send, const size_t *counts, void *recv);
 
 /* How a tensor's rows lie across the ranks. */
 typedef struct pipe_shard {
-    int sharded;    /* 0: every rank holds all rows */
-    int64_t offset; /* global index of this rank's first row */
-    int64_t global; /* rows of the whole tensor */
+    int sharded;     /* 0: every rank holds all rows */
+    int64_t offset;  /* global index of this rank's first row */
+    int64_t global;  /* rows of the whole tensor */
+    int64_t *counts; /* sharded: the rows of each rank (pipe_mpi_size() of them, owned) */
 } pipe_shard;
 
 /* What the store remembers of a tensor after dropping it (for run.json). */
@@ -261,8 +262,10 @@ PIPE_INTERNAL const char *pipe_store_producer(const pipe_store *s, const char *n
 int pipe_store_drop(pipe_store *s, const char *name);
 /* The sharding of `name` (not sharded after pipe_store_put), or NULL. */
 const pipe_shard *pipe_store_shard(const pipe_store *s, const char *name);
-/* Mark `name` as this rank's block of rows at `offset` of `global`. */
-void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64_t global);
+/* Mark `name` as this rank's block of rows at `offset` of `global`;
+ * counts[r] are the rows of rank r (copied). */
+void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64_t global,
+                          const int64_t *counts);
 /* dtype and shape of `name`, held or dropped, or NULL. */
 PIPE_INTERNAL const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name);
 

@@ -155,7 +155,9 @@ static void align_inputs(pipe_ctx *ctx)
     if (!ref)
         return;
     pipe_shard block = *ref;
-    ctx->block = block;
+    ctx->block = block; /* its own copy of the counts: the store's may be replaced meanwhile */
+    size_t bytes = (size_t)pipe_mpi_size() * sizeof *block.counts;
+    ctx->block.counts = memcpy(pipe_xcalloc(1, bytes), block.counts, bytes);
     double *mismatch = pipe_xcalloc(n ? n : 1, sizeof *mismatch);
     for (size_t i = 0; i < n; i++) {
         const char *name = input_at(ctx, i);
@@ -211,6 +213,20 @@ int pipe_input_rows(const pipe_ctx *ctx, const char *port, int64_t *offset, int6
     return at.sharded;
 }
 
+int64_t pipe_input_rank_rows(const pipe_ctx *ctx, const char *port, int rank)
+{
+    const char *name = pipe_input_name(ctx, port);
+    const pipe_tensor *t = name ? pipe_store_get(&ctx->run->store, name) : NULL;
+    const pipe_shard *sh = name ? pipe_store_shard(&ctx->run->store, name) : NULL;
+    if (!t || rank < 0 || rank >= pipe_mpi_size())
+        return -1;
+    const int64_t *counts = sh && sh->sharded ? sh->counts : NULL;
+    for (size_t i = 0; i < ctx->plugin->n_inputs && ctx->local_inputs; i++)
+        if (strcmp(ctx->plugin->inputs[i].name, port) == 0 && ctx->local_inputs[i])
+            counts = ctx->block.counts; /* handed over as the stage's block */
+    return counts ? counts[rank] : t->rank ? t->shape[0] : 1;
+}
+
 int pipe_output_rows(pipe_ctx *ctx, const char *port, pipe_tensor *t)
 {
     if (pipe_output(ctx, port, t) != 0)
@@ -244,7 +260,7 @@ int pipe_shard_after(pipe_ctx *ctx)
                              "(plugin bug: call pipe_output_rows on every rank)",
                              ctx->plugin->outputs[i].name, (long long)sharded, n);
         else if (sharded == n)
-            pipe_store_set_shard(&ctx->run->store, name, offset, global);
+            pipe_store_set_shard(&ctx->run->store, name, offset, global, rows);
     }
     free(rows);
     return bad;
@@ -256,6 +272,8 @@ void pipe_shard_free(pipe_ctx *ctx)
         pipe_tensor_release(ctx->local_inputs[i]);
     free(ctx->local_inputs);
     free(ctx->rows_outputs);
+    free(ctx->block.counts);
+    ctx->block.counts = NULL;
     ctx->local_inputs = NULL;
     ctx->rows_outputs = NULL;
 }

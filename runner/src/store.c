@@ -17,6 +17,7 @@ void pipe_store_free(pipe_store *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         free(s->names[i]);
+        free(s->shards[i].counts);
         pipe_tensor_release(s->tensors[i]);
     }
     free(s->names);
@@ -64,6 +65,7 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->tensors[i] = t;
         s->producers[i] = producer;
         record_shape(&s->shapes[i], t);
+        free(s->shards[i].counts);
         memset(&s->shards[i], 0, sizeof s->shards[i]);
         return;
     }
@@ -105,11 +107,17 @@ const pipe_shard *pipe_store_shard(const pipe_store *s, const char *name)
     return i < s->n ? &s->shards[i] : NULL;
 }
 
-void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64_t global)
+void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64_t global,
+                          const int64_t *counts)
 {
     size_t i = find(s, name);
     if (i == s->n)
         return;
-    s->shards[i] = (pipe_shard){.sharded = 1, .offset = offset, .global = global};
+    size_t bytes = (size_t)pipe_mpi_size() * sizeof *counts;
+    free(s->shards[i].counts);
+    s->shards[i] = (pipe_shard){.sharded = 1,
+                                .offset = offset,
+                                .global = global,
+                                .counts = memcpy(pipe_xcalloc(1, bytes), counts, bytes)};
     s->shapes[i].shape[0] = global;
 }

@@ -349,6 +349,11 @@ PIPE_API void pipe_row_block(const pipe_ctx *ctx, int64_t global, int64_t *begin
  * stage (a table and its split, predictions and truth) always match. */
 PIPE_API int pipe_input_rows(const pipe_ctx *ctx, const char *port, int64_t *offset,
                              int64_t *global);
+/* The rows of input `port` that rank `rank` holds: its block's size when
+ * the input is row-sharded (as pipe_input_rows sees it on that rank; the
+ * blocks lie in rank order, so rank r's offset is the sum over ranks
+ * before it), else all rows. -1 for an unmapped port or a bad rank. */
+PIPE_API int64_t pipe_input_rank_rows(const pipe_ctx *ctx, const char *port, int rank);
 /* Publish this rank's block of rows of a row-sharded output (as
  * pipe_output otherwise: takes the reference). The blocks, in rank order,
  * are the global tensor; they may differ in size (a filter). Returns 0 or
