@@ -184,12 +184,13 @@ static int train_epoch(pipe_nn_model *m, pipe_nn_optim *opt, const pipe_nn_datas
         pipe_rng_shuffle(rng, w->order, d->n_train);
     row_set_fill(&w->train, d, n_in, n_out, w->order);
     int shared = nn_comm_active(cfg->comm);
-    /* shared: dropout masks per process, from a stream that leaves `rng`
-     * (the shuffles) as one process would draw it */
+    /* shared: dropout masks per process and epoch, from a stream that
+     * leaves `rng` (the shuffles) as one process would draw it */
     pipe_rng drop;
     if (shared)
-        pipe_rng_seed(&drop,
-                      rng->s[0] ^ rng->s[3] ^ (0x9e3779b97f4a7c15ULL * (cfg->comm->rank + 1u)));
+        pipe_rng_seed(&drop, rng->s[0] ^ rng->s[3] ^
+                                 (0x9e3779b97f4a7c15ULL * (cfg->comm->rank + 1u)) ^
+                                 (0xbf58476d1ce4e5b9ULL * (uint64_t)stats->epoch));
     for (int64_t step = 0; step < n_steps; step++) {
         int64_t start = step * cfg->batch;
         int rows = (int)(d->n_train - start < cfg->batch ? d->n_train - start : cfg->batch);
