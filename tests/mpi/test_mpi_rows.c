@@ -2,7 +2,8 @@
  * test_mpi_rows.c — the row blocks of a sharded table as the SDK reports
  * them (the trows test stage): after the loader and a cleaner that drops
  * rows unevenly across the ranks, every rank's block, offset and the
- * per-rank counts add up, and the global count is the cleaner's rows_out.
+ * per-rank counts add up, and the global count is the cleaner's rows_out;
+ * the f32 sum, the maximum and the broadcast give their closed forms.
  */
 #include "test_support.h"
 
@@ -34,11 +35,12 @@ static void check_rows(int ranks, const char *sharded)
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *m = pipe_test_read_in(out, "metrics.json");
     cr_assert(m && strstr(m, "\"rows_out\": 546,"), "%s", m);
-    char want[128];
+    int n = ranks ? ranks : 1;
+    char want[256];
     snprintf(want, sizeof want,
-             "\"rows\": {\n    \"rows\": 546,\n    \"sharded\": %s,\n"
-             "    \"errors\": 0\n  }",
-             sharded);
+             "\"rows\": {\n    \"f32_sum\": %d,\n    \"max\": %d,\n    \"broadcast\": %d,\n"
+             "    \"rows\": 546,\n    \"sharded\": %s,\n    \"errors\": 0\n  }",
+             n * (n + 1) / 2, n - 1, 7 * n, sharded);
     cr_assert(strstr(m, want), "expected\n%s\nin\n%s", want, m);
     free(m);
     pipe_test_result_free(&r);

@@ -4,7 +4,9 @@
  * against the per-rank row counts (pipe_input_rank_rows), the offset
  * against the sum of the counts before it, the global count against
  * their sum. Metrics: rows (the global count), sharded, and errors (the
- * number of ranks where something did not add up).
+ * number of ranks where something did not add up); and the collectives
+ * on values known in closed form: f32_sum (Σ over ranks of rank + 1),
+ * max (of the ranks), broadcast (rank 0's 7 on every rank, summed).
  */
 #include <pipe/pipe.h>
 
@@ -28,6 +30,15 @@ static int run(pipe_ctx *ctx, void *state)
                     (!sharded && (offset != 0 || global != t->shape[0])) ||
                     pipe_input_rank_rows(ctx, "table", pipe_size(ctx)) != -1;
     pipe_reduce_sum(ctx, &errors, 1);
+    float f32 = (float)(pipe_rank(ctx) + 1);
+    double max = pipe_rank(ctx), seven = pipe_rank(ctx) == 0 ? 7 : 0;
+    pipe_reduce_sum_f32(ctx, &f32, 1);
+    pipe_reduce_max(ctx, &max, 1);
+    pipe_broadcast(ctx, &seven, sizeof seven);
+    pipe_reduce_sum(ctx, &seven, 1);
+    pipe_metric(ctx, "f32_sum", f32);
+    pipe_metric(ctx, "max", max);
+    pipe_metric(ctx, "broadcast", seven);
     pipe_metric(ctx, "rows", (double)global);
     pipe_metric(ctx, "sharded", sharded);
     pipe_metric(ctx, "errors", errors);
