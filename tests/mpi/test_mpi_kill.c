@@ -1,9 +1,9 @@
 /*
  * test_mpi_kill.c — a rank killed in the middle of a run (SIGKILL, as a
  * node lost) ends the whole run: mpirun stops the other ranks, exits
- * non-zero and names the rank and the signal; the output folder holds no
- * file of the killed run under its final name (no metrics.json, no file
- * of the stage that was running), and the complete run before it is kept.
+ * non-zero and names the rank and the signal; no output is partial (no
+ * metrics.json, the running stage's file not under its final name), and
+ * the next run gives the complete run before it back and completes.
  */
 #include "test_support.h"
 
@@ -61,8 +61,8 @@ Test(mpi_kill, killed_rank_ends_the_run_without_output_files)
     cr_assert_neq(r.status, 0, "a run with a killed rank succeeded");
     cr_assert(strstr(r.err, "rank 1") && strstr(r.err, "signal 9"),
               "mpirun should name rank 1 and signal 9:\n%s", r.err);
-    /* the folder under the final name is the killed run's: none of its
-     * files is there under a final name */
+    /* the folder under the final name is the killed run's: no metrics,
+     * and the file being written only under its temporary name */
     cr_assert(!exists(out, "metrics.json"), "metrics.json of a killed run");
     cr_assert(!exists(out, "second.txt"), "the running stage's file was kept");
     pipe_test_result_free(&r);
