@@ -11,6 +11,7 @@ packages=(
   libcairo2-dev fonts-dejavu-core    # plots: antialiased drawing, real fonts
   libcriterion-dev                   # tests
   libxgboost-dev                     # the gbdt stage: boosted trees
+  libopenmpi-dev openmpi-bin         # runs across processes (mpirun, srun)
   clang-14 libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
   python3-torch python3-numpy        # tests/nn/test_torch_model.py: model files read by PyTorch
   python3-onnx                       # tests/nn: the ONNX checker on exported models

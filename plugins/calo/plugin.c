@@ -9,6 +9,7 @@
 #include <math.h>
 #include <pipe/pipe.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -90,16 +91,39 @@ static int calo_check(pipe_ctx *ctx)
     return 0;
 }
 
-/* Means of the isolation per class, and of the pile-up. */
-static void report(pipe_ctx *ctx, const calo_config *cfg, const double *labels, const double *table,
+/* Under MPI: (label, isolation, pile-up) of every candidate, gathered in
+ * global order on rank 0, so that the means below are summed in the same
+ * order as by one process; a new tensor (NULL on the other ranks). */
+static pipe_tensor *gather_summary(pipe_ctx *ctx, const double *labels, const double *table,
+                                   int64_t n)
+{
+    pipe_tensor *mine = pipe_tensor_new2(PIPE_F64, n, 3);
+    if (!mine)
+        abort(); /* the other ranks are in the gather: no way back */
+    double *v = mine->data;
+    for (int64_t i = 0; i < n; i++) {
+        v[3 * i] = labels[i];
+        v[3 * i + 1] = table[i * CALO_N_COLS + CALO_COL_ISO];
+        v[3 * i + 2] = table[i * CALO_N_COLS + CALO_COL_PILEUP];
+    }
+    pipe_tensor *all = pipe_gather_rows(ctx, mine, 0);
+    pipe_tensor_release(mine);
+    return all;
+}
+
+/* Means of the isolation per class, and of the pile-up, from the
+ * (label, isolation, pile-up) rows of every candidate. Sets the metrics
+ * (rank 0's are the run's). */
+static void report(pipe_ctx *ctx, const calo_config *cfg, const pipe_tensor *summary,
                    const calo_report *rep)
 {
     double iso[2] = {0, 0}, count[2] = {0, 0}, pu = 0;
-    for (int64_t i = 0; i < cfg->candidates; i++) {
-        int c = labels[i] > 0.5;
-        iso[c] += table[i * CALO_N_COLS + CALO_COL_ISO];
+    const double *v = summary ? summary->data : NULL;
+    for (int64_t i = 0; v && i < cfg->candidates; i++) {
+        int c = v[3 * i] > 0.5;
+        iso[c] += v[3 * i + 1];
         count[c]++;
-        pu += table[i * CALO_N_COLS + CALO_COL_PILEUP];
+        pu += v[3 * i + 2];
     }
     pipe_metric(ctx, "candidates", (double)cfg->candidates);
     pipe_metric(ctx, "isolated", count[1]);
@@ -121,10 +145,13 @@ static int calo_run(pipe_ctx *ctx, void *state)
     calo_config cfg;
     read_config(ctx, &cfg);
     int channels = cfg.hcal ? 2 : 1;
-    const int64_t shape[4] = {cfg.candidates, channels, cfg.height, cfg.width};
+    int64_t begin, end; /* under MPI each rank makes its block of the candidates */
+    pipe_row_block(ctx, cfg.candidates, &begin, &end);
+    int64_t mine = end - begin;
+    const int64_t shape[4] = {mine, channels, cfg.height, cfg.width};
     pipe_tensor *images = pipe_tensor_new(PIPE_F32, 4, shape);
-    pipe_tensor *labels = pipe_tensor_new1(PIPE_F64, cfg.candidates);
-    pipe_tensor *table = pipe_tensor_new2(PIPE_F64, cfg.candidates, CALO_N_COLS);
+    pipe_tensor *labels = pipe_tensor_new1(PIPE_F64, mine);
+    pipe_tensor *table = pipe_tensor_new2(PIPE_F64, mine, CALO_N_COLS);
     if (!images || !labels || !table ||
         pipe_tensor_set_columns(table, calo_columns, CALO_N_COLS) != 0) {
         pipe_tensor_release(images);
@@ -139,16 +166,20 @@ static int calo_run(pipe_ctx *ctx, void *state)
      * measures the generator (the runner records the stage's wall time) */
     clock_t start = clock();
     int rc = 0;
-    for (int64_t first = 0; first < cfg.candidates && rc == 0; first += 16 * CALO_BLOCK) {
-        int64_t n =
-            cfg.candidates - first < 16 * CALO_BLOCK ? cfg.candidates - first : 16 * CALO_BLOCK;
-        calo_out out = {(float *)images->data + (size_t)first * per_image,
-                        (double *)labels->data + first,
-                        (double *)table->data + (size_t)first * CALO_N_COLS};
+    for (int64_t first = begin; first < end && rc == 0; first += 16 * CALO_BLOCK) {
+        int64_t n = end - first < 16 * CALO_BLOCK ? end - first : 16 * CALO_BLOCK;
+        size_t k = (size_t)(first - begin);
+        calo_out out = {(float *)images->data + k * per_image, (double *)labels->data + k,
+                        (double *)table->data + k * CALO_N_COLS};
         rc = calo_generate(&cfg, seed, first, n, &out, &rep);
-        pipe_progress(ctx, first + n, cfg.candidates, "candidates");
+        pipe_progress(ctx, first + n - begin, mine, "candidates");
     }
     double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    double failed = rc != 0, counts[2] = {(double)rep.soft_particles, (double)rep.jet_particles};
+    pipe_reduce_sum(ctx, &failed, 1); /* every rank stops, or none */
+    rc = failed > 0 ? -1 : 0;
+    pipe_reduce_sum(ctx, counts, 2);
+    rep = (calo_report){(int64_t)counts[0], (int64_t)counts[1]};
     if (rc != 0) {
         pipe_tensor_release(images);
         pipe_tensor_release(labels);
@@ -160,16 +191,18 @@ static int calo_run(pipe_ctx *ctx, void *state)
     pipe_log(ctx, "%lld candidates of %d x %d x %d in %.3f s of CPU (%.0f per second)",
              (long long)cfg.candidates, channels, cfg.height, cfg.width, seconds,
              (double)cfg.candidates / seconds);
-    report(ctx, &cfg, labels->data, table->data, &rep);
+    pipe_tensor *summary = gather_summary(ctx, labels->data, table->data, mine);
+    report(ctx, &cfg, summary, &rep);
+    pipe_tensor_release(summary);
     if (strcmp(pipe_param_string(ctx, "normalize"), "et") == 0)
-        for (int64_t i = 0; i < cfg.candidates; i++) {
+        for (int64_t i = 0; i < mine; i++) {
             float *image = (float *)images->data + (size_t)i * per_image;
             double et = ((const double *)table->data)[i * CALO_N_COLS + CALO_COL_ET];
             for (size_t p = 0; p < per_image; p++)
                 image[p] = (float)(image[p] / et);
         }
     if (pipe_output_wanted(ctx, "table")) {
-        if (pipe_output(ctx, "table", table) != 0) {
+        if (pipe_output_rows(ctx, "table", table) != 0) {
             pipe_tensor_release(images);
             pipe_tensor_release(labels);
             return -1;
@@ -177,11 +210,11 @@ static int calo_run(pipe_ctx *ctx, void *state)
     } else {
         pipe_tensor_release(table);
     }
-    if (pipe_output(ctx, "label", labels) != 0) {
+    if (pipe_output_rows(ctx, "label", labels) != 0) {
         pipe_tensor_release(images);
         return -1;
     }
-    return pipe_output(ctx, "images", images);
+    return pipe_output_rows(ctx, "images", images);
 }
 
 static const pipe_plugin calo_plugin = {
@@ -212,6 +245,7 @@ static const pipe_plugin calo_plugin = {
     .n_outputs = PIPE_COUNT(calo_outputs),
     .check = calo_check,
     .run = calo_run,
+    .rank_aware = 1,
 };
 
 PIPE_PLUGIN_DEFINE(calo_plugin)

@@ -141,6 +141,24 @@ static void set_metrics(pipe_ctx *ctx, const pipe_cleaner_config *cfg,
 }
 
 /* One log line per reason that was checked. */
+/* Under MPI: the counts of every rank's rows (exact sums of integers). */
+static void reduce_report(pipe_ctx *ctx, const pipe_cleaner_config *cfg, pipe_cleaner_report *rep)
+{
+    size_t n = 6 + cfg->n_ranges;
+    double *v = calloc(n, sizeof *v);
+    int64_t *fields[6] = {&rep->rows_in,       &rep->rows_out,
+                          &rep->nan,           &rep->energy_below_momentum,
+                          &rep->mass_mismatch, &rep->charge};
+    if (!v)
+        abort(); /* the other ranks are about to sum: there is no clean way back */
+    for (size_t i = 0; i < n; i++)
+        v[i] = (double)(i < 6 ? *fields[i] : rep->range[i - 6]);
+    pipe_reduce_sum(ctx, v, n);
+    for (size_t i = 0; i < n; i++)
+        *(i < 6 ? fields[i] : &rep->range[i - 6]) = (int64_t)v[i];
+    free(v);
+}
+
 static void log_drops(pipe_ctx *ctx, const pipe_cleaner_config *cfg, const pipe_cleaner_report *rep)
 {
     if (cfg->nan_mode != PIPE_CLEANER_NAN_NONE)
@@ -175,15 +193,18 @@ static int cleaner_run(pipe_ctx *ctx, void *state)
     int64_t *range_counts = calloc(cfg.n_ranges + 1, sizeof *range_counts);
     pipe_cleaner_report report = {.range = range_counts};
     char err[1024] = "out of memory";
+    pipe_tensor *mine; /* under MPI: this rank's rows, each cleaned where it is */
+    const pipe_tensor *in = pipe_table_rank_rows(ctx, "table", &mine);
     pipe_tensor *out =
-        range_counts ? pipe_cleaner_apply(pipe_input(ctx, "table"), &cfg, &report, err, sizeof err)
-                     : NULL;
+        range_counts && in ? pipe_cleaner_apply(in, &cfg, &report, err, sizeof err) : NULL;
     int status = out ? 0 : pipe_error(ctx, "%s", err);
     if (out) {
+        reduce_report(ctx, &cfg, &report);
         set_metrics(ctx, &cfg, &report);
         log_drops(ctx, &cfg, &report);
-        status = pipe_output(ctx, "table", out);
+        status = pipe_output_rows(ctx, "table", out);
     }
+    pipe_tensor_release(mine);
     free(range_counts);
     config_free(&cfg);
     return status;
@@ -209,6 +230,7 @@ static const pipe_plugin cleaner_plugin = {
     .n_outputs = PIPE_COUNT(cleaner_outputs),
     .check = cleaner_check,
     .run = cleaner_run,
+    .rank_aware = 1,
 };
 
 PIPE_PLUGIN_DEFINE(cleaner_plugin)

@@ -127,35 +127,62 @@ static uint64_t block_seed(uint64_t seed, int64_t b)
     return seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(b + 1));
 }
 
-static int fill_table(ev_loop *loop, pipe_tensor *t, char *err, size_t err_size)
+/* Events [first, first + n) into the table's rows 0 .. n-1. A range that
+ * starts inside a block draws the block's earlier events too (into
+ * `scratch`, not counted), so that each event is the same wherever the
+ * range starts. */
+static int fill_table(ev_loop *loop, pipe_tensor *t, int64_t first, int64_t n, char *err,
+                      size_t err_size)
 {
-    double *data = t->data;
-    int64_t n = loop->cfg->events;
-    for (int64_t b = 0; b * EV_BLOCK < n; b++) {
+    double *data = t->data, *scratch = malloc((size_t)loop->columns * sizeof *scratch);
+    if (!scratch) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    for (int64_t b = first / EV_BLOCK; b * EV_BLOCK < first + n && rc == 0; b++) {
         pipe_rng block;
         sim_random rng;
         pipe_rng_seed(&block, block_seed(loop->cfg->seed, b));
         sim_random_init(&rng, &block);
-        int64_t end = (b + 1) * EV_BLOCK < n ? (b + 1) * EV_BLOCK : n;
-        for (int64_t i = b * EV_BLOCK; i < end; i++)
-            if (generate_event(loop, i, &rng, data + i * loop->columns, err, err_size) != 0)
-                return -1;
+        int64_t end = (b + 1) * EV_BLOCK < first + n ? (b + 1) * EV_BLOCK : first + n;
+        ev_report counted = loop->report;
+        for (int64_t i = b * EV_BLOCK; i < end && rc == 0; i++) {
+            double *row = i < first ? scratch : data + (i - first) * loop->columns;
+            rc = generate_event(loop, i, &rng, row, err, err_size);
+            if (i < first)
+                loop->report = counted; /* drawn only to reach `first` */
+            else
+                counted = loop->report;
+        }
     }
-    return 0;
+    free(scratch);
+    return rc;
 }
 
-static void set_weights(ev_loop *loop, pipe_tensor *t)
+void ev_set_weights(const ev_config *cfg, pipe_tensor *t, ev_report *rep)
 {
-    ev_report *rep = &loop->report;
-    for (int k = 0; k < loop->cfg->n_classes; k++)
+    for (int k = 0; k < cfg->n_classes; k++)
         rep->weight_pb[k] = rep->attempts[k] > 0 ? rep->sigma_pb[k] / (double)rep->attempts[k] : 0;
     double *data = t->data;
-    int64_t c = loop->columns;
-    for (int64_t i = 0; i < loop->cfg->events; i++)
+    int64_t c = t->shape[1];
+    for (int64_t i = 0; i < t->shape[0]; i++)
         data[i * c + c - 1] = rep->weight_pb[(int)data[i * c + c - 2]];
 }
 
 pipe_tensor *ev_generate(const ev_config *cfg, ev_report *report, char *err, size_t err_size)
+{
+    ev_report rep;
+    pipe_tensor *t = ev_generate_rows(cfg, 0, cfg->events, &rep, err, err_size);
+    if (t)
+        ev_set_weights(cfg, t, &rep);
+    if (t && report)
+        *report = rep;
+    return t;
+}
+
+pipe_tensor *ev_generate_rows(const ev_config *cfg, int64_t first, int64_t n, ev_report *report,
+                              char *err, size_t err_size)
 {
     const char *param;
     char message[256];
@@ -167,7 +194,7 @@ pipe_tensor *ev_generate(const ev_config *cfg, ev_report *report, char *err, siz
     ev_detector_init(&loop.det, cfg);
     set_cumulative(&loop);
     char **names = calloc((size_t)loop.columns, sizeof *names);
-    pipe_tensor *t = pipe_tensor_new2(PIPE_F64, cfg->events, loop.columns);
+    pipe_tensor *t = pipe_tensor_new2(PIPE_F64, n, loop.columns);
     int named = names && ev_column_names(cfg, names) == 0;
     if (!t || !named || pipe_tensor_set_columns(t, (const char *const *)names, loop.columns) != 0) {
         if (named)
@@ -179,12 +206,10 @@ pipe_tensor *ev_generate(const ev_config *cfg, ev_report *report, char *err, siz
     }
     ev_columns_free(names, loop.columns);
     free(names);
-    if (fill_table(&loop, t, err, err_size) != 0) {
+    if (fill_table(&loop, t, first, n, err, err_size) != 0) {
         pipe_tensor_release(t);
         return NULL;
     }
-    set_weights(&loop, t);
-    if (report)
-        *report = loop.report;
+    *report = loop.report;
     return t;
 }

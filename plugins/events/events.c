@@ -121,6 +121,23 @@ static void report_classes(pipe_ctx *ctx, const ev_config *cfg, const ev_report 
     }
 }
 
+/* Under MPI: the ranks' counts summed (exact), after learning whether
+ * every rank generated its block. Returns 0, or -1 when one failed. */
+static int sum_report(pipe_ctx *ctx, const ev_config *cfg, int ok, ev_report *rep)
+{
+    double v[1 + 2 * EV_MAX_CLASSES] = {ok ? 0 : 1};
+    for (int k = 0; k < cfg->n_classes; k++) {
+        v[1 + k] = (double)rep->events[k];
+        v[1 + EV_MAX_CLASSES + k] = (double)rep->attempts[k];
+    }
+    pipe_reduce_sum(ctx, v, 1 + 2 * EV_MAX_CLASSES);
+    for (int k = 0; k < cfg->n_classes; k++) {
+        rep->events[k] = (int64_t)v[1 + k];
+        rep->attempts[k] = (int64_t)v[1 + EV_MAX_CLASSES + k];
+    }
+    return v[0] > 0 ? -1 : 0;
+}
+
 static int events_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
@@ -128,32 +145,37 @@ static int events_run(pipe_ctx *ctx, void *state)
     if (read_config(ctx, &cfg) != 0)
         return -1;
     cfg.seed = pipe_rng_u64(pipe_ctx_rng(ctx));
-    ev_report rep;
+    ev_report rep = {0};
     char err[512];
     double start = pipe_seconds();
-    pipe_tensor *t = ev_generate(&cfg, &rep, err, sizeof err);
-    if (!t)
-        return pipe_error(ctx, "%s", err);
+    int64_t first, end; /* under MPI each rank makes its block of the events */
+    pipe_row_block(ctx, cfg.events, &first, &end);
+    pipe_tensor *t = ev_generate_rows(&cfg, first, end - first, &rep, err, sizeof err);
+    if (sum_report(ctx, &cfg, t != NULL, &rep) != 0) {
+        pipe_tensor_release(t);
+        return t ? -1 : pipe_error(ctx, "%s", err);
+    }
+    ev_set_weights(&cfg, t, &rep); /* from the whole sample's counts */
     double seconds = pipe_seconds() - start;
     pipe_log(ctx, "generated %lld events at %g TeV, pile-up %g, in %.3f s (simulation, not data)",
              (long long)cfg.events, cfg.sqrt_s, cfg.pileup, seconds);
     pipe_info(ctx, "events_per_second", (double)cfg.events / seconds);
     report_classes(ctx, &cfg, &rep);
     if (pipe_output_wanted(ctx, "label")) {
-        pipe_tensor *label = pipe_tensor_new1(PIPE_F64, cfg.events);
+        pipe_tensor *label = pipe_tensor_new1(PIPE_F64, end - first);
         int64_t c = pipe_tensor_column(t, "label"), cols = pipe_tensor_cols(t);
         if (!label) {
             pipe_tensor_release(t);
             return pipe_error(ctx, "out of memory");
         }
-        for (int64_t i = 0; i < cfg.events; i++)
+        for (int64_t i = 0; i < end - first; i++)
             ((double *)label->data)[i] = ((const double *)t->data)[i * cols + c];
-        if (pipe_output(ctx, "label", label) != 0) {
+        if (pipe_output_rows(ctx, "label", label) != 0) {
             pipe_tensor_release(t);
             return -1;
         }
     }
-    return pipe_output(ctx, "table", t);
+    return pipe_output_rows(ctx, "table", t);
 }
 
 static const pipe_plugin events_plugin = {
@@ -178,6 +200,7 @@ static const pipe_plugin events_plugin = {
     .n_outputs = PIPE_COUNT(outputs),
     .check = events_check,
     .run = events_run,
+    .rank_aware = 1,
 };
 
 PIPE_PLUGIN_DEFINE(events_plugin)

@@ -113,6 +113,14 @@ typedef struct ev_report {
  * message in err when the configuration is invalid or memory runs out.
  */
 pipe_tensor *ev_generate(const ev_config *cfg, ev_report *report, char *err, size_t err_size);
+/* The events [first, first + n) of that sample (one process's share of
+ * it), without their weights: their rows are the same for any cut, and
+ * the report counts only them. */
+pipe_tensor *ev_generate_rows(const ev_config *cfg, int64_t first, int64_t n, ev_report *report,
+                              char *err, size_t err_size);
+/* The weight column of `t` from the report's counts (of the whole sample:
+ * sigma x BR / attempts per class), into rep->weight_pb and the rows. */
+void ev_set_weights(const ev_config *cfg, pipe_tensor *t, ev_report *rep);
 
 /* Cross section times branching fraction of process p into the chosen
  * lepton flavours at cfg->sqrt_s, pb (docs/stages/events.md). */

@@ -92,15 +92,16 @@ static int features_check(pipe_ctx *ctx)
 
 static int publish(pipe_ctx *ctx, pipe_tensor *table, pipe_tensor *target)
 {
-    pipe_log(ctx, "%lld rows x %lld columns%s%s", (long long)table->shape[0],
-             (long long)table->shape[1], target ? ", target " : "",
-             target ? pipe_param_string(ctx, "target") : "");
+    double rows = (double)table->shape[0]; /* under MPI: this rank's; the log tells all */
+    pipe_reduce_sum(ctx, &rows, 1);
+    pipe_log(ctx, "%lld rows x %lld columns%s%s", (long long)rows, (long long)table->shape[1],
+             target ? ", target " : "", target ? pipe_param_string(ctx, "target") : "");
     pipe_metric(ctx, "columns", (double)table->shape[1]);
-    if (pipe_output(ctx, "table", table) != 0) {
+    if (pipe_output_rows(ctx, "table", table) != 0) {
         pipe_tensor_release(target);
         return -1;
     }
-    return target ? pipe_output(ctx, "target", target) : 0;
+    return target ? pipe_output_rows(ctx, "target", target) : 0;
 }
 
 static int features_run(pipe_ctx *ctx, void *state)
@@ -121,12 +122,14 @@ static int features_run(pipe_ctx *ctx, void *state)
     cfg.target = target[0] ? target : NULL;
     pipe_tensor *table, *target_vector;
     char err[1024];
-    int status = pipe_features_build(pipe_input(ctx, "table"), &cfg, &table, &target_vector, err,
-                                     sizeof err);
+    pipe_tensor *mine; /* under MPI: this rank's rows */
+    const pipe_tensor *in = pipe_table_rank_rows(ctx, "table", &mine);
+    int status = in ? pipe_features_build(in, &cfg, &table, &target_vector, err, sizeof err) : -1;
+    pipe_tensor_release(mine);
     free(columns);
     free(add);
     if (status != 0)
-        return pipe_error(ctx, "%s", err);
+        return in ? pipe_error(ctx, "%s", err) : -1;
     return publish(ctx, table, target_vector);
 }
 
@@ -150,6 +153,7 @@ static const pipe_plugin features_plugin = {
     .n_outputs = PIPE_COUNT(features_outputs),
     .check = features_check,
     .run = features_run,
+    .rank_aware = 1,
 };
 
 PIPE_PLUGIN_DEFINE(features_plugin)

@@ -33,6 +33,12 @@ typedef struct pipe_csv_options {
     int64_t max_rows;  /* stop after this many good rows; 0 = all */
     int threads;       /* parse on up to 2 threads (files over 1 MB without quotes); 0 = 1 */
     int column_counts; /* nonzero: report the blank and non-finite fields per column */
+    /* Read only byte range `part` of `parts` of the rows after the header,
+     * cut at line ends (one process of several reading its share); line
+     * numbers in messages stay those of the file. 0 or 1 parts: all rows.
+     * Ignored (all rows are read) in a file with a quote, where a line end
+     * may be inside a field, and with max_rows. */
+    int part, parts;
 } pipe_csv_options;
 
 /* What a read did: rows loaded, malformed rows skipped, the 1-based line
@@ -62,6 +68,7 @@ typedef struct pipe_csv_report {
     int64_t n_columns;
     int64_t *blank_per_column, *non_finite_per_column;
     int threads; /* the threads the rows were parsed on (1 or 2) */
+    int parts;   /* the rows were cut into this many parts (1: all were read) */
 } pipe_csv_report;
 
 /* Free the per-column counts of a report (and set them to NULL). */

@@ -98,6 +98,35 @@ static int check_delimiter(char delimiter, const char *name, char *err, size_t e
     return -1;
 }
 
+/* Where part k of `parts` of the rows [from, end) starts: at the line
+ * after the k/parts-th byte. */
+static const char *part_start(const char *from, const char *end, int k, int parts)
+{
+    if (k <= 0)
+        return from;
+    if (k >= parts)
+        return end;
+    const char *at = from + (size_t)(end - from) / (size_t)parts * (size_t)k +
+                     (size_t)(end - from) % (size_t)parts * (size_t)k / (size_t)parts;
+    const char *nl = memchr(at - 1, '\n', (size_t)(end - at + 1));
+    return nl ? nl + 1 : end;
+}
+
+/* Narrow the cursor (just after the header) to the options' part of the
+ * rows, counting the lines before it. Returns the number of parts. */
+static int cut_part(csv_cursor *c, const pipe_csv_options *opt)
+{
+    if (opt->parts <= 1 || opt->max_rows > 0 || memchr(c->p, '"', (size_t)(c->end - c->p)))
+        return 1;
+    const char *begin = part_start(c->p, c->end, opt->part, opt->parts);
+    const char *end = part_start(c->p, c->end, opt->part + 1, opt->parts);
+    for (const char *q = c->p; (q = memchr(q, '\n', (size_t)(begin - q))) != NULL; q++)
+        c->line++;
+    c->p = c->line_start = begin;
+    c->end = end;
+    return opt->parts;
+}
+
 pipe_tensor *pipe_csv_read_buffer(const char *name, const char *text, size_t size,
                                   const pipe_csv_options *opt, pipe_csv_report *report, char *err,
                                   size_t err_size)
@@ -115,8 +144,10 @@ pipe_tensor *pipe_csv_read_buffer(const char *name, const char *text, size_t siz
     csv_error e = {name, message, sizeof message};
     csv_header h;
     pipe_tensor *t = NULL;
-    if (csv_header_read(&c, opt->columns, opt->n_columns, &h, &report->bad_column, &e) == 0)
+    if (csv_header_read(&c, opt->columns, opt->n_columns, &h, &report->bad_column, &e) == 0) {
+        report->parts = cut_part(&c, opt);
         t = csv_table_read(&c, &h, opt, report, &e);
+    }
     csv_header_free(&h);
     set_error(err, err_size, "%s", t ? "" : message);
     return t;

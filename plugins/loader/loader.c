@@ -148,6 +148,61 @@ static void report_rows(pipe_ctx *ctx, const char *path, const pipe_tensor *t,
     }
 }
 
+/* What each rank tells the others after reading its part of the rows. */
+typedef struct part_texts {
+    char failed, skipped, non_finite;
+    char first_bad[256], first_non_finite[256], err[1536];
+} part_texts;
+
+/* Under MPI, after each rank read its part: a failure anywhere fails all
+ * ranks, the first failing rank (the first error in the file) reporting
+ * it; else the counts are summed and the first skipped row and non-finite
+ * value are those of the first rank that has one. Returns 0 or -1. */
+static int merge_parts(pipe_ctx *ctx, const pipe_tensor *t, pipe_csv_report *r, const char *err)
+{
+    pipe_tensor *mine = pipe_tensor_new2(PIPE_U8, 1, (int64_t)sizeof(part_texts));
+    if (!mine)
+        abort(); /* the other ranks are in the gather: no way back */
+    part_texts *p = mine->data;
+    *p =
+        (part_texts){.failed = !t, .skipped = r->skipped_rows > 0, .non_finite = r->non_finite > 0};
+    snprintf(p->first_bad, sizeof p->first_bad, "%s", r->first_bad_error);
+    snprintf(p->first_non_finite, sizeof p->first_non_finite, "%s", r->first_non_finite_error);
+    snprintf(p->err, sizeof p->err, "%s", err);
+    pipe_tensor *all = pipe_gather_rows(ctx, mine, 1);
+    pipe_tensor_release(mine);
+    const part_texts *ranks = all->data;
+    int n = pipe_size(ctx), failed = -1, bad = -1, inf = -1;
+    for (int k = n - 1; k >= 0; k--) {
+        failed = ranks[k].failed ? k : failed;
+        bad = ranks[k].skipped ? k : bad;
+        inf = ranks[k].non_finite ? k : inf;
+    }
+    if (failed < 0) {
+        snprintf(r->first_bad_error, sizeof r->first_bad_error, "%s",
+                 bad < 0 ? "" : ranks[bad].first_bad);
+        snprintf(r->first_non_finite_error, sizeof r->first_non_finite_error, "%s",
+                 inf < 0 ? "" : ranks[inf].first_non_finite);
+    }
+    pipe_tensor_release(all);
+    if (failed >= 0)
+        return failed == pipe_rank(ctx) ? read_failed(ctx, r, err) : -1;
+    if (r->parts <= 1)
+        return 0; /* a file pipe_csv does not cut: every rank read it all */
+    size_t cols = (size_t)r->n_columns, m = 4 + 2 * cols;
+    double *v = calloc(m, sizeof *v);
+    int64_t *sums[4] = {&r->rows, &r->skipped_rows, &r->blank_fields, &r->non_finite};
+    if (!v)
+        abort();
+    for (size_t i = 0; i < m; i++)
+        v[i] = (double)(i < 4 ? *sums[i] : r->blank_per_column[i - 4]); /* one block for both */
+    pipe_reduce_sum(ctx, v, m);
+    for (size_t i = 0; i < m; i++)
+        *(i < 4 ? sums[i] : &r->blank_per_column[i - 4]) = (int64_t)v[i];
+    free(v);
+    return 0;
+}
+
 static int loader_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
@@ -163,23 +218,33 @@ static int loader_run(pipe_ctx *ctx, void *state)
     opt.max_rows = pipe_param_int(ctx, "max_rows");
     opt.threads = pipe_threads(ctx);
     opt.column_counts = 1;
+    opt.part = pipe_rank(ctx); /* under MPI each rank reads its share of the rows */
+    opt.parts = pipe_size(ctx);
     pipe_csv_report report;
     char err[1536];
     double start = pipe_seconds();
     pipe_tensor *t = pipe_csv_read(path, &opt, &report, err, sizeof err);
     double seconds = pipe_seconds() - start;
     free((void *)opt.columns);
+    if (pipe_size(ctx) > 1 && merge_parts(ctx, t, &report, err) != 0) {
+        pipe_tensor_release(t);
+        pipe_csv_report_free(&report);
+        return -1;
+    }
     if (!t)
         return read_failed(ctx, &report, err);
     if (report.non_finite > 0 && strcmp(pipe_param_string(ctx, "non_finite"), "error") == 0) {
         pipe_tensor_release(t);
         pipe_csv_report_free(&report);
+        if (pipe_rank(ctx) > 0) /* the same global error on every rank: rank 0 tells it */
+            return -1;
         return pipe_error(ctx, "%s (non_finite: error; blank fields are read as NaN)",
                           report.first_non_finite_error);
     }
     report_rows(ctx, path, t, &report, seconds);
+    int sharded = report.parts > 1;
     pipe_csv_report_free(&report);
-    return pipe_output(ctx, "table", t);
+    return sharded ? pipe_output_rows(ctx, "table", t) : pipe_output(ctx, "table", t);
 }
 
 static const pipe_plugin loader_plugin = {
@@ -201,6 +266,7 @@ static const pipe_plugin loader_plugin = {
     .n_outputs = PIPE_COUNT(loader_outputs),
     .check = loader_check,
     .run = loader_run,
+    .rank_aware = 1,
 };
 
 PIPE_PLUGIN_DEFINE(loader_plugin)

@@ -29,7 +29,9 @@ void pipe_nn_stage_ckpt_begin(pipe_ctx *ctx, pipe_nn_stage_ckpt *c, double *extr
     c->ctx = ctx;
     c->file = NULL;
     c->path = pipe_checkpoint_resume(ctx);
-    c->hooks = (pipe_nn_checkpoint){.every = (int)pipe_param_int(ctx, "checkpoint_every"),
+    /* A run of several ranks (MPI) writes no checkpoint (docs/mpi.md). */
+    int every = pipe_size(ctx) > 1 ? -1 : (int)pipe_param_int(ctx, "checkpoint_every");
+    c->hooks = (pipe_nn_checkpoint){.every = every,
                                     .extra = extra,
                                     .n_extra = n_extra,
                                     .resume_path = c->path,

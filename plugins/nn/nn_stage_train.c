@@ -194,9 +194,26 @@ static void report(pipe_ctx *ctx, const pipe_nn_fit_result *res, const history *
              res->restored ? " (weights of the best epoch restored)" : "");
 }
 
-int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_config *optim,
-                      const pipe_nn_fit_config *fit, const pipe_nn_rows *d)
+/* pipe_nn_comm's callbacks over the SDK's collectives (MPI stays in the
+ * runner). */
+static void comm_sum(void *ctx, double *values, size_t n)
 {
+    pipe_reduce_sum(ctx, values, n);
+}
+
+static void comm_broadcast(void *ctx, void *data, size_t bytes)
+{
+    pipe_broadcast(ctx, data, bytes);
+}
+
+int pipe_nn_stage_fit(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_optim_config *optim,
+                      const pipe_nn_fit_config *fit_in, const pipe_nn_rows *d)
+{
+    /* every rank holds every row: the ranks share each step's batch */
+    pipe_nn_comm comm = {pipe_rank(ctx), pipe_size(ctx), ctx, comm_sum, comm_broadcast};
+    pipe_nn_fit_config shared = *fit_in;
+    shared.comm = &comm;
+    const pipe_nn_fit_config *fit = &shared;
     history h = {ctx, fit->metric == PIPE_NN_METRIC_MAE ? "mae" : "accuracy",
                  calloc((size_t)fit->epochs * H_COLS, sizeof(double))};
     pipe_nn_optim *opt = pipe_nn_optim_new(optim, m);

@@ -146,6 +146,25 @@ typedef struct pipe_nn_checkpoint {
     void *user;
 } pipe_nn_checkpoint;
 
+/*
+ * Synchronous data parallelism across processes, without MPI in the core:
+ * the stage adapter fills this from the SDK (pipe_rank, pipe_size,
+ * pipe_reduce_sum, pipe_broadcast). Every process holds every row and the
+ * same model; in each step process r computes the gradient on its block
+ * r/size of the global batch, ONE sum over the processes combines all
+ * gradients (with the step's loss and metric) in one buffer, and every
+ * process applies the same update. Validation is split the same way and
+ * summed; early stopping is decided by process 0 and broadcast.
+ */
+typedef struct pipe_nn_comm {
+    int rank, size;
+    void *user;
+    /* Element-wise sum over the processes, in place, in a fixed order. */
+    void (*sum)(void *user, double *values, size_t n);
+    /* Process 0's `bytes` bytes at `data` to every process. */
+    void (*broadcast)(void *user, void *data, size_t bytes);
+} pipe_nn_comm;
+
 typedef struct pipe_nn_fit_config {
     int epochs, batch;
     int shuffle; /* reshuffle the training rows every epoch (seeded) */
@@ -154,6 +173,7 @@ typedef struct pipe_nn_fit_config {
     int restore_best; /* with early.patience > 0: end with the best epoch's weights */
     pipe_nn_metric metric;
     const pipe_nn_checkpoint *checkpoint; /* NULL: none */
+    const pipe_nn_comm *comm;             /* NULL (or size 1): one process */
 } pipe_nn_fit_config;
 
 /* What one epoch did (losses include the L2 penalty, as Keras reports). */

@@ -98,9 +98,23 @@ static int64_t *chosen_columns(pipe_ctx *ctx, const pipe_tensor *table, int64_t 
     return cols;
 }
 
-/* Fit the scaling on the table. NULL after a reported error. */
+static void comm_fold(void *ctx, double *values, size_t n, void (*step)(void *, double *),
+                      void *step_user)
+{
+    pipe_fold_ranks(ctx, values, n, step, step_user);
+}
+
+static void comm_max(void *ctx, double *values, size_t n)
+{
+    pipe_reduce_max(ctx, values, n);
+}
+
+/* Fit the scaling on the table (under MPI, on every rank's rows of it
+ * when it is row-sharded). NULL after a reported error. */
 static pipe_tensor *fit(pipe_ctx *ctx, const pipe_tensor *table, pipe_scaler_method method)
 {
+    pipe_scaler_comm comm = {ctx, comm_fold, comm_max};
+    int shared = pipe_input_rows(ctx, "table", NULL, NULL);
     int failed;
     uint8_t *use = training_rows(ctx, table->shape[0], &failed);
     int64_t n_cols = 0;
@@ -108,7 +122,9 @@ static pipe_tensor *fit(pipe_ctx *ctx, const pipe_tensor *table, pipe_scaler_met
     pipe_tensor *scaling = NULL;
     char err[512];
     if (cols) {
-        scaling = pipe_scaler_fit(table, cols, n_cols, use, method, err, sizeof err);
+        scaling = shared ? pipe_scaler_fit_shared(table, cols, n_cols, use, method, &comm, err,
+                                                  sizeof err)
+                         : pipe_scaler_fit(table, cols, n_cols, use, method, err, sizeof err);
         if (!scaling)
             pipe_error(ctx, "%s", err);
         else
@@ -162,7 +178,8 @@ static int scaler_run(pipe_ctx *ctx, void *state)
         return pipe_error(ctx, "%s", err);
     }
     pipe_metric(ctx, "columns", (double)scaling->shape[1]);
-    if (pipe_output(ctx, "table", out) != 0) {
+    int sharded = pipe_input_rows(ctx, "table", NULL, NULL); /* each rank scales its rows */
+    if ((sharded ? pipe_output_rows(ctx, "table", out) : pipe_output(ctx, "table", out)) != 0) {
         pipe_tensor_release(scaling);
         return -1;
     }
@@ -192,6 +209,7 @@ static const pipe_plugin scaler_plugin = {
     .n_outputs = PIPE_COUNT(scaler_outputs),
     .check = scaler_check,
     .run = scaler_run,
+    .rank_aware = 1,
 };
 
 PIPE_PLUGIN_DEFINE(scaler_plugin)

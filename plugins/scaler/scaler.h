@@ -47,6 +47,25 @@ pipe_tensor *pipe_scaler_fit(const pipe_tensor *table, const int64_t *cols, int6
                              const uint8_t *use, pipe_scaler_method method, char *err,
                              size_t err_size);
 
+/* The reductions over the processes that share a table's rows (filled
+ * from the SDK's pipe_fold_ranks / pipe_reduce_max by the stage). */
+typedef struct pipe_scaler_comm {
+    void *user;
+    void (*fold)(void *user, double *values, size_t n, void (*step)(void *, double *),
+                 void *step_user);
+    void (*max)(void *user, double *values, size_t n);
+} pipe_scaler_comm;
+
+/*
+ * pipe_scaler_fit on a table of which this process holds some rows (and
+ * `use` their mask), the processes before it in the fold the rows before
+ * them: every process calls it and gets the same scaling, bit for bit the
+ * one pipe_scaler_fit makes of the whole table (scaler_shared.c).
+ */
+pipe_tensor *pipe_scaler_fit_shared(const pipe_tensor *table, const int64_t *cols, int64_t n_cols,
+                                    const uint8_t *use, pipe_scaler_method method,
+                                    const pipe_scaler_comm *comm, char *err, size_t err_size);
+
 /*
  * Apply a scaling table (from pipe_scaler_fit, or saved) to `table`: each
  * of its columns is found by name and scaled, the other columns are

@@ -160,15 +160,51 @@ static void report(pipe_ctx *ctx, int64_t n, const pipe_split_result *result)
                   result->n_classes);
 }
 
+/* Under MPI: every rank's labels, in global row order (replaces *labels;
+ * -1 when out of memory). */
+static int gather_labels(pipe_ctx *ctx, double **labels, int64_t local)
+{
+    pipe_tensor *mine = pipe_tensor_new1(PIPE_F64, local);
+    if (!mine)
+        abort(); /* the other ranks are in the gather: no way back */
+    memcpy(mine->data, *labels, (size_t)local * sizeof **labels);
+    pipe_tensor *all = pipe_gather_rows(ctx, mine, 1);
+    pipe_tensor_release(mine);
+    int64_t count;
+    free(*labels);
+    *labels = pipe_table_vector_values(all, &count);
+    pipe_tensor_release(all);
+    return *labels ? 0 : pipe_error(ctx, "out of memory");
+}
+
+/* Publish this rank's rows [offset, offset + local) of the global split. */
+static int publish_rows(pipe_ctx *ctx, pipe_tensor *split, int64_t offset, int64_t local)
+{
+    pipe_tensor *mine = pipe_tensor_new1(PIPE_U8, local);
+    if (mine)
+        memcpy(mine->data, (const uint8_t *)split->data + offset, (size_t)local);
+    pipe_tensor_release(split);
+    return pipe_output_rows(ctx, "split", mine);
+}
+
 static int split_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
     double fractions[3];
     if (read_fractions(ctx, fractions) != 0)
         return -1;
-    int64_t n = pipe_input(ctx, "table")->shape[0];
+    /* under MPI the table may be row-sharded: the parts are drawn for the
+     * global rows, the same for any number of ranks, and each rank keeps
+     * its block */
+    int64_t local = pipe_input(ctx, "table")->shape[0], offset, n;
+    int sharded = pipe_input_rows(ctx, "table", &offset, &n);
+    if (sharded && pipe_output_wanted(ctx, "weight"))
+        return pipe_error(ctx, "output 'weight' (event weights) is not supported yet in a run of "
+                               "several ranks (MPI): run this pipeline as one process");
     double *labels;
-    if (read_labels(ctx, n, &labels) != 0)
+    if (read_labels(ctx, local, &labels) != 0)
+        return -1;
+    if (sharded && labels && gather_labels(ctx, &labels, local) != 0)
         return -1;
     pipe_tensor *split = pipe_tensor_new1(PIPE_U8, n);
     pipe_split_result result;
@@ -187,7 +223,7 @@ static int split_run(pipe_ctx *ctx, void *state)
         pipe_tensor_release(split);
         return -1;
     }
-    return pipe_output(ctx, "split", split);
+    return sharded ? publish_rows(ctx, split, offset, local) : pipe_output(ctx, "split", split);
 }
 
 static const pipe_plugin split_plugin = {
@@ -212,6 +248,7 @@ static const pipe_plugin split_plugin = {
     .n_outputs = PIPE_COUNT(split_outputs),
     .check = split_check,
     .run = split_run,
+    .rank_aware = 1,
 };
 
 PIPE_PLUGIN_DEFINE(split_plugin)

@@ -17,6 +17,13 @@
 extern "C" {
 #endif
 
+/* Under MPI (ranks.c): the rows of input `port` a row-local stage works
+ * on — the input itself when it is row-sharded or with one process, else
+ * this rank's block of it as a new tensor in *owned, which the caller
+ * releases (publish the result with pipe_output_rows). NULL when the input
+ * is missing or out of memory (error reported). */
+const pipe_tensor *pipe_table_rank_rows(pipe_ctx *ctx, const char *port, pipe_tensor **owned);
+
 /* Nonzero when `t` is an f64 rank-2 tensor with column names. */
 int pipe_table_is_table(const pipe_tensor *t);
 

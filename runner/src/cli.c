@@ -201,7 +201,12 @@ static int dispatch(cli_args *a, const char *usage)
         a->opts.validate_only = !strcmp(a->command, "validate");
         a->opts.diag = diag_to_stderr;
         default_shared_data();
-        return pipe_run_file(a->file, &a->opts);
+        /* under mpirun / srun each rank runs the pipeline (mpi.c) */
+        if (!a->opts.validate_only && pipe_mpi_init(NULL, NULL) != 0)
+            return 1;
+        int rc = pipe_run_file(a->file, &a->opts);
+        pipe_mpi_finalize();
+        return rc;
     }
     pipe_registry reg;
     pipe_registry_init(&reg, a->plugin_path, a->n_plugin_path);
@@ -225,6 +230,7 @@ int pipe_cli_main(int argc, char **argv)
     }
     if (!strcmp(command, "sweep") || !strcmp(command, "diff")) {
         default_shared_data();
+        setenv("PIPE_MPI", "0", 1); /* a sweep's runs are processes of their own */
         return !strcmp(command, "sweep") ? pipe_cli_sweep(argc, argv) : pipe_cli_diff(argc, argv);
     }
     const char *usage = usage_for(command);

@@ -190,7 +190,45 @@ char *pipe_env_expand(const char *text, char *missing, size_t size);
 /* Write the value as JSON (for run.json). */
 void pipe_param_write_json(FILE *f, const pipe_param_val *v);
 
+/* ---- MPI (mpi.c) -------------------------------------------------------- */
+
+/* Start MPI when the process was launched by mpirun / srun (else nothing:
+ * one rank). 0, or -1 with a message. */
+PIPE_INTERNAL int pipe_mpi_init(int *argc, char ***argv);
+PIPE_INTERNAL void pipe_mpi_finalize(void);
+/* End every rank of the run with `code` (exit() with one process). */
+PIPE_INTERNAL void pipe_mpi_abort(int code) __attribute__((noreturn));
+PIPE_INTERNAL int pipe_mpi_rank(void);
+PIPE_INTERNAL int pipe_mpi_size(void);
+/* Ranks other than 0 print messages only while their voice is on (the
+ * messages of a rank-aware stage, which may be its own); returns the
+ * previous setting. Rank 0 always speaks. */
+int pipe_mpi_voice(int all);
+int pipe_mpi_speaks(void);
+/* Fixed-order collectives (gather to 0, combine in rank order, broadcast). */
+void pipe_mpi_sum_f64(double *values, size_t n);
+void pipe_mpi_sum_f32(float *values, size_t n);
+void pipe_mpi_max_f64(double *values, size_t n);
+void pipe_mpi_bcast(void *data, size_t bytes);
+/* The chain of pipe_fold_ranks: receive from rank - 1, step, send to
+ * rank + 1, then the last rank's values to all. */
+void pipe_mpi_fold(double *values, size_t n, void (*step)(void *user, double *values), void *user);
+/* Every rank's `value` into all[0 .. size). */
+void pipe_mpi_allgather_i64(int64_t value, int64_t *all);
+/* counts[r] bytes from each rank r, one after the other, into recv: on
+ * every rank (allgatherv) or on rank 0 (gatherv). */
+void pipe_mpi_allgatherv(const void *send, const size_t *counts, void *recv);
+void pipe_mpi_gatherv(const void *send, const size_t *counts, void *recv);
+
 /* ---- store (store.c) --------------------------------------------------- */
+
+/* How a tensor's rows lie across the ranks. */
+typedef struct pipe_shard {
+    int sharded;     /* 0: every rank holds all rows */
+    int64_t offset;  /* global index of this rank's first row */
+    int64_t global;  /* rows of the whole tensor */
+    int64_t *counts; /* sharded: the rows of each rank (pipe_mpi_size() of them, owned) */
+} pipe_shard;
 
 /* What the store remembers of a tensor after dropping it (for run.json). */
 typedef struct pipe_tensor_shape {
@@ -204,6 +242,7 @@ typedef struct pipe_store {
     pipe_tensor **tensors;     /* NULL once dropped */
     const char **producers;    /* id of the stage that published each tensor */
     pipe_tensor_shape *shapes; /* dtype and shape of each, kept after a drop */
+    pipe_shard *shards;        /* row sharding of each (shapes hold global rows) */
     size_t n, cap;
 } pipe_store;
 
@@ -221,6 +260,12 @@ PIPE_INTERNAL const char *pipe_store_producer(const pipe_store *s, const char *n
 /* Release the store's reference to `name` (its data goes when no stage
  * holds another); the name, producer and shape stay. 1 if it held one. */
 int pipe_store_drop(pipe_store *s, const char *name);
+/* The sharding of `name` (not sharded after pipe_store_put), or NULL. */
+const pipe_shard *pipe_store_shard(const pipe_store *s, const char *name);
+/* Mark `name` as this rank's block of rows at `offset` of `global`;
+ * counts[r] are the rows of rank r (copied). */
+void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64_t global,
+                          const int64_t *counts);
 /* dtype and shape of `name`, held or dropped, or NULL. */
 PIPE_INTERNAL const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name);
 
@@ -365,6 +410,12 @@ struct pipe_ctx {
     pipe_param_val *params;
     pipe_rng rng;
     int checking; /* inside check(): no tensors */
+    /* Rank-aware stages under MPI (shard.c): per input port, this rank's
+     * block of a tensor held whole (or NULL); per output port, published
+     * with pipe_output_rows. */
+    pipe_tensor **local_inputs;
+    pipe_shard block; /* the rows the local inputs are */
+    unsigned char *rows_outputs;
     double progress_start, progress_last;
     int progress_decile;
 };
@@ -399,6 +450,18 @@ void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *sp
  * mapped) holds a tensor of the declared dtype and rank; -1 after
  * reporting each one that does not (stage_io.c). */
 int pipe_stage_inputs_ready(pipe_ctx *ctx);
+
+/* Rows across ranks around one stage's run (shard.c). Before: a plugin
+ * that is not rank-aware gets every sharded input gathered whole; a
+ * rank-aware one gets row-aligned inputs as this rank's block. After: the
+ * outputs published with pipe_output_rows get their offsets. Collective;
+ * pipe_shard_after returns 0 or -1 (error reported). */
+void pipe_shard_before(pipe_ctx *ctx);
+int pipe_shard_after(pipe_ctx *ctx);
+/* Release what pipe_shard_before made for the stage. */
+void pipe_shard_free(pipe_ctx *ctx);
+/* Nonzero when the plugin declares itself rank-aware (descriptor 1.2). */
+PIPE_INTERNAL int pipe_plugin_rank_aware(const pipe_plugin *pl);
 
 /* Validate (and unless validate_only, run) the pipeline at `path`.
  * Returns the process exit code: 0 ok, 1 a stage failed or expectations

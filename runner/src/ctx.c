@@ -68,12 +68,12 @@ int pipe_threads(const pipe_ctx *ctx)
 int pipe_rank(const pipe_ctx *ctx)
 {
     (void)ctx;
-    return 0;
+    return pipe_mpi_rank();
 }
 int pipe_size(const pipe_ctx *ctx)
 {
     (void)ctx;
-    return 1;
+    return pipe_mpi_size();
 }
 int pipe_quiet(const pipe_ctx *ctx)
 {
@@ -86,15 +86,6 @@ pipe_rng *pipe_ctx_rng(pipe_ctx *ctx)
 const char *pipe_output_dir(const pipe_ctx *ctx)
 {
     return ctx->run->out_dir;
-}
-
-void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n)
-{
-    /* One process: the local sums are the global ones. With MPI this
-     * becomes MPI_Allreduce(MPI_IN_PLACE, values, n, MPI_DOUBLE, MPI_SUM). */
-    (void)ctx;
-    (void)values;
-    (void)n;
 }
 
 /* ---- parameters ---- */
@@ -241,7 +232,7 @@ static void log_v(pipe_ctx *ctx, const char *level, const char *fmt, va_list ap)
 
 void pipe_log(pipe_ctx *ctx, const char *fmt, ...)
 {
-    if (ctx->run->opts->quiet)
+    if (ctx->run->opts->quiet || pipe_mpi_rank() > 0) /* rank 0 tells the run's story */
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -251,6 +242,8 @@ void pipe_log(pipe_ctx *ctx, const char *fmt, ...)
 
 void pipe_warn(pipe_ctx *ctx, const char *fmt, ...)
 {
+    if (pipe_mpi_rank() > 0)
+        return;
     va_list ap;
     va_start(ap, fmt);
     log_v(ctx, "warning: ", fmt, ap);

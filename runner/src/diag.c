@@ -14,6 +14,8 @@ static void format_diag(char *msg, size_t size, const char *file, int line, int 
                         const char *stage, const char *fmt, va_list ap)
 {
     size_t len = 0;
+    if (pipe_mpi_rank() > 0) /* a rank's own message (see pipe_mpi_voice) */
+        len += (size_t)snprintf(msg, size, "rank %d: ", pipe_mpi_rank());
     if (file && line > 0)
         len += (size_t)snprintf(msg + len, size - len, "%s:%d:%d: ", file, line, col);
     else if (file)
@@ -28,6 +30,8 @@ void pipe_diag_v(const char *file, int line, int col, const char *stage, const c
                  va_list ap)
 {
     char msg[4096];
+    if (!pipe_mpi_speaks())
+        return;
     format_diag(msg, sizeof msg, file, line, col, stage, fmt, ap);
     fprintf(stderr, "%s\n", msg);
 }
@@ -36,6 +40,8 @@ void pipe_run_diag_v(const pipe_run_options *opts, const char *file, int line, i
                      const char *stage, const char *fmt, va_list ap)
 {
     char msg[4096];
+    if (!pipe_mpi_speaks())
+        return;
     format_diag(msg, sizeof msg, file, line, col, stage, fmt, ap);
     if (opts && opts->diag)
         opts->diag(opts->diag_user, msg);

@@ -113,6 +113,9 @@ int pipe_cli_inspect(pipe_registry *reg, const char *name)
             path = reg->loaded[i].path;
     printf("%s %s — %s\n", d->name, d->version ? d->version : "", d->summary ? d->summary : "");
     printf("file: %s (ABI %u.%u)\n", path, d->abi_major, d->abi_minor);
+    printf("under MPI: %s\n", pipe_plugin_rank_aware(d)
+                                  ? "rank-aware (works on this rank's block of rows)"
+                                  : "sees every row on every rank (the runner gathers)");
     if (d->description) {
         putchar('\n');
         print_wrapped(d->description, 0);

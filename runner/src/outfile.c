@@ -149,11 +149,30 @@ static int check_target(int dirfd, const char *base, const char *shown, char *er
     return -1;
 }
 
+/* Under MPI only rank 0 writes files: another rank's file is written to
+ * /dev/null (dirfd -1), so a stage runs the same code on every rank. */
+static pipe_file *discard_open(const char *out_dir, const char *name, char *err, size_t size)
+{
+    pipe_file *f = pipe_xcalloc(1, sizeof *f);
+    f->dirfd = -1;
+    f->shown = name[0] == '/' ? pipe_xstrdup(name) : pipe_strdup_printf("%s/%s", out_dir, name);
+    f->stream = fopen("/dev/null", "wb");
+    if (!f->stream) {
+        snprintf(err, size, "cannot open /dev/null: %s", strerror(errno));
+        free(f->shown);
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
 pipe_file *pipe_outfile_open(const char *out_dir, const char *name, int absolute_ok, char *err,
                              size_t size)
 {
     if (pipe_outpath_check(name, absolute_ok, err, size) != 0)
         return NULL;
+    if (pipe_mpi_rank() > 0)
+        return discard_open(out_dir, name, err, size);
     const char *base;
     int dirfd = open_parent(out_dir, name, &base, err, size);
     if (dirfd < 0)
@@ -192,7 +211,8 @@ FILE *pipe_file_stream(pipe_file *f)
 
 static void destroy(pipe_file *f)
 {
-    close(f->dirfd);
+    if (f->dirfd >= 0)
+        close(f->dirfd);
     free(f->base);
     free(f->tmp);
     free(f->shown);
@@ -205,13 +225,19 @@ void pipe_file_abort(pipe_file *f)
         return;
     if (f->stream) {
         fclose(f->stream);
-        unlinkat(f->dirfd, f->tmp, 0);
+        if (f->dirfd >= 0)
+            unlinkat(f->dirfd, f->tmp, 0);
     }
     destroy(f);
 }
 
 int pipe_outfile_commit(pipe_file *f, char *err, size_t size)
 {
+    if (f->dirfd < 0) { /* another rank's file: nothing to keep */
+        fclose(f->stream);
+        destroy(f);
+        return 0;
+    }
     int failed = ferror(f->stream) || fflush(f->stream) != 0 || fsync(fileno(f->stream)) != 0;
     int saved = errno;
     failed |= fclose(f->stream) != 0;

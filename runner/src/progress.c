@@ -21,7 +21,7 @@ static void format_seconds(double s, char *buf, size_t size)
 
 void pipe_progress(pipe_ctx *ctx, int64_t done, int64_t total, const char *fmt, ...)
 {
-    if (ctx->run->opts->quiet || total <= 0)
+    if (ctx->run->opts->quiet || total <= 0 || pipe_mpi_rank() > 0)
         return;
     double now = pipe_seconds();
     if (ctx->progress_start == 0)

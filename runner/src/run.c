@@ -43,20 +43,55 @@ static int should_run(const pipe_run_state *run, const pipe_stage_spec *s)
     return go;
 }
 
+/* Under MPI every rank learns whether the stage failed on any rank, so
+ * that all stop together; rank 0 names the ranks where it failed. */
+static int agree(const pipe_run_state *run, const pipe_stage_spec *s, const pipe_plugin *pl, int rc)
+{
+    int n = pipe_mpi_size();
+    if (n == 1)
+        return rc;
+    int64_t *all = pipe_xcalloc((size_t)n, sizeof *all);
+    pipe_mpi_allgather_i64(rc, all);
+    char ranks[256] = "";
+    size_t len = 0;
+    int failed = 0;
+    for (int r = 0; r < n; r++)
+        if (all[r] != 0) {
+            failed++;
+            if (len < sizeof ranks)
+                len += (size_t)snprintf(ranks + len, sizeof ranks - len, "%s%d",
+                                        failed > 1 ? ", " : "", r);
+        }
+    free(all);
+    if (failed && rc == 0)
+        pipe_run_diag(run->opts, NULL, 0, 0, NULL, "pipe: stage '%s' (%s) failed on rank%s %s",
+                      s->id, pl->name, failed > 1 ? "s" : "", ranks);
+    return failed ? -1 : 0;
+}
+
 static int run_stage(pipe_run_state *run, const pipe_stage_spec *s, const pipe_plugin *pl,
                      pipe_param_val *params)
 {
     pipe_ctx ctx;
     pipe_ctx_init(&ctx, run, s, pl, params);
     void *state = NULL;
-    if (pipe_stage_inputs_ready(&ctx) != 0)
-        return -1; /* never call a stage without its inputs */
-    if (pl->init && pl->init(&ctx, &state) != 0)
-        return -1;
-    int rc = pl->run(&ctx, state);
-    if (pl->finish)
-        pl->finish(&ctx, state);
-    return rc == 0 ? 0 : -1;
+    pipe_shard_before(&ctx);
+    /* a rank-aware stage's messages may be its rank's own */
+    int voice = pipe_mpi_voice(pipe_plugin_rank_aware(pl));
+    int rc = pipe_stage_inputs_ready(&ctx); /* never call a stage without its inputs */
+    if (rc == 0 && pl->init && pl->init(&ctx, &state) != 0)
+        rc = -1;
+    else if (rc == 0) {
+        rc = pl->run(&ctx, state);
+        if (pl->finish)
+            pl->finish(&ctx, state);
+    }
+    rc = agree(run, s, pl, rc == 0 ? 0 : -1);
+    if (rc == 0)
+        rc = pipe_shard_after(&ctx);
+    pipe_mpi_voice(voice);
+    pipe_shard_free(&ctx);
+    return rc;
 }
 
 static void write_outputs(FILE *f, const pipe_run_state *run, const pipe_stage_spec *s,
@@ -130,15 +165,16 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
     pipe_json_string(f, p->name);
     fputs(",\n  \"file\": ", f);
     pipe_json_string(f, p->file);
-    fprintf(f,
-            ",\n  \"pipeline_hash\": \"fnv1a64:%016llx\",\n  \"seed\": %llu,\n"
-            "  \"threads\": %d,\n  \"pipe_version\": \"%s\",\n  \"abi\": \"%d.%d\",\n"
-            "  \"status\": \"%s\",\n  \"complete\": %s,\n  \"folder\": \"%s\",\n  \"finished_at\": "
-            "\"%s\",\n  "
-            "\"wall_seconds\": ",
-            (unsigned long long)p->hash, (unsigned long long)p->seed, run->threads, PIPE_VERSION,
-            PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", ok ? "true" : "false",
-            staged ? "swapped" : "in place", stamp);
+    fprintf(
+        f,
+        ",\n  \"pipeline_hash\": \"fnv1a64:%016llx\",\n  \"seed\": %llu,\n"
+        "  \"threads\": %d,\n  \"ranks\": %d,\n  \"pipe_version\": \"%s\",\n  \"abi\": \"%d.%d\",\n"
+        "  \"status\": \"%s\",\n  \"complete\": %s,\n  \"folder\": \"%s\",\n  \"finished_at\": "
+        "\"%s\",\n  "
+        "\"wall_seconds\": ",
+        (unsigned long long)p->hash, (unsigned long long)p->seed, run->threads, pipe_mpi_size(),
+        PIPE_VERSION, PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", ok ? "true" : "false",
+        staged ? "swapped" : "in place", stamp);
     pipe_json_number(f, seconds);
     fprintf(f, ",\n  \"peak_rss_bytes\": %lld,\n  \"tensors_released\": %s", peak,
             run->opts->keep_tensors ? "false" : "true");
@@ -221,15 +257,34 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
                               : pipe_strdup_printf("output/%s", p->name);
     pipe_outdir od;
     char err[2048];
-    if (pipe_ckpt_begin(run, plan, final, err, sizeof err) != 0) {
+    /* Checkpoints are one process's (a run under MPI writes none). */
+    if (pipe_mpi_size() > 1 && run->opts->resume) {
+        pipe_run_diag(o, NULL, 0, 0, NULL,
+                      "pipe: --resume is for runs of one process: a run of %d ranks (MPI) writes "
+                      "no checkpoint",
+                      pipe_mpi_size());
+        free(final);
+        return 2;
+    }
+    if (pipe_mpi_size() == 1 && pipe_ckpt_begin(run, plan, final, err, sizeof err) != 0) {
         pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s", err);
         free(final);
         return 2; /* refused: nothing touched */
     }
-    int begun = pipe_outdir_begin(&od, final, err, sizeof err) == 0;
+    int begun = 1;
+    if (pipe_mpi_rank() == 0) /* the folder is rank 0's: the others write no file */
+        begun = pipe_outdir_begin(&od, final, err, sizeof err) == 0;
+    else {
+        memset(&od, 0, sizeof od);
+        od.final = pipe_xstrdup(final);
+    }
     free(final);
+    pipe_mpi_bcast(&begun, sizeof begun);
     if (!begun) {
-        pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s", err);
+        if (pipe_mpi_rank() == 0)
+            pipe_run_diag(o, NULL, 0, 0, NULL, "pipe: %s", err);
+        else
+            pipe_outdir_free(&od);
         return 1;
     }
     run->out_dir = pipe_xstrdup(od.final);
@@ -260,7 +315,8 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
     pipe_outdir_free(&od);
     if (!ok || !written)
         return 1;
-    return o->expect ? pipe_expect_check(o->expect, &run->metrics) : 0;
+    /* the metrics are rank 0's; it alone checks them */
+    return o->expect && pipe_mpi_rank() == 0 ? pipe_expect_check(o->expect, &run->metrics) : 0;
 }
 
 int pipe_run_file(const char *path, const pipe_run_options *opts)

@@ -77,6 +77,8 @@ const pipe_tensor *pipe_input(pipe_ctx *ctx, const char *port)
     if (!name)
         return NULL;
     const pipe_tensor *t = pipe_store_get(&ctx->run->store, name);
+    if (ctx->local_inputs && ctx->local_inputs[d - ctx->plugin->inputs])
+        t = ctx->local_inputs[d - ctx->plugin->inputs]; /* this rank's block (shard.c) */
     char why[128];
     if (!t) {
         pipe_error(ctx, "input '%s': no tensor '%s' in the store", port, name);

@@ -17,12 +17,14 @@ void pipe_store_free(pipe_store *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         free(s->names[i]);
+        free(s->shards[i].counts);
         pipe_tensor_release(s->tensors[i]);
     }
     free(s->names);
     free(s->tensors);
     free(s->producers);
     free(s->shapes);
+    free(s->shards);
     pipe_store_init(s);
 }
 
@@ -63,6 +65,8 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->tensors[i] = t;
         s->producers[i] = producer;
         record_shape(&s->shapes[i], t);
+        free(s->shards[i].counts);
+        memset(&s->shards[i], 0, sizeof s->shards[i]);
         return;
     }
     if (s->n == s->cap) {
@@ -71,7 +75,9 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->tensors = pipe_xrealloc(s->tensors, s->cap * sizeof *s->tensors);
         s->producers = pipe_xrealloc(s->producers, s->cap * sizeof *s->producers);
         s->shapes = pipe_xrealloc(s->shapes, s->cap * sizeof *s->shapes);
+        s->shards = pipe_xrealloc(s->shards, s->cap * sizeof *s->shards);
     }
+    memset(&s->shards[s->n], 0, sizeof s->shards[s->n]);
     record_shape(&s->shapes[s->n], t);
     s->names[s->n] = pipe_xstrdup(name);
     s->tensors[s->n] = t;
@@ -93,4 +99,25 @@ const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name)
 {
     size_t i = find(s, name);
     return i < s->n ? &s->shapes[i] : NULL;
+}
+
+const pipe_shard *pipe_store_shard(const pipe_store *s, const char *name)
+{
+    size_t i = find(s, name);
+    return i < s->n ? &s->shards[i] : NULL;
+}
+
+void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64_t global,
+                          const int64_t *counts)
+{
+    size_t i = find(s, name);
+    if (i == s->n)
+        return;
+    size_t bytes = (size_t)pipe_mpi_size() * sizeof *counts;
+    free(s->shards[i].counts);
+    s->shards[i] = (pipe_shard){.sharded = 1,
+                                .offset = offset,
+                                .global = global,
+                                .counts = memcpy(pipe_xcalloc(1, bytes), counts, bytes)};
+    s->shapes[i].shape[0] = global;
 }

@@ -63,7 +63,7 @@ Test(cli, version_and_help)
     const char *v[] = {"--version", NULL};
     pipe_test_result r = pipe_test_run(v);
     cr_assert_eq(r.status, 0);
-    cr_assert_str_eq(r.out, "pipe 0.1.0 (plugin ABI 1.1)\n");
+    cr_assert_str_eq(r.out, "pipe 0.1.0 (plugin ABI 1.2)\n");
     pipe_test_result_free(&r);
     const char *h[] = {"run", "--help", NULL};
     r = pipe_test_run(h);

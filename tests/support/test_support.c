@@ -36,7 +36,31 @@ static char *slurp_fd(int fd, size_t *size)
     return buf;
 }
 
+static pipe_test_result run_program(const char *program, const char *const *args);
+
 pipe_test_result pipe_test_run(const char *const *args)
+{
+    return run_program(PIPE_EXE, args);
+}
+
+pipe_test_result pipe_test_run_mpi(int ranks, const char *const *args)
+{
+    char np[16];
+    snprintf(np, sizeof np, "%d", ranks);
+    const char *head[] = {"--oversubscribe", "--allow-run-as-root", "-np", np, PIPE_EXE};
+    size_t n_head = sizeof head / sizeof head[0], n = 0;
+    while (args[n])
+        n++;
+    const char **all = calloc(n_head + n + 1, sizeof *all);
+    memcpy(all, head, sizeof head);
+    memcpy(all + n_head, args, n * sizeof *args);
+    pipe_test_result r = run_program("mpirun", all);
+    free(all);
+    return r;
+}
+
+/* Run `program` (found on PATH) with `args` from the source root. */
+static pipe_test_result run_program(const char *program, const char *const *args)
 {
     char out_path[] = "/tmp/pipe_test_outXXXXXX";
     char err_path[] = "/tmp/pipe_test_errXXXXXX";
@@ -46,7 +70,7 @@ pipe_test_result pipe_test_run(const char *const *args)
     while (args[n])
         n++;
     const char **argv = calloc(n + 2, sizeof *argv);
-    argv[0] = PIPE_EXE;
+    argv[0] = program;
     for (size_t i = 0; i < n; i++)
         argv[i + 1] = args[i];
     fflush(NULL);
@@ -56,11 +80,24 @@ pipe_test_result pipe_test_run(const char *const *args)
         const char *shared = pipe_test_shared_data();
         if (shared && !getenv("PIPE_SHARED_DATA"))
             setenv("PIPE_SHARED_DATA", shared, 1);
+        if (strcmp(program, "mpirun") == 0) { /* what Open MPI keeps is not pipe's leak */
+            setenv("LSAN_OPTIONS",
+                   "suppressions=" PIPE_SOURCE_DIR "/tests/support/lsan_mpi.supp:"
+                   "print_suppressions=0",
+                   1);
+            /* full stacks through Open MPI's frames, to its caller */
+            const char *asan = getenv("ASAN_OPTIONS");
+            char *full = malloc(strlen(asan ? asan : "") + 64);
+            sprintf(full, "%s%sfast_unwind_on_malloc=0:malloc_context_size=100", asan ? asan : "",
+                    asan && *asan ? ":" : "");
+            setenv("ASAN_OPTIONS", full, 1);
+            free(full);
+        }
         dup2(out_fd, 1);
         dup2(err_fd, 2);
         if (chdir(PIPE_SOURCE_DIR) != 0)
             _exit(126);
-        execv(PIPE_EXE, (char *const *)argv);
+        execvp(program, (char *const *)argv);
         _exit(127);
     }
     int wstatus = 0;

@@ -20,6 +20,9 @@ typedef struct pipe_test_result {
  * pipe_test_result_free(). */
 pipe_test_result pipe_test_run(const char *const *args);
 void pipe_test_result_free(pipe_test_result *r);
+/* The same under `mpirun --oversubscribe --allow-run-as-root -np RANKS`
+ * (a run of `ranks` processes). */
+pipe_test_result pipe_test_run_mpi(int ranks, const char *const *args);
 
 /* Run `pipe run FILE --quiet --out OUT extra...` (`extra`: a
  * NULL-terminated list, or NULL), as the stages' end-to-end tests run the

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define PIPE_ABI_MAJOR 1
-#define PIPE_ABI_MINOR 1
+#define PIPE_ABI_MINOR 2
 #define PIPE_ENTRY_SYMBOL "pipe_plugin_entry"
 
 /* Mark the symbols a plugin exports. */
@@ -193,7 +193,8 @@ PIPE_API const char *pipe_pipeline_name(const pipe_ctx *ctx);
 PIPE_API uint64_t pipe_pipeline_seed(const pipe_ctx *ctx);
 /* Thread count of the run (--threads); BLAS is already set to it. */
 PIPE_API int pipe_threads(const pipe_ctx *ctx);
-/* Rank and size of the run (1 process today; MPI later). */
+/* Rank (0 ... size-1) and size of the run: 1 process, or N under mpirun /
+ * srun (see "Several processes" below). */
 PIPE_API int pipe_rank(const pipe_ctx *ctx);
 PIPE_API int pipe_size(const pipe_ctx *ctx);
 /* Nonzero when the run is quiet (--quiet). */
@@ -288,9 +289,81 @@ PIPE_API double pipe_seconds(void);
  * stage's "params" metric and "train_seconds" info. */
 PIPE_API int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *key, double *value);
 
-/* Sum `n` doubles across the ranks of the run, in place. The one place
- * where reductions happen (a no-op with one process). */
+/* ------------------------------------------------------------------ */
+/* Several processes (MPI)                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Under mpirun or srun a run is pipe_size() processes, the ranks, each
+ * running the same pipeline. A plugin whose descriptor sets `rank_aware`
+ * sees row-sharded tables as they are: each rank holds a contiguous block
+ * of the global rows (pipe_input_rows), and the plugin combines what the
+ * ranks computed with the collectives below. Any other plugin sees every
+ * row on every rank (the runner gathers its inputs first), so it works
+ * unchanged. Output files and metrics.json are written by rank 0 alone
+ * (pipe_file_open on another rank writes nowhere); metrics must therefore
+ * be the global figures on rank 0.
+ *
+ * Logs and warnings are printed by rank 0 only (a rank-aware stage sums
+ * what it reports first); errors of a rank-aware stage by the rank that
+ * has them, prefixed "rank R:". A stage that fails on any rank stops the
+ * run on all of them.
+ *
+ * Every collective must be called by every rank, the same number of times
+ * in the same order, even by a rank with no rows. With one process each
+ * leaves its data as it is. Sums are combined in a fixed order (rank 0's
+ * values first, then rank 1's, ...), so a result repeats bit for bit for
+ * a given number of ranks.
+ */
+
+/* Sum `n` doubles (floats) element-wise across the ranks, in place; every
+ * rank receives the sums. */
 PIPE_API void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n);
+PIPE_API void pipe_reduce_sum_f32(pipe_ctx *ctx, float *values, size_t n);
+/* Element-wise maximum across the ranks, in place (a minimum is the
+ * maximum of the negated values). */
+PIPE_API void pipe_reduce_max(pipe_ctx *ctx, double *values, size_t n);
+/* A left fold over the ranks in rank order, for sums that must come out
+ * bit for bit as one process adds them: rank 0 calls step(user, values)
+ * on `values` as given and passes the result to rank 1, which calls step
+ * on it, and so on; every rank ends with the last rank's values. Each
+ * rank's step adds its rows to the running sums, in row order. The steps
+ * run one after the other (a chain, not a tree): for light passes such
+ * as a scaler's moments. With one process: one call of step. */
+PIPE_API void pipe_fold_ranks(pipe_ctx *ctx, double *values, size_t n,
+                              void (*step)(void *user, double *values), void *user);
+/* Copy rank 0's `bytes` bytes at `data` to every other rank. */
+PIPE_API void pipe_broadcast(pipe_ctx *ctx, void *data, size_t bytes);
+
+/* The block [*begin, *end) of `global` rows that this rank holds when rows
+ * are split evenly: rank r of N holds rows global·r/N ... global·(r+1)/N.
+ * A generator makes exactly these rows and publishes them with
+ * pipe_output_rows. */
+PIPE_API void pipe_row_block(const pipe_ctx *ctx, int64_t global, int64_t *begin, int64_t *end);
+/* For an input of a rank-aware stage: 1 when the tensor is row-sharded
+ * (this rank holds rows *offset ... *offset + rows - 1 of *global), 0 when
+ * every rank holds all of it (*offset = 0, *global = its rows). Either
+ * pointer may be NULL. An input whose rows are not sharded but number
+ * exactly the global rows of a sharded input of the same stage is given
+ * to the stage as this rank's block of it, so the row-aligned inputs of a
+ * stage (a table and its split, predictions and truth) always match. */
+PIPE_API int pipe_input_rows(const pipe_ctx *ctx, const char *port, int64_t *offset,
+                             int64_t *global);
+/* The rows of input `port` that rank `rank` holds: its block's size when
+ * the input is row-sharded (as pipe_input_rows sees it on that rank; the
+ * blocks lie in rank order, so rank r's offset is the sum over ranks
+ * before it), else all rows. -1 for an unmapped port or a bad rank. */
+PIPE_API int64_t pipe_input_rank_rows(const pipe_ctx *ctx, const char *port, int rank);
+/* Publish this rank's block of rows of a row-sharded output (as
+ * pipe_output otherwise: takes the reference). The blocks, in rank order,
+ * are the global tensor; they may differ in size (a filter). Returns 0 or
+ * -1 (error reported). */
+PIPE_API int pipe_output_rows(pipe_ctx *ctx, const char *port, pipe_tensor *t);
+/* Every rank's rows of `local` (same dtype, same shape past the rows),
+ * one block after the other in rank order, as a new tensor with the
+ * columns of `local`: on every rank when `all`, else on rank 0 (NULL on
+ * the others). Collective. */
+PIPE_API pipe_tensor *pipe_gather_rows(pipe_ctx *ctx, const pipe_tensor *local, int all);
 
 /* The run's output directory (exists when the stage runs). */
 PIPE_API const char *pipe_output_dir(const pipe_ctx *ctx);
@@ -378,6 +451,9 @@ typedef struct pipe_plugin {
     uint32_t param_decl_size, port_decl_size;
     /* Room to grow: always zero. */
     void *reserved[8];
+    /* ABI 1.2: nonzero when the stage handles row-sharded inputs itself
+     * (see "Several processes"); `pipe inspect` shows it. */
+    int rank_aware;
 } pipe_plugin;
 
 typedef const pipe_plugin *(*pipe_plugin_entry_fn)(void);
