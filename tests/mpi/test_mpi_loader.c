@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The real sample with field pz1 of line 1201 (of 1289) made '12x4'. */
 static char *damaged_sample(const char *dir)
@@ -89,6 +90,34 @@ Test(mpi_loader, skipped_rows_counted_over_the_ranks)
     cr_assert(strstr(r.err, want), "expected\n%s\nin\n%s", want, r.err);
     pipe_test_result_free(&r);
     free(metrics);
+    free(csv);
+    free(dir);
+}
+
+/* Checkpoints are one process's: --resume under mpirun is refused before
+ * anything runs or is written. */
+Test(mpi_loader, resume_refused_for_several_ranks)
+{
+    char *dir = pipe_test_tmpdir();
+    char *csv = pipe_test_shared_file("dielectron_sample.csv");
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "pipeline: again\nstages:\n  - id: load\n    plugin: loader\n    params: {path: %s}\n",
+             csv);
+    char *file = pipe_test_write_file(dir, "p.yaml", yaml);
+    char out[1024];
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *args[] = {"run", file, "--out", out, "--resume", NULL};
+    pipe_test_result r = pipe_test_run_mpi(2, args);
+    cr_assert_neq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "pipe: --resume is for runs of one process: a run of 2 ranks (MPI) "
+                            "writes no checkpoint\n"),
+              "%s", r.err);
+    char metrics[1100];
+    snprintf(metrics, sizeof metrics, "%s/metrics.json", out);
+    cr_assert(access(metrics, F_OK) != 0, "%s exists", metrics);
+    pipe_test_result_free(&r);
+    free(file);
     free(csv);
     free(dir);
 }
