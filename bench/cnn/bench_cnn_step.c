@@ -14,11 +14,20 @@
  *             1 x 64 x 64 calorimeter images (pipelines/electron_isolation):
  *             conv 32 5x5 same relu, conv 64 3x3 same relu, maxpool 2,
  *             flatten, dense 1024 (64 x 64; 256 at 32 x 32) relu, dense 1
+ *   resnet    a small ResNet on 3 x 64 x 64 event images (the blocks of
+ *             compare_cnns): conv 16 3x3 relu, basic blocks 16, 32/2, 64/2
+ *             (conv-bn-relu, conv-bn, + shortcut, relu), global average
+ *             pooling, dense 1
+ *   mobilenet a small MobileNetV2 on 3 x 64 x 64: conv 16 3x3 relu, inverted
+ *             residuals 16, 32/2, 64/2 with expansion 4 (1x1-bn-relu6,
+ *             depthwise 3x3-bn-relu6, 1x1-bn, + x where the shapes agree),
+ *             global average pooling, dense 1
  *
  * Prints best, median and 90th percentile over many single steps.
  *
- * Usage: bench_cnn_step [steps [tabular|eta_phi|calo]]   (default: 3000 steps,
- * every network; the calo networks take 1/100 of the steps, at least 10)
+ * Usage: bench_cnn_step [steps [tabular|eta_phi|calo|resnet|mobilenet]]
+ * (default: 3000 steps, every network; the calo networks take 1/100 of the
+ * steps, the 64 x 64 block networks 1/30, at least 10)
  */
 #include "bench_timing.h"
 #include "nn.h"
@@ -31,7 +40,7 @@
 #include <time.h>
 
 #define BATCH 32
-#define MAX_LAYERS 12
+#define MAX_LAYERS 64
 
 /* One network: its name, input shape and layers. */
 typedef struct network {
@@ -95,6 +104,37 @@ static network calo_network(int side)
     return net;
 }
 
+/* Append block b's layers after the network's last layer. */
+static void add_block(network *net, pipe_nn_block_kind kind, int channels, int stride, int expand)
+{
+    pipe_nn_block b = pipe_nn_block_default(kind);
+    b.channels = channels;
+    b.stride = stride;
+    b.expand = expand;
+    char err[200];
+    int n = pipe_nn_block_expand(&b, net->n_layers - 1, net->n_layers, net->layers + net->n_layers,
+                                 MAX_LAYERS - net->n_layers, err, sizeof err);
+    if (n < 0 || net->n_layers + n > MAX_LAYERS) {
+        fprintf(stderr, "bench_cnn_step: %s: %s\n", net->name, n < 0 ? err : "too many layers");
+        exit(1);
+    }
+    net->n_layers += n;
+}
+
+/* conv 16 3x3 relu, blocks of `kind` with 16, 32/2, 64/2 channels
+ * (expansion `expand`), global average pooling, dense 1, on 3 x 64 x 64. */
+static network block_network(const char *name, pipe_nn_block_kind kind, int expand)
+{
+    network net = {.name = name, .chw = {3, 64, 64}};
+    add(&net, PIPE_NN_CONV2D, 16, PIPE_NN_RELU);
+    add_block(&net, kind, 16, 1, expand);
+    add_block(&net, kind, 32, 2, expand);
+    add_block(&net, kind, 64, 2, expand);
+    add(&net, PIPE_NN_GLOBAL_AVGPOOL, 0, PIPE_NN_LINEAR);
+    add(&net, PIPE_NN_DENSE, 1, PIPE_NN_LINEAR);
+    return net;
+}
+
 static void bench(const network *net, int steps)
 {
     char err[300];
@@ -148,9 +188,15 @@ int main(int argc, char **argv)
     if (steps < 10)
         steps = 10;
     openblas_set_num_threads(1);
-    network nets[4] = {tabular_network(), eta_phi_network(), calo_network(32), calo_network(64)};
-    for (int i = 0; i < 4; i++)
+    network nets[6] = {tabular_network(),
+                       eta_phi_network(),
+                       calo_network(32),
+                       calo_network(64),
+                       block_network("resnet 3x64x64", PIPE_NN_BLOCK_BASIC, 0),
+                       block_network("mobilenet 3x64x64", PIPE_NN_BLOCK_INVERTED, 4)};
+    int divisor[6] = {1, 1, 100, 100, 30, 30};
+    for (int i = 0; i < 6; i++)
         if (argc < 3 || strncmp(nets[i].name, argv[2], strlen(argv[2])) == 0)
-            bench(&nets[i], i < 2 ? steps : steps / 100 > 10 ? steps / 100 : 10);
+            bench(&nets[i], steps / divisor[i] > 10 ? steps / divisor[i] : 10);
     return 0;
 }
