@@ -284,11 +284,11 @@ static nn_real *gemm_of(const nn_conv *c)
 
 /* y[o][q] = b[o] for an out × count result (the GEMMs then accumulate
  * onto the bias, beta = 1; see nn_dense.c). */
-static void fill_bias(const nn_conv *c, nn_real *y, size_t count, size_t ld)
+static void fill_bias(const nn_conv *c, nn_real *y, size_t count)
 {
     for (int o = 0; o < c->out_chw[0]; o++)
         for (size_t q = 0; q < count; q++)
-            y[(size_t)o * ld + q] = c->b[o];
+            y[(size_t)o * count + q] = c->b[o];
 }
 
 /* A chunk of one sample has the layout of the sample's output (out ×
@@ -304,7 +304,7 @@ static void im2col_forward(const nn_conv *c, const nn_real *in, int n, nn_real *
         size_t np = (size_t)m * p;
         nn_real *y = chunk == 1 ? out + (size_t)s0 * oc * p : gemm_of(c);
         im2col(c, in + (size_t)s0 * in_size, m, cols);
-        fill_bias(c, y, np, np);
+        fill_bias(c, y, np);
         NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, (int)np, (int)k, 1, c->w, (int)k,
                 cols, (int)np, 1, y, (int)np);
         if (chunk == 1)
@@ -390,7 +390,7 @@ static void pointwise_forward(const nn_conv *c, const nn_real *in, int n, nn_rea
     int oc = c->out_chw[0], ic = c->in_chw[0], p = (int)out_pixels(c);
     for (int s = 0; s < n; s++) {
         nn_real *y = out + (size_t)s * oc * p;
-        fill_bias(c, y, (size_t)p, (size_t)p);
+        fill_bias(c, y, (size_t)p);
         NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, p, ic, 1, c->w, ic,
                 in + (size_t)s * ic * p, p, 1, y, p);
     }
