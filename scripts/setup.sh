@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# setup.sh — install the Debian packages pipe builds with, only those that
-# are missing (idempotent). Needs root (or sudo) when something is missing.
+# setup.sh [--bench] — install the Debian packages pipe builds with, only
+# those that are missing (idempotent). Needs root (or sudo) when something is
+# missing. --bench adds what the bench scripts compare against (PyTorch for
+# bench/cnn/torch_step.py and compare.sh); CI and the tests do not need it.
 set -euo pipefail
 
 packages=(
@@ -13,6 +15,9 @@ packages=(
   libxgboost-dev                     # the gbdt stage: boosted trees
   clang-14 libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3 python3-torch)  # bench/cnn: the same CNNs in PyTorch 1.13
+fi
 
 missing=()
 for p in "${packages[@]}"; do
