@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# setup.sh — install the Debian packages pipe builds with, only those that
-# are missing (idempotent). Needs root (or sudo) when something is missing.
+# setup.sh [--bench] — install the Debian packages pipe builds with, only
+# those that are missing (idempotent). Needs root (or sudo) when something is
+# missing. --bench adds what the bench scripts compare against (PyTorch for
+# bench/cnn/torch_step.py and compare.sh); CI and the tests do not need it.
 set -euo pipefail
 
 packages=(
@@ -17,6 +19,9 @@ packages=(
   python3-onnx                       # tests/nn: the ONNX checker on exported models
   python3-sklearn                    # tests/metrics: weighted metrics against sample_weight
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3 python3-torch)  # bench/cnn: the same CNNs in PyTorch 1.13
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -45,22 +45,73 @@ static void bn_init(pipe_nn_layer *l, pipe_rng *rng, pipe_nn_init init)
     }
 }
 
-/* Per-channel sums over n rows of (v − shift[c])^power, power 1 or 2. */
-static void channel_sums(const pipe_nn_layer *l, const nn_real *v, int n, const nn_real *shift,
-                         int power, nn_real *sums)
+/* Σ v[0 .. count): one block of a channel (dense features: one value,
+ * summed inline; image planes through nn_sum's partial sums). */
+static nn_real block_sum(const nn_real *v, int count)
+{
+    if (count < NN_LANES) {
+        nn_real s = 0;
+        for (int k = 0; k < count; k++)
+            s += v[k];
+        return s;
+    }
+    return nn_sum(v, (size_t)count);
+}
+
+/* Σ a[k]·b[k] over one block (as block_sum). */
+static nn_real block_dot(const nn_real *a, const nn_real *b, int count)
+{
+    if (count < NN_LANES) {
+        nn_real s = 0;
+        for (int k = 0; k < count; k++)
+            s += a[k] * b[k];
+        return s;
+    }
+    return nn_dot(a, b, (size_t)count, 1);
+}
+
+/* dst[k] = src[k] − shift over one block (NN_HOT: vectorised). */
+NN_HOT static void block_shift(nn_real *restrict dst, const nn_real *restrict src, nn_real shift,
+                               int count)
+{
+    for (int k = 0; k < count; k++)
+        dst[k] = src[k] - shift;
+}
+
+/* x̂ *= 1/σ, then out = γ·x̂ + β over one block. */
+NN_HOT static void block_affine(nn_real *restrict xhat, nn_real *restrict out, nn_real inv,
+                                nn_real gamma, nn_real beta, int count)
+{
+    for (int k = 0; k < count; k++) {
+        xhat[k] *= inv;
+        out[k] = gamma * xhat[k] + beta;
+    }
+}
+
+/* The batch's mean and 1/σ per channel, the running averages updated;
+ * xhat gets x − μ. */
+static void batch_statistics(pipe_nn_layer *l, const nn_real *in, int n, nn_real *mean,
+                             nn_real *inv, nn_real *xhat)
 {
     int channels = l->in_chw[0], spatial = l->in_size / channels;
-    memset(sums, 0, (size_t)channels * sizeof *sums);
-    for (int r = 0; r < n; r++) {
-        const nn_real *row = v + (size_t)r * l->in_size;
+    nn_real m = (nn_real)n * spatial, mom = (nn_real)l->spec.momentum;
+    memset(mean, 0, 2 * (size_t)channels * sizeof *mean); /* mean, then inv */
+    for (int r = 0; r < n; r++)
+        for (int c = 0; c < channels; c++)
+            mean[c] += block_sum(in + (size_t)r * l->in_size + (size_t)c * spatial, spatial);
+    for (int c = 0; c < channels; c++)
+        mean[c] /= m;
+    for (int r = 0; r < n; r++)
         for (int c = 0; c < channels; c++) {
-            nn_real s = 0, sh = shift ? shift[c] : 0;
-            for (int k = 0; k < spatial; k++) {
-                nn_real d = row[c * spatial + k] - sh;
-                s += power == 2 ? d * d : d;
-            }
-            sums[c] += s;
+            size_t at = (size_t)r * l->in_size + (size_t)c * spatial;
+            block_shift(xhat + at, in + at, mean[c], spatial);
+            inv[c] += block_dot(xhat + at, xhat + at, spatial);
         }
+    for (int c = 0; c < channels; c++) {
+        nn_real var = inv[c] / m;
+        l->state[c] = mom * l->state[c] + (1 - mom) * mean[c];
+        l->state[channels + c] = mom * l->state[channels + c] + (1 - mom) * var;
+        inv[c] = 1 / NN_SQRT(var + (nn_real)l->spec.eps);
     }
 }
 
@@ -71,33 +122,29 @@ static void bn_forward(pipe_nn_layer *l, const nn_real *in, int n, int training,
     const nn_real *gamma = l->param, *beta = l->param + channels;
     nn_real *mean = l->scratch, *inv = mean + channels, *xhat = l->scratch + l->scratch_fixed;
     if (training) {
-        nn_real m = (nn_real)n * spatial, mom = (nn_real)l->spec.momentum;
-        channel_sums(l, in, n, NULL, 1, mean);
-        for (int c = 0; c < channels; c++)
-            mean[c] /= m;
-        channel_sums(l, in, n, mean, 2, inv);
-        for (int c = 0; c < channels; c++) {
-            nn_real var = inv[c] / m;
-            l->state[c] = mom * l->state[c] + (1 - mom) * mean[c];
-            l->state[channels + c] = mom * l->state[channels + c] + (1 - mom) * var;
-            inv[c] = 1 / NN_SQRT(var + (nn_real)l->spec.eps);
-        }
+        batch_statistics(l, in, n, mean, inv, xhat);
     } else {
         for (int c = 0; c < channels; c++) {
             mean[c] = l->state[c];
             inv[c] = 1 / NN_SQRT(l->state[channels + c] + (nn_real)l->spec.eps);
         }
     }
-    for (int r = 0; r < n; r++) {
-        size_t base = (size_t)r * l->in_size;
+    for (int r = 0; r < n; r++)
         for (int c = 0; c < channels; c++) {
-            for (int k = 0; k < spatial; k++) {
-                size_t i = base + (size_t)c * spatial + k;
-                xhat[i] = (in[i] - mean[c]) * inv[c];
-                l->out[i] = gamma[c] * xhat[i] + beta[c];
-            }
+            size_t at = (size_t)r * l->in_size + (size_t)c * spatial;
+            if (!training)
+                block_shift(xhat + at, in + at, mean[c], spatial);
+            block_affine(xhat + at, l->out + at, inv[c], gamma[c], beta[c], spatial);
         }
-    }
+}
+
+/* din = γ/σ/m · (m·dout − Σdout − x̂·Σ(dout·x̂)) over one block. */
+NN_HOT static void block_input_grad(nn_real *restrict din, const nn_real *restrict dout,
+                                    const nn_real *restrict xhat, nn_real scale, nn_real m,
+                                    nn_real dbeta, nn_real dgamma, int count)
+{
+    for (int k = 0; k < count; k++)
+        din[k] = scale * (m * dout[k] - dbeta - xhat[k] * dgamma);
 }
 
 static void bn_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n)
@@ -108,29 +155,21 @@ static void bn_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_r
     const nn_real *xhat = l->scratch + l->scratch_fixed;
     nn_real *dgamma = l->grad, *dbeta = l->grad + channels;
     memset(l->grad, 0, l->n_param * sizeof *l->grad);
-    for (int r = 0; r < n; r++) {
-        size_t base = (size_t)r * l->in_size;
+    for (int r = 0; r < n; r++)
         for (int c = 0; c < channels; c++) {
-            for (int k = 0; k < spatial; k++) {
-                size_t i = base + (size_t)c * spatial + k;
-                dgamma[c] += dout[i] * xhat[i];
-                dbeta[c] += dout[i];
-            }
+            size_t at = (size_t)r * l->in_size + (size_t)c * spatial;
+            dgamma[c] += block_dot(dout + at, xhat + at, spatial);
+            dbeta[c] += block_sum(dout + at, spatial);
         }
-    }
     if (!din)
         return;
     nn_real m = (nn_real)n * spatial;
-    for (int r = 0; r < n; r++) {
-        size_t base = (size_t)r * l->in_size;
+    for (int r = 0; r < n; r++)
         for (int c = 0; c < channels; c++) {
-            nn_real scale = gamma[c] * inv[c] / m;
-            for (int k = 0; k < spatial; k++) {
-                size_t i = base + (size_t)c * spatial + k;
-                din[i] = scale * (m * dout[i] - dbeta[c] - xhat[i] * dgamma[c]);
-            }
+            size_t at = (size_t)r * l->in_size + (size_t)c * spatial;
+            block_input_grad(din + at, dout + at, xhat + at, gamma[c] * inv[c] / m, m, dbeta[c],
+                             dgamma[c], spatial);
         }
-    }
 }
 
 static int bn_tensors(const pipe_nn_layer *l, pipe_nn_tensor_info *out)

@@ -46,7 +46,7 @@ int nn_conv_shape(nn_conv *c, int out_channels, char *err, size_t err_size)
  * pixels per channel. */
 static size_t patch_len(const nn_conv *c)
 {
-    return (size_t)c->in_chw[0] * c->kernel[0] * c->kernel[1];
+    return (size_t)(c->depthwise ? 1 : c->in_chw[0]) * c->kernel[0] * c->kernel[1];
 }
 
 static size_t out_pixels(const nn_conv *c)
@@ -68,8 +68,8 @@ static size_t unrolled_count(const nn_conv *c)
 int nn_conv_unrolled(const nn_conv *c)
 {
     size_t window = (size_t)c->kernel[0] * c->kernel[1];
-    return in_pixels(c) <= UNROLL_MAX_WINDOWS * window && window <= NN_CONV_UNROLL_MAX_TAPS &&
-           unrolled_count(c) <= UNROLL_MAX_REALS;
+    return !c->depthwise && in_pixels(c) <= UNROLL_MAX_WINDOWS * window &&
+           window <= NN_CONV_UNROLL_MAX_TAPS && unrolled_count(c) <= UNROLL_MAX_REALS;
 }
 
 size_t nn_conv_kernel_count(const nn_conv *c)
@@ -86,11 +86,17 @@ static int chunk_samples(const nn_conv *c)
     return per_sample >= CHUNK_REALS ? 1 : (int)(CHUNK_REALS / per_sample);
 }
 
+static int pointwise(const nn_conv *c);
+
 size_t nn_conv_scratch_fixed(const nn_conv *c)
 {
-    return nn_conv_unrolled(c)
-               ? nn_conv_unrolled_fixed(c)
-               : (patch_len(c) + (size_t)c->out_chw[0]) * out_pixels(c) * (size_t)chunk_samples(c);
+    if (nn_conv_unrolled(c))
+        return nn_conv_unrolled_fixed(c);
+    if (pointwise(c) || c->depthwise)
+        return 0;
+    size_t chunk = (size_t)chunk_samples(c);
+    /* the patches, then (several samples) the GEMM result or gradient */
+    return (patch_len(c) + (chunk > 1 ? (size_t)c->out_chw[0] : 0)) * out_pixels(c) * chunk;
 }
 
 size_t nn_conv_scratch_per_row(const nn_conv *c)
@@ -105,9 +111,7 @@ void nn_conv_init_kernel(const nn_conv *c, nn_real *w, pipe_rng *rng, pipe_nn_in
                    init);
 }
 
-/* The outputs o in [*lo, *hi) whose input index o·stride − pad + k lies in
- * [0, len): the part of a row (or column) that reads real input. */
-static void inside(int len, int out_len, int stride, int pad, int k, int *lo, int *hi)
+void nn_conv_inside(int len, int out_len, int stride, int pad, int k, int *lo, int *hi)
 {
     int first = pad - k, last = len - 1 + pad - k;
     *lo = first <= 0 ? 0 : (first + stride - 1) / stride;
@@ -161,8 +165,8 @@ im2col_plane(const nn_conv *c, const nn_real *restrict plane, int i, int j, nn_r
 {
     int w = c->in_chw[2], oh = c->out_chw[1], ow = c->out_chw[2];
     int sh = c->stride[0], sw = c->stride[1], ylo, yhi, xlo, xhi;
-    inside(c->in_chw[1], oh, sh, c->pad[0], i, &ylo, &yhi);
-    inside(w, ow, sw, c->pad[1], j, &xlo, &xhi);
+    nn_conv_inside(c->in_chw[1], oh, sh, c->pad[0], i, &ylo, &yhi);
+    nn_conv_inside(w, ow, sw, c->pad[1], j, &xlo, &xhi);
     if (shifts_plainly(c)) {
         size_t from, to, p = (size_t)oh * ow;
         ptrdiff_t shift = plain_run(c, i, j, ylo, yhi, &from, &to);
@@ -225,8 +229,8 @@ col2im_plane(const nn_conv *c, nn_real *restrict src, int i, int j, nn_real *res
 {
     int w = c->in_chw[2], oh = c->out_chw[1], ow = c->out_chw[2];
     int sh = c->stride[0], sw = c->stride[1], ylo, yhi, xlo, xhi;
-    inside(c->in_chw[1], oh, sh, c->pad[0], i, &ylo, &yhi);
-    inside(w, ow, sw, c->pad[1], j, &xlo, &xhi);
+    nn_conv_inside(c->in_chw[1], oh, sh, c->pad[0], i, &ylo, &yhi);
+    nn_conv_inside(w, ow, sw, c->pad[1], j, &xlo, &xhi);
     if (shifts_plainly(c)) {
         size_t from, to;
         ptrdiff_t shift = plain_run(c, i, j, ylo, yhi, &from, &to);
@@ -271,23 +275,6 @@ NN_HOT static void col2im(const nn_conv *c, nn_real *cols, int n, nn_real *din, 
             }
 }
 
-/* The sum of v[0 .. count), in LANES partial sums so that it vectorizes. */
-#define LANES 16
-NN_HOT static nn_real row_sum(const nn_real *v, size_t count)
-{
-    nn_real part[LANES] = {0};
-    size_t i = 0;
-    for (; i + LANES <= count; i += LANES)
-        for (int k = 0; k < LANES; k++)
-            part[k] += v[i + k];
-    nn_real sum = 0;
-    for (; i < count; i++)
-        sum += v[i];
-    for (int k = 0; k < LANES; k++)
-        sum += part[k];
-    return sum;
-}
-
 /* The work area: the patches of a chunk of m samples (patch_len × m·P),
  * then the GEMM result or its gradient (out × m·P). */
 static nn_real *gemm_of(const nn_conv *c)
@@ -295,26 +282,58 @@ static nn_real *gemm_of(const nn_conv *c)
     return c->work + patch_len(c) * out_pixels(c) * (size_t)chunk_samples(c);
 }
 
+/* y[o][q] = b[o] for an out × count result (the GEMMs then accumulate
+ * onto the bias, beta = 1; see nn_dense.c). */
+static void fill_bias(const nn_conv *c, nn_real *y, size_t count)
+{
+    for (int o = 0; o < c->out_chw[0]; o++)
+        for (size_t q = 0; q < count; q++)
+            y[(size_t)o * count + q] = c->b[o];
+}
+
+/* A chunk of one sample has the layout of the sample's output (out ×
+ * pixels): the GEMM then writes the output, and backward reads dz, in
+ * place — no copies. Several samples per chunk go through the work area. */
 static void im2col_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
 {
     int oc = c->out_chw[0], chunk = chunk_samples(c);
     size_t p = out_pixels(c), k = patch_len(c), in_size = c->in_chw[0] * in_pixels(c);
-    nn_real *cols = c->work, *y = gemm_of(c);
+    nn_real *cols = c->work;
     for (int s0 = 0; s0 < n; s0 += chunk) {
         int m = n - s0 < chunk ? n - s0 : chunk;
         size_t np = (size_t)m * p;
+        nn_real *y = chunk == 1 ? out + (size_t)s0 * oc * p : gemm_of(c);
         im2col(c, in + (size_t)s0 * in_size, m, cols);
-        /* The GEMM accumulates onto the bias (beta = 1; see nn_dense.c). */
-        for (int o = 0; o < oc; o++)
-            for (size_t q = 0; q < np; q++)
-                y[(size_t)o * np + q] = c->b[o];
+        fill_bias(c, y, np);
         NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, (int)np, (int)k, 1, c->w, (int)k,
                 cols, (int)np, 1, y, (int)np);
+        if (chunk == 1)
+            continue;
         for (int s = 0; s < m; s++)
             for (int o = 0; o < oc; o++)
                 memcpy(out + ((size_t)(s0 + s) * oc + o) * p, y + (size_t)o * np + (size_t)s * p,
                        p * sizeof *out);
     }
+}
+
+/* dz of the chunk of m samples from s0 as one out × m·P matrix (see
+ * im2col_forward), and its share of the bias gradient (added). */
+static const nn_real *chunk_dz(const nn_conv *c, const nn_real *dz, int s0, int m)
+{
+    int oc = c->out_chw[0];
+    size_t p = out_pixels(c), np = (size_t)m * p;
+    const nn_real *y = dz + (size_t)s0 * oc * p;
+    if (chunk_samples(c) > 1) {
+        nn_real *work = gemm_of(c);
+        for (int o = 0; o < oc; o++)
+            for (int s = 0; s < m; s++)
+                memcpy(work + (size_t)o * np + (size_t)s * p, y + ((size_t)s * oc + o) * p,
+                       p * sizeof *work);
+        y = work;
+    }
+    for (int o = 0; o < oc; o++)
+        c->gb[o] += nn_sum(y + (size_t)o * np, np);
+    return y;
 }
 
 /* One chunk of m samples from s0 of the backward pass: its share of the
@@ -324,15 +343,10 @@ static void im2col_backward_chunk(const nn_conv *c, const nn_real *in, const nn_
                                   nn_real *din, int accumulate, int s0, int m)
 {
     int oc = c->out_chw[0];
-    size_t p = out_pixels(c), np = (size_t)m * p, k = patch_len(c);
+    size_t np = (size_t)m * out_pixels(c), k = patch_len(c);
     size_t in_size = c->in_chw[0] * in_pixels(c);
-    nn_real *cols = c->work, *y = gemm_of(c);
-    for (int o = 0; o < oc; o++) {
-        for (int s = 0; s < m; s++)
-            memcpy(y + (size_t)o * np + (size_t)s * p, dz + ((size_t)(s0 + s) * oc + o) * p,
-                   p * sizeof *y);
-        c->gb[o] += row_sum(y + (size_t)o * np, np);
-    }
+    nn_real *cols = c->work;
+    const nn_real *y = chunk_dz(c, dz, s0, m);
     im2col(c, in + (size_t)s0 * in_size, m, cols);
     NN_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, oc, (int)k, (int)np, 1, y, (int)np, cols,
             (int)np, 1, c->gw, (int)k);
@@ -349,11 +363,55 @@ static void im2col_backward_chunk(const nn_conv *c, const nn_real *in, const nn_
 static void im2col_backward(const nn_conv *c, const nn_real *in, const nn_real *dz, nn_real *din,
                             int accumulate, int n)
 {
-    int oc = c->out_chw[0], chunk = chunk_samples(c);
-    memset(c->gw, 0, (size_t)oc * patch_len(c) * sizeof *c->gw);
-    memset(c->gb, 0, (size_t)oc * sizeof *c->gb);
+    int chunk = chunk_samples(c);
     for (int s0 = 0; s0 < n; s0 += chunk)
         im2col_backward_chunk(c, in, dz, din, accumulate, s0, n - s0 < chunk ? n - s0 : chunk);
+}
+
+/* ------------------------------------------------------------------ */
+/* 1×1, stride 1, no padding: the input is its own patch matrix          */
+/* ------------------------------------------------------------------ */
+
+/* Each sample's input (in × P) is the patch matrix of that sample, so
+ * every pass is one plain GEMM per sample on the tensors themselves: no
+ * im2col, no col2im, no work area. Used when P is large enough for a
+ * per-sample GEMM to run at full speed; smaller planes batch several
+ * samples through im2col (a copy, for a 1×1 kernel). */
+#define POINTWISE_MIN_PIXELS 256
+
+static int pointwise(const nn_conv *c)
+{
+    return c->kernel[0] == 1 && c->kernel[1] == 1 && c->stride[0] == 1 && c->stride[1] == 1 &&
+           c->pad[0] == 0 && c->pad[1] == 0 && out_pixels(c) >= POINTWISE_MIN_PIXELS;
+}
+
+static void pointwise_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
+{
+    int oc = c->out_chw[0], ic = c->in_chw[0], p = (int)out_pixels(c);
+    for (int s = 0; s < n; s++) {
+        nn_real *y = out + (size_t)s * oc * p;
+        fill_bias(c, y, (size_t)p);
+        NN_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, p, ic, 1, c->w, ic,
+                in + (size_t)s * ic * p, p, 1, y, p);
+    }
+}
+
+static void pointwise_backward(const nn_conv *c, const nn_real *in, const nn_real *dz, nn_real *din,
+                               int accumulate, int n)
+{
+    int oc = c->out_chw[0], ic = c->in_chw[0], p = (int)out_pixels(c);
+    if (din && !accumulate)
+        memset(din, 0, (size_t)n * ic * p * sizeof *din);
+    for (int s = 0; s < n; s++) {
+        const nn_real *y = dz + (size_t)s * oc * p;
+        for (int o = 0; o < oc; o++)
+            c->gb[o] += nn_sum(y + (size_t)o * p, (size_t)p);
+        NN_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, oc, ic, p, 1, y, p,
+                in + (size_t)s * ic * p, p, 1, c->gw, ic);
+        if (din)
+            NN_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, ic, p, oc, 1, c->w, ic, y, p, 1,
+                    din + (size_t)s * ic * p, p);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -364,6 +422,10 @@ void nn_conv_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out)
 {
     if (nn_conv_unrolled(c))
         nn_conv_unrolled_forward(c, in, n, out);
+    else if (c->depthwise)
+        nn_conv_depthwise_forward(c, in, n, out);
+    else if (pointwise(c))
+        pointwise_forward(c, in, n, out);
     else
         im2col_forward(c, in, n, out);
     nn_act_forward(c->act, c->alpha, out, (size_t)n * c->out_chw[0] * out_pixels(c));
@@ -375,8 +437,18 @@ void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, n
     size_t oc = (size_t)c->out_chw[0];
     size_t p = out_pixels(c);
     nn_act_backward(c->act, c->alpha, out, dout, (size_t)n * oc * p);
-    if (nn_conv_unrolled(c))
+    if (nn_conv_unrolled(c)) {
         nn_conv_unrolled_backward(c, dout, din, accumulate, n);
+        return;
+    }
+    if (c->depthwise) {
+        nn_conv_depthwise_backward(c, in, dout, din, accumulate, n);
+        return;
+    }
+    memset(c->gw, 0, oc * patch_len(c) * sizeof *c->gw);
+    memset(c->gb, 0, oc * sizeof *c->gb);
+    if (pointwise(c))
+        pointwise_backward(c, in, dout, din, accumulate, n);
     else
         im2col_backward(c, in, dout, din, accumulate, n);
 }

@@ -7,7 +7,7 @@
  * other. The kernel tensor is (out channels, in channels · kh · kw)
  * row-major: PyTorch's (out, in, kh, kw) layout, flattened.
  *
- * Two ways of computing, chosen from the geometry (nn_conv_unrolled):
+ * The way of computing is chosen from the geometry:
  *
  * - im2col, for images larger than a few kernel windows: the input
  *   patches of a chunk of samples (as many as fit a cache-sized matrix)
@@ -15,6 +15,14 @@
  *   pixel)) and multiplied with the kernel in one GEMM; backward makes the
  *   patches again from the input, then two GEMMs (kernel gradient, patch
  *   gradient), and folds the patch gradient back onto the input (col2im).
+ *
+ * - pointwise, for 1×1 kernels with stride 1 and no padding on planes of
+ *   at least a few hundred pixels: each sample's input is its own patch
+ *   matrix, so forward and backward are plain GEMMs per sample on the
+ *   tensors themselves (no im2col, no col2im, no work area).
+ *
+ * - depthwise (c->depthwise), one group per channel: a direct kernel,
+ *   kh·kw vectorised multiply-adds over each plane (nn_conv_depthwise.c).
  *
  * - unrolled, for tiny images (the 2 × 3 pixels of the tabular encoding,
  *   where most taps fall in the padding): the convolution is written out
@@ -33,6 +41,9 @@ typedef struct nn_conv {
     int kernel[2], stride[2], pad[2]; /* height, width */
     pipe_nn_act act;
     double alpha;
+    /* Nonzero: depthwise, one group per channel (in_chw[0] == out_chw[0]
+     * channels; the kernel is channels × kh·kw). */
+    int depthwise;
     const nn_real *w, *b; /* kernel (out, in·kh·kw) and bias (out) */
     nn_real *gw, *gb;     /* their gradients */
     /* nn_conv_scratch_fixed() + n · nn_conv_scratch_per_row() reals for a
@@ -75,6 +86,16 @@ void nn_conv_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out);
  */
 void nn_conv_backward(const nn_conv *c, const nn_real *in, const nn_real *out, nn_real *dout,
                       nn_real *din, int accumulate, int n);
+
+/* The outputs o in [*lo, *hi) whose input index o·stride − pad + k lies in
+ * [0, len): the part of a row (or column) that reads real input. */
+void nn_conv_inside(int len, int out_len, int stride, int pad, int k, int *lo, int *hi);
+
+/* The depthwise kernel (nn_conv_depthwise.c): forward without the
+ * activation, and backward given dz = dLoss/d(pre-activation). */
+void nn_conv_depthwise_forward(const nn_conv *c, const nn_real *in, int n, nn_real *out);
+void nn_conv_depthwise_backward(const nn_conv *c, const nn_real *in, const nn_real *dz,
+                                nn_real *din, int accumulate, int n);
 
 /* The unrolled path (nn_conv_unrolled.c): its work area, forward, and
  * backward given dz = dLoss/d(pre-activation), after forward over the

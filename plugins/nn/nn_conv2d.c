@@ -9,7 +9,9 @@
  * group g sees input group g only — G convolutions side by side, the
  * kernel rows of group g after those of g − 1, as in PyTorch. Each group
  * is gathered into a contiguous batch in the scratch, convolved by the
- * same kernel code, and scattered back. One group computes in place.
+ * same kernel code, and scattered back. One group computes in place, and
+ * so does a depthwise layer with one output channel per group (the
+ * kernel's direct depthwise path, no gathering).
  *
  * Also the shortcut of a residual connection: the identity, or a linear
  * 1×1 convolution with a stride when the shapes need one.
@@ -62,6 +64,22 @@ static nn_conv conv_of(const pipe_nn_layer *l, int g)
     c.b = l->param + l->n_kernel + (size_t)g * bias;
     c.gw = l->grad + (size_t)g * kernel;
     c.gb = l->grad + l->n_kernel + (size_t)g * bias;
+    return c;
+}
+
+/* Depthwise with one output channel per input channel: the whole layer
+ * is one depthwise convolution of the kernel (nn_conv_depthwise.c). */
+static int direct_depthwise(const pipe_nn_layer *l)
+{
+    int groups = groups_of(l);
+    return groups > 1 && groups == l->in_chw[0] && groups == l->spec.channels;
+}
+
+static nn_conv depthwise_of(const pipe_nn_layer *l)
+{
+    nn_conv c = conv_of(l, 0);
+    c.in_chw[0] = c.out_chw[0] = l->in_chw[0];
+    c.depthwise = 1;
     return c;
 }
 
@@ -141,7 +159,9 @@ static int conv_setup(pipe_nn_layer *l, char *err, size_t err_size)
     l->n_param = l->n_kernel + (size_t)s->channels;
     l->scratch_fixed = nn_conv_scratch_fixed(&c) * (size_t)groups;
     l->scratch_per_row = nn_conv_scratch_per_row(&c) * (size_t)groups;
-    if (groups > 1) /* the gathered batches */
+    if (direct_depthwise(l)) /* no work area, nothing gathered */
+        l->scratch_fixed = l->scratch_per_row = 0;
+    else if (groups > 1) /* the gathered batches */
         l->scratch_per_row += 2 * (group_in(l) + group_out(l));
     return 0;
 }
@@ -159,8 +179,8 @@ static void conv_forward(pipe_nn_layer *l, const nn_real *in, int n, int trainin
 {
     (void)training, (void)rng;
     int groups = groups_of(l);
-    if (groups == 1) {
-        nn_conv c = conv_of(l, 0);
+    if (groups == 1 || direct_depthwise(l)) {
+        nn_conv c = groups == 1 ? conv_of(l, 0) : depthwise_of(l);
         nn_conv_forward(&c, in, n, l->out);
         return;
     }
@@ -176,8 +196,8 @@ static void conv_forward(pipe_nn_layer *l, const nn_real *in, int n, int trainin
 static void conv_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n)
 {
     int groups = groups_of(l);
-    if (groups == 1) {
-        nn_conv c = conv_of(l, 0);
+    if (groups == 1 || direct_depthwise(l)) {
+        nn_conv c = groups == 1 ? conv_of(l, 0) : depthwise_of(l);
         nn_conv_backward(&c, in, l->out, dout, din, 0, n);
         return;
     }

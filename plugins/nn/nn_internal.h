@@ -168,6 +168,13 @@ void nn_act_forward(pipe_nn_act act, double alpha, nn_real *v, size_t count);
 /* d[i] *= act'(y[i]), where y = act(x) is the activation's output. */
 void nn_act_backward(pipe_nn_act act, double alpha, const nn_real *y, nn_real *d, size_t count);
 
+/* Σ v[0 .. count), and Σ a[i]·b[i·stride] for i < count, in NN_LANES
+ * partial sums (so that they vectorise) added in a fixed order; fewer than
+ * NN_LANES values are summed one after the other (nn_vec.c). */
+#define NN_LANES 16
+nn_real nn_sum(const nn_real *v, size_t count);
+nn_real nn_dot(const nn_real *a, const nn_real *b, size_t count, size_t stride);
+
 /* The index of the largest of v[0 .. n) (the first on ties; nn_act.c). */
 size_t nn_argmax(const nn_real *v, size_t n);
 

@@ -69,6 +69,14 @@ static int add_setup(pipe_nn_layer *l, char *err, size_t err_size)
     return 0;
 }
 
+/* out[i] = a[i] + b[i] (out may be a): the sum of the first two inputs in
+ * one pass, then each further input added in order. */
+NN_HOT static void add_arrays(nn_real *out, const nn_real *a, const nn_real *b, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        out[i] = a[i] + b[i];
+}
+
 static void add_forward(pipe_nn_layer *l, const nn_real *in, int n, int training, pipe_rng *rng)
 {
     (void)in, (void)training, (void)rng;
@@ -77,12 +85,9 @@ static void add_forward(pipe_nn_layer *l, const nn_real *in, int n, int training
         memcpy(l->out, l->ins[l->n_in - 1], count * sizeof *l->out);
         return;
     }
-    memcpy(l->out, l->ins[0], count * sizeof *l->out);
-    for (int k = 1; k < l->n_in; k++) {
-        const nn_real *x = l->ins[k];
-        for (size_t i = 0; i < count; i++)
-            l->out[i] += x[i];
-    }
+    add_arrays(l->out, l->ins[0], l->ins[1], count);
+    for (int k = 2; k < l->n_in; k++)
+        add_arrays(l->out, l->out, l->ins[k], count);
 }
 
 static void add_backward(pipe_nn_layer *l, const nn_real *in, nn_real *dout, nn_real *din, int n)

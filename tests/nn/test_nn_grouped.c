@@ -1,10 +1,13 @@
 /*
  * test_nn_grouped.c — grouped and depthwise convolutions, in double
- * precision (pipe_nn_f64): gradient checks by central differences on both
- * paths of the convolution kernel (im2col on 2x5x6-sized images, unrolled
- * on tiny ones); the forward pass against the same groups computed as
+ * precision (pipe_nn_f64): gradient checks by central differences on every
+ * path of the convolution kernel (im2col on 2x5x6-sized images, unrolled
+ * on tiny ones, the direct depthwise kernel, the pointwise 1x1 GEMMs on
+ * 16x16 planes); the forward pass against the same groups computed as
  * separate ordinary convolutions on the channel slices (with the kernel
- * rows of each group in PyTorch's order); the shape errors.
+ * rows of each group in PyTorch's order), and the depthwise and pointwise
+ * paths against the convolution's definition written out as loops; the
+ * shape errors.
  */
 #include "nn.h"
 #include "nn_grad_check.h"
@@ -54,6 +57,77 @@ Test(nn_grouped, gradients_of_grouped_and_depthwise_convolutions)
     check(tiny, conv(6, 3, 1, 2, 0), "groups 2, unrolled");
     check(tiny, conv(4, 3, 1, 0, 1), "depthwise, unrolled");
     check(big, conv(4, 1, 1, 2, 0), "groups 2, 1x1");
+    check(big, conv(4, 3, 1, 0, 1), "depthwise, direct");
+    check(big, conv(4, 3, 2, 0, 1), "depthwise, direct, stride 2");
+    check(big, conv(4, 5, 1, 0, 1), "depthwise, direct, 5x5");
+}
+
+Test(nn_grouped, gradients_of_pointwise_convolutions)
+{
+    const int plane[3] = {3, 16, 16}; /* 256 pixels: the per-sample GEMM path */
+    check(plane, conv(5, 1, 1, 1, 0), "1x1 on 16x16, pointwise");
+}
+
+/* The convolution's definition: y[s][o][oy][ox] = b[o] + Σ over the input
+ * channels c of o's group and the taps (i, j) inside the image of
+ * w[o][c − first][i][j] · x[s][c][oy·stride − pad + i][ox·stride − pad + j]. */
+static double reference(const int chw[3], const pipe_nn_layer_spec *l, const double *w,
+                        const double *x, int s, int o, int oy, int ox)
+{
+    int groups = l->depthwise ? chw[0] : l->groups > 1 ? l->groups : 1;
+    int per_in = chw[0] / groups, per_out = l->channels / groups, k = l->kernel[0];
+    int first = o / per_out * per_in;
+    double sum = w[(size_t)l->channels * per_in * k * k + o];
+    for (int c = 0; c < per_in; c++)
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++) {
+                int y = oy * l->stride[0] - l->pad[0] + i, xx = ox * l->stride[1] - l->pad[1] + j;
+                if (y < 0 || y >= chw[1] || xx < 0 || xx >= chw[2])
+                    continue;
+                sum += w[((size_t)o * per_in + c) * k * k + i * k + j] *
+                       x[(((size_t)s * chw[0] + first + c) * chw[1] + y) * chw[2] + xx];
+            }
+    return sum;
+}
+
+static void check_forward(const int chw[3], pipe_nn_layer_spec l, const char *what)
+{
+    l.act = PIPE_NN_LINEAR;
+    pipe_rng rng;
+    pipe_rng_seed(&rng, 9);
+    pipe_nn_model *m = nn_grad_model(chw, &l, 1, ROWS, &rng);
+    size_t count;
+    const double *w = pipe_nn_model_params(m, &count);
+    int n_in = pipe_nn_model_inputs(m);
+    double *x = malloc((size_t)ROWS * n_in * sizeof *x);
+    for (int i = 0; i < ROWS * n_in; i++)
+        x[i] = pipe_rng_normal(&rng);
+    const double *y = pipe_nn_model_forward(m, x, ROWS, 0, NULL);
+    int oh = (chw[1] + 2 * l.pad[0] - l.kernel[0]) / l.stride[0] + 1;
+    int ow = (chw[2] + 2 * l.pad[1] - l.kernel[1]) / l.stride[1] + 1;
+    cr_assert_eq(pipe_nn_model_outputs(m), l.channels * oh * ow, "%s", what);
+    for (int s = 0; s < ROWS; s++)
+        for (int o = 0; o < l.channels; o++)
+            for (int p = 0; p < oh * ow; p++) {
+                double want = reference(chw, &l, w, x, s, o, p / ow, p % ow);
+                cr_assert_float_eq(*y, want, 1e-12,
+                                   "%s: sample %d channel %d pixel %d: %.17g, "
+                                   "by definition %.17g",
+                                   what, s, o, p, *y, want);
+                y++;
+            }
+    free(x);
+    pipe_nn_model_free(m);
+}
+
+Test(nn_grouped, depthwise_and_pointwise_outputs_by_definition)
+{
+    const int odd[3] = {3, 7, 6}, plane[3] = {4, 16, 17};
+    check_forward(odd, conv(3, 3, 1, 0, 1), "depthwise 3x3");
+    check_forward(odd, conv(3, 3, 2, 0, 1), "depthwise 3x3 stride 2");
+    check_forward(odd, conv(3, 5, 1, 0, 1), "depthwise 5x5");
+    check_forward(plane, conv(6, 1, 1, 1, 0), "pointwise 1x1");
+    check_forward(plane, conv(4, 3, 1, 0, 1), "depthwise 3x3 on 16x17");
 }
 
 /* A grouped convolution is its groups' ordinary convolutions side by
