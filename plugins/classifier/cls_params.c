@@ -216,6 +216,8 @@ int cls_check_params(pipe_ctx *ctx)
     int balanced;
     if (predict && !pipe_param_string(ctx, "model")[0])
         status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
+    else if (predict && pipe_check_input_file_param(ctx, "model") != 0)
+        status = -1;
     if (cls_read_class_weight(ctx, weights, &balanced) != 0)
         status = -1;
     /* The network's own rules: per-layer lists, and the training

@@ -57,6 +57,8 @@ static int check_combinations(pipe_ctx *ctx)
     const char *loss = pipe_param_string(ctx, "loss");
     if (!train && !pipe_param_string(ctx, "model")[0])
         status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
+    else if (!train && pipe_check_input_file_param(ctx, "model") != 0)
+        status = -1;
     if (pipe_param_given(ctx, "leaky_alpha") &&
         strcmp(pipe_param_string(ctx, "activation"), "leaky_relu") != 0 &&
         !mentions(pipe_param_value(ctx, "layers"), "leaky_relu"))

@@ -79,6 +79,7 @@ static const pipe_port_decl dnn_outputs[] = {
 
 static int dnn_check(pipe_ctx *ctx)
 {
+    pipe_check_output_ranks(ctx, "pred", 1, 2); /* one output, or N x outputs */
     return dnn_check_params(ctx);
 }
 

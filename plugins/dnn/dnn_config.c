@@ -42,6 +42,8 @@ static int check_combinations(pipe_ctx *ctx)
                 strcmp(out_act, "leaky_relu") == 0;
     if (!train && !pipe_param_string(ctx, "model")[0])
         status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
+    else if (!train && pipe_check_input_file_param(ctx, "model") != 0)
+        status = -1;
     if (pipe_param_given(ctx, "leaky_alpha") && !leaky)
         status = pipe_param_error(ctx, "leaky_alpha",
                                   "is only used when activation or "

@@ -83,6 +83,11 @@ static int features_check(pipe_ctx *ctx)
     free(add);
     if (status != 0)
         return list_item_error(ctx, "add", bad, err);
+    const char **columns = pipe_table_param_names(ctx, "columns", &n);
+    int all = pipe_table_names_are(columns, n, "all");
+    free(columns);
+    if (!all && pipe_check_column_param(ctx, "table", "columns") != 0)
+        return -1;
     pipe_features_label label;
     int has_label;
     if (read_label(ctx, &label, &has_label) != 0)

@@ -100,6 +100,8 @@ static int gbdt_check(pipe_ctx *ctx)
     int predict = strcmp(pipe_param_string(ctx, "mode"), "predict") == 0;
     if (predict && !pipe_param_string(ctx, "model")[0])
         status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
+    else if (predict && pipe_check_input_file_param(ctx, "model") != 0)
+        status = -1;
     static const char *const binary_only[] = {"score", "predicted", "threshold"};
     int regression = !predict && strcmp(pipe_param_string(ctx, "task"), "regression") == 0;
     for (size_t i = 0; regression && i < PIPE_COUNT(binary_only); i++)

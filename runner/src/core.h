@@ -34,6 +34,13 @@ void pipe_run_diag(const struct pipe_run_options *opts, const char *file, int li
                    const char *stage, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void pipe_run_diag_v(const struct pipe_run_options *opts, const char *file, int line, int col,
                      const char *stage, const char *fmt, va_list ap);
+/* Validation holds every message from here on (pipe_diag and
+ * pipe_run_diag alike) ... */
+PIPE_INTERNAL void pipe_diag_hold(const char *pipeline_file);
+/* ... and prints them sorted by line of `pipeline_file` (messages about
+ * no line of it, such as --set's, last; ties in order of arrival).
+ * Returns how many there were. */
+PIPE_INTERNAL size_t pipe_diag_release(void);
 /* malloc'd printf, aborting on out-of-memory (the runner cannot go on). */
 PIPE_INTERNAL char *pipe_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 PIPE_INTERNAL char *pipe_xstrdup(const char *s);
@@ -93,6 +100,10 @@ typedef struct pipe_stage_spec {
      * (or is missing). NULL path: always run. */
     const pipe_value *when_path;
     int when_exists;
+    /* The stage's item has errors (reported): validation still resolves
+     * its plugin and ports, so that later stages see its outputs, but
+     * checks no parameters of it. */
+    int broken;
 } pipe_stage_spec;
 
 typedef struct pipe_pipeline {
@@ -111,6 +122,11 @@ typedef struct pipe_pipeline {
 /* Read and check the structure of a pipeline file. NULL on error
  * (reported). */
 PIPE_INTERNAL pipe_pipeline *pipe_pipeline_load(const char *path);
+/* The same, but a pipeline with errors in its structure comes back too
+ * (with *errors > 0, every one reported), as far as it could be read, so
+ * that validation can report the rest in the same go. NULL only when the
+ * file is no YAML mapping. */
+PIPE_INTERNAL pipe_pipeline *pipe_pipeline_load_all(const char *path, int *errors);
 PIPE_INTERNAL void pipe_pipeline_free(pipe_pipeline *p);
 const pipe_stage_spec *pipe_pipeline_stage(const pipe_pipeline *p, const char *id);
 
@@ -348,6 +364,37 @@ typedef struct pipe_run_state {
     int progress_tty;
 } pipe_run_state;
 
+/* ---- what validation knows of each tensor (known.c) -------------------- */
+
+typedef struct pipe_known {
+    const char *name, *stage; /* borrowed from the pipeline or a declaration */
+    unsigned dtypes;
+    int rank_min, rank_max; /* 0, 0: any rank */
+    char **columns;         /* the table's column names, or NULL: not known */
+    size_t n_columns;
+} pipe_known;
+
+typedef struct pipe_known_table {
+    pipe_known *items;
+    size_t n, cap;
+    pipe_strmap latest; /* tensor name -> index of its latest producer */
+} pipe_known_table;
+
+/* A stage's ports during its check(): the entries of its inputs (as they
+ * were before the stage) and of its outputs, -1 where none. */
+typedef struct pipe_check_view {
+    pipe_known_table *table;
+    long *inputs, *outputs; /* one per declared port */
+} pipe_check_view;
+
+pipe_known *pipe_known_add(pipe_known_table *t, const char *name, const char *stage,
+                           unsigned dtypes, int rank);
+/* Index of the latest producer of `name`, or -1. */
+long pipe_known_find(const pipe_known_table *t, const char *name);
+/* Up to `cap` tensor names known so far, for "did you mean". */
+size_t pipe_known_names(const pipe_known_table *t, const char **names, size_t cap);
+void pipe_known_free(pipe_known_table *t);
+
 /* The handle a stage sees. */
 struct pipe_ctx {
     pipe_run_state *run;
@@ -355,7 +402,8 @@ struct pipe_ctx {
     const pipe_plugin *plugin;
     pipe_param_val *params;
     pipe_rng rng;
-    int checking; /* inside check(): no tensors */
+    int checking;          /* inside check(): no tensors */
+    pipe_check_view *view; /* inside check(): what validation knows */
     double progress_start, progress_last;
     int progress_decile;
 };

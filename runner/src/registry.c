@@ -125,6 +125,27 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* " (did you mean 'scaler'?)" for a plugin file of a close name, or "". */
+static const char *suggest_plugin(const pipe_registry *reg, const char *name, char *hint,
+                                  size_t size)
+{
+    size_t n;
+    char **paths = pipe_registry_scan(reg, &n);
+    const char **names = pipe_xcalloc(n ? n : 1, sizeof *names);
+    for (size_t i = 0; i < n; i++) {
+        char *base = strrchr(paths[i], '/');
+        base = base ? base + 1 : paths[i];
+        base[strlen(base) - 3] = '\0'; /* the .so */
+        names[i] = base;
+    }
+    pipe_suggest_text(name, names, n, hint, size);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(names);
+    return hint;
+}
+
 const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err, size_t size)
 {
     for (size_t i = 0; i < reg->n_dirs; i++) {
@@ -144,7 +165,9 @@ const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char 
         }
         return lp->desc;
     }
-    size_t len = (size_t)snprintf(err, size, "no plugin '%s' in the search path (", name);
+    char hint[192];
+    size_t len = (size_t)snprintf(err, size, "no plugin '%s'%s in the search path (", name,
+                                  suggest_plugin(reg, name, hint, sizeof hint));
     for (size_t i = 0; i < reg->n_dirs && len < size; i++)
         len += (size_t)snprintf(err + len, size - len, "%s%s", i ? ":" : "", reg->dirs[i]);
     if (len < size)

@@ -259,9 +259,13 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
 
 int pipe_run_file(const char *path, const pipe_run_options *opts)
 {
-    pipe_pipeline *p = pipe_pipeline_load(path);
-    if (!p)
+    int errors = 0;
+    pipe_diag_hold(path); /* every validation error, sorted by line */
+    pipe_pipeline *p = pipe_pipeline_load_all(path, &errors);
+    if (!p) {
+        pipe_diag_release();
         return 2;
+    }
     pipe_registry reg;
     pipe_registry_init(&reg, opts->plugin_path, opts->n_plugin_path);
     pipe_run_state run;
@@ -273,7 +277,9 @@ int pipe_run_file(const char *path, const pipe_run_options *opts)
     pipe_plan plan;
     memset(&plan, 0, sizeof plan);
     int rc;
-    if (pipe_plan_build(&plan, &run, &reg) != 0)
+    errors += pipe_plan_build(&plan, &run, &reg) != 0;
+    pipe_diag_release();
+    if (errors)
         rc = 2;
     else if (opts->validate_only) {
         printf("%s: valid (%zu stages)\n", path, p->n_stages);

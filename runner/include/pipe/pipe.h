@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define PIPE_ABI_MAJOR 1
-#define PIPE_ABI_MINOR 1
+#define PIPE_ABI_MINOR 2
 #define PIPE_ENTRY_SYMBOL "pipe_plugin_entry"
 
 /* Mark the symbols a plugin exports. */
@@ -313,10 +313,45 @@ PIPE_API pipe_file *pipe_file_open_path(pipe_ctx *ctx, const char *path);
  * pipe_file_open (absolute_ok 0) or pipe_file_open_path (1) will accept;
  * an empty value passes. Returns 0, or -1 with a parameter error. */
 PIPE_API int pipe_check_output_param(pipe_ctx *ctx, const char *name, int absolute_ok);
+/* For check(): the string parameter `name` names a file that the stage
+ * reads (a saved model): it must exist, and not be a directory. A stage
+ * with a `when:` condition is not checked (it may not run). Returns 0, or
+ * -1 with a parameter error. */
+PIPE_API int pipe_check_input_file_param(pipe_ctx *ctx, const char *name);
 PIPE_API FILE *pipe_file_stream(pipe_file *f);
 /* Returns 0, or -1 with an error reported (the file is then removed). */
 PIPE_API int pipe_file_commit(pipe_ctx *ctx, pipe_file *f);
 PIPE_API void pipe_file_abort(pipe_file *f);
+
+/* ------------------------------------------------------------------ */
+/* What validation knows of tables (ABI 1.2; for check())               */
+/* ------------------------------------------------------------------ */
+
+/* A port declaration gives a dtype and a rank; a stage whose parameters
+ * say more tells validation in check(), so that a later stage's check
+ * can refuse a pipeline that could only fail at run time. Outside
+ * check() these do nothing (and the getter returns NULL). */
+
+/* The column names the table on input `port` will have, as far as
+ * validation knows (an earlier stage declared them), with their count in
+ * *n; NULL when they are not known. Valid during this check() only. */
+PIPE_API const char *const *pipe_check_input_columns(const pipe_ctx *ctx, const char *port,
+                                                     size_t *n);
+/* Every name of the string or string-list parameter `param` is a column
+ * of the table on input `port`, when its columns are known. Each name
+ * that is not is reported at its place in the pipeline file ("input
+ * 'table' (tensor 'events' from stage 'load') has no column 'Mm' (did you
+ * mean 'M'?)"). Call it only for names that are columns (not `all`).
+ * Returns 0, or -1 after reporting. */
+PIPE_API int pipe_check_column_param(pipe_ctx *ctx, const char *port, const char *param);
+/* The table on output `port` will have these columns, in this order
+ * (copied). */
+PIPE_API void pipe_check_output_columns(pipe_ctx *ctx, const char *port, const char *const *names,
+                                        size_t n);
+/* Output `port` (declared with rank 0, any) will have a rank from
+ * min_rank to max_rank: a later input of another rank is refused by
+ * validation. */
+PIPE_API void pipe_check_output_ranks(pipe_ctx *ctx, const char *port, int min_rank, int max_rank);
 
 /* ------------------------------------------------------------------ */
 /* "Did you mean"                                                       */
