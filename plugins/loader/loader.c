@@ -159,6 +159,7 @@ static int loader_run(pipe_ctx *ctx, void *state)
     const char *path = choose_path(ctx);
     if (!path)
         return -1;
+    pipe_input_file(ctx, path); /* run.json: its size and content hash */
     pipe_csv_options opt = {0};
     opt.columns = selected_columns(ctx, &opt.n_columns);
     if (opt.n_columns > 0 && !opt.columns)

@@ -350,7 +350,20 @@ typedef struct pipe_run_options {
      * environment variable; the CLI decides PIPE_SHARED_DATA. */
     pipe_diag_sink diag;
     void *diag_user;
+    /* The command line, for run.json (argc 0: not known). */
+    int argc;
+    char **argv;
+    /* --replay: the configuration hash the run must have, or NULL. */
+    const char *replay_hash;
 } pipe_run_options;
+
+/* A file a stage read (pipe_input_file), for run.json. */
+typedef struct pipe_input_record {
+    const char *stage;
+    char *path;
+    long long bytes; /* -1: could not be read */
+    uint64_t hash;   /* FNV-1a of its bytes */
+} pipe_input_record;
 
 /* Shared by every stage of one run. */
 typedef struct pipe_run_state {
@@ -362,6 +375,11 @@ typedef struct pipe_run_state {
     pipe_metrics info; /* run-to-run figures for run.json */
     char *out_dir;
     int progress_tty;
+    /* provenance (provenance.c) */
+    uint64_t config_hash; /* the file and every resolved parameter */
+    pipe_input_record *inputs;
+    size_t n_inputs;
+    const struct pipe_registry *reg; /* the plugins loaded */
 } pipe_run_state;
 
 /* ---- what validation knows of each tensor (known.c) -------------------- */
@@ -426,6 +444,34 @@ void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *sp
  * mapped) holds a tensor of the declared dtype and rank; -1 after
  * reporting each one that does not (stage_io.c). */
 int pipe_stage_inputs_ready(pipe_ctx *ctx);
+
+/* ---- provenance (provenance.c) ---------------------------------------- */
+
+/* FNV-1a over the file's bytes (p->hash) and every stage's id and
+ * resolved parameters: what --set and ${VAR} change, it changes. */
+uint64_t pipe_config_hash(const pipe_pipeline *p, const pipe_plan *plan);
+/* The provenance members of run.json, each starting with ",\n  ". */
+void pipe_provenance_write(FILE *f, const pipe_run_state *run);
+void pipe_inputs_free(pipe_run_state *run);
+
+/* ---- replay (replay.c) ------------------------------------------------- */
+
+/* What `pipe run --replay RUN_JSON` repeats: the pipeline file, the --set
+ * arguments, the thread count, the environment the file refers to, and
+ * the configuration hash the rerun must have. */
+typedef struct pipe_replay {
+    char *file;
+    char **sets;
+    size_t n_sets;
+    int threads;
+    char **env_names, **env_values; /* a NULL value: unset */
+    size_t n_env;
+    char *hash;
+} pipe_replay;
+
+/* Read a run.json; -1 with the reason in err. */
+PIPE_INTERNAL int pipe_replay_load(const char *run_json, pipe_replay *r, char *err, size_t size);
+PIPE_INTERNAL void pipe_replay_free(pipe_replay *r);
 
 /* Validate (and unless validate_only, run) the pipeline at `path`.
  * Returns the process exit code: 0 ok, 1 a stage failed or expectations

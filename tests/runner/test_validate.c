@@ -167,3 +167,14 @@ Test(validate, set_on_a_missing_stage_lists_the_stages)
                     "--set xyz.value=2: no stage 'xyz' in {F} (its stages: gen, sum); stages with "
                     "a parameter 'value': gen\n");
 }
+
+Test(validate, inspect_suggests_a_plugin_name)
+{
+    const char *const args[] = {"inspect", "tgenn", "--plugin-path", TEST_PLUGIN_DIR, NULL};
+    pipe_test_result r = pipe_test_run(args);
+    cr_expect_eq(r.status, 2);
+    shorten_search_path(r.err);
+    cr_expect_str_eq(r.err, "pipe: no plugin 'tgenn' (did you mean 'tgen'?) in the search path "
+                            "(...); see 'pipe list'\n");
+    pipe_test_result_free(&r);
+}

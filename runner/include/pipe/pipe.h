@@ -292,6 +292,12 @@ PIPE_API int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *k
  * where reductions happen (a no-op with one process). */
 PIPE_API void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n);
 
+/* Record that the stage reads the file at `path` (a data file, a saved
+ * model): run.json lists it with its size and a hash of its content, so
+ * that a reader knows exactly which inputs made the results. Call it when
+ * the file is opened; nothing happens during check(). (ABI 1.2) */
+PIPE_API void pipe_input_file(pipe_ctx *ctx, const char *path);
+
 /* The run's output directory (exists when the stage runs). */
 PIPE_API const char *pipe_output_dir(const pipe_ctx *ctx);
 

@@ -1,7 +1,8 @@
 /*
  * tany.c — test plugin: an output declared of any rank whose rank its
  * `rank` parameter fixes (told to validation in check()), and a `model`
- * file that must exist at run time. Used only by the runner's tests.
+ * file that must exist at run time and that the run records as read.
+ * Used only by the runner's tests.
  */
 #include <pipe/pipe.h>
 
@@ -23,6 +24,8 @@ static int check(pipe_ctx *ctx)
 static int run(pipe_ctx *ctx, void *state)
 {
     (void)state;
+    if (pipe_param_string(ctx, "model")[0])
+        pipe_input_file(ctx, pipe_param_string(ctx, "model"));
     int64_t shape[PIPE_MAX_RANK] = {2, 2, 2, 2};
     pipe_tensor *t = pipe_tensor_new(PIPE_F64, (int)pipe_param_int(ctx, "rank"), shape);
     for (int64_t i = 0; t && i < pipe_tensor_count(t); i++)
