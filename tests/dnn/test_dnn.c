@@ -36,6 +36,10 @@ Test(dnn_run, regression_fast_variant)
     cr_assert(strstr(metrics, "\"params\": 12289"), "%s", metrics);
     cr_assert(strstr(metrics, "\"epochs\": 3,"), "%s", metrics);
     cr_assert(strstr(metrics, "\"rows_train\": 1095"), "%s", metrics);
+    /* the loss it reports, named with its unit (M in GeV: GeV squared) */
+    cr_assert(strstr(metrics, ",\n    \"loss_name\": \"mse\",\n    \"loss_unit\": \"target unit "
+                              "squared\",\n"),
+              "%s", metrics);
     char *model = pipe_test_read_in(out, "model.safetensors");
     cr_assert(model, "no model.safetensors written");
     char *run_json = pipe_test_read_in(out, "run.json");
@@ -139,15 +143,15 @@ Test(dnn_run, parameters_that_would_be_ignored_are_errors)
 {
     const char *const momentum[] = {"--set", "dnn.momentum=0.5", NULL};
     expect_failure(momentum, 2,
-                   "--set dnn.momentum:1:1: stage 'dnn': parameter 'momentum': is only used with "
+                   "--set dnn.momentum=0.5: stage 'dnn': parameter 'momentum': is only used with "
                    "optimizer: sgd (optimizer is adam)\n");
     const char *const bce[] = {"--set", "dnn.loss=bce", NULL};
     expect_failure(bce, 2,
-                   "--set dnn.loss:1:1: stage 'dnn': parameter 'loss': bce needs probabilities: "
+                   "--set dnn.loss=bce: stage 'dnn': parameter 'loss': bce needs probabilities: "
                    "set output_activation: sigmoid (it is linear)\n");
     const char *const step[] = {"--set", "dnn.lr_step=5", NULL};
     expect_failure(step, 2,
-                   "--set dnn.lr_step:1:1: stage 'dnn': parameter 'lr_step': is only used with "
+                   "--set dnn.lr_step=5: stage 'dnn': parameter 'lr_step': is only used with "
                    "schedule: step (schedule is cosine)\n");
 }
 

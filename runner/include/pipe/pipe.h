@@ -57,6 +57,11 @@ typedef enum pipe_dtype {
 
 #define PIPE_MAX_RANK 4
 
+/* Fewer rows than this make a mean, an error or a rate unreliable: the
+ * stages warn when a split part, a bin or an evaluated set is that small
+ * (ABI 1.2). */
+#define PIPE_FEW_ROWS 30
+
 /* Values of a row-split tensor (u8, rank 1, one entry per row). */
 enum { PIPE_PART_TRAIN = 0, PIPE_PART_VAL = 1, PIPE_PART_TEST = 2 };
 /* Choices of a `part` parameter, and their codes: PIPE_PART_TRAIN, _VAL,
