@@ -85,7 +85,8 @@ static int cnn_run(pipe_ctx *ctx, void *state)
 static int cnn_check(pipe_ctx *ctx)
 {
     pipe_check_output_ranks(ctx, "pred", 1, 2); /* one output, or N x outputs */
-    return cnn_check_params(ctx);
+    int bad_save = pipe_check_output_param(ctx, "save", 0) != 0;
+    return cnn_check_params(ctx) != 0 || bad_save ? -1 : 0;
 }
 
 static const pipe_plugin cnn_plugin = {

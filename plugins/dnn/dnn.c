@@ -80,7 +80,8 @@ static const pipe_port_decl dnn_outputs[] = {
 static int dnn_check(pipe_ctx *ctx)
 {
     pipe_check_output_ranks(ctx, "pred", 1, 2); /* one output, or N x outputs */
-    return dnn_check_params(ctx);
+    int bad_save = pipe_check_output_param(ctx, "save", 0) != 0;
+    return dnn_check_params(ctx) != 0 || bad_save ? -1 : 0;
 }
 
 static int dnn_run(pipe_ctx *ctx, void *state)

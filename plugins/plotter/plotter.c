@@ -194,6 +194,8 @@ static int plotter_check(pipe_ctx *ctx)
     size_t len = strlen(file);
     if (len > 0 && (len < 5 || strcmp(file + len - 4, ".png") != 0))
         return pipe_param_error(ctx, "file", "expected a name ending in .png, found \"%s\"", file);
+    if (pipe_check_output_param(ctx, "file", 0) != 0)
+        return -1;
     return check_ports(ctx, kind) || check_kind_params(ctx, kind) ? -1 : 0;
 }
 

@@ -237,3 +237,22 @@ Test(dnn_run, target_among_all_features_is_refused)
                 "stage 'dnn': parameter 'features' (default): is all, and x 'events' holds the "
                 "target column 'M': the network would see the answer; list the features to use\n");
 }
+
+Test(dnn_run, output_names_are_checked_by_validation)
+{
+    /* before anything runs: the model, the predictions and a plot may not
+     * leave the output folder (issue 17) */
+    const char *const sets[] = {
+        "--set", "dnn.save=../../x.safetensors", "--set", "test.predictions_file=../x.csv",
+        "--set", "plot_loss.file=/tmp/loss.png", NULL};
+    expect_failure(sets, 2,
+                   "--set dnn.save=../../x.safetensors: stage 'dnn': parameter 'save': output "
+                   "path '../../x.safetensors' may not hold '..' or end in '.': it must stay "
+                   "inside the run's output folder\n"
+                   "--set test.predictions_file=../x.csv: stage 'test': parameter "
+                   "'predictions_file': output path '../x.csv' may not hold '..' or end in '.': "
+                   "it must stay inside the run's output folder\n"
+                   "--set plot_loss.file=/tmp/loss.png: stage 'plot_loss': parameter 'file': "
+                   "output path '/tmp/loss.png' is absolute; this stage writes only inside the "
+                   "run's output folder: give a relative name\n");
+}
