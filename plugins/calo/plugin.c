@@ -161,6 +161,7 @@ static int calo_run(pipe_ctx *ctx, void *state)
              (long long)cfg.candidates, channels, cfg.height, cfg.width, seconds,
              (double)cfg.candidates / seconds);
     report(ctx, &cfg, labels->data, table->data, &rep);
+    pipe_set_source(ctx, "simulated, seed %llu", (unsigned long long)pipe_pipeline_seed(ctx));
     if (strcmp(pipe_param_string(ctx, "normalize"), "et") == 0)
         for (int64_t i = 0; i < cfg.candidates; i++) {
             float *image = (float *)images->data + (size_t)i * per_image;

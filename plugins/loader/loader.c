@@ -160,6 +160,8 @@ static int loader_run(pipe_ctx *ctx, void *state)
     if (!path)
         return -1;
     pipe_input_file(ctx, path); /* run.json: its size and content hash */
+    const char *base = strrchr(path, '/');
+    pipe_set_source(ctx, "real data, %s", base ? base + 1 : path);
     pipe_csv_options opt = {0};
     opt.columns = selected_columns(ctx, &opt.n_columns);
     if (opt.n_columns > 0 && !opt.columns)

@@ -76,7 +76,9 @@ static const pipe_param_decl plotter_params[] = {
      "plot only the rows of this part of the `split` input"},
     {"source", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
      "the data source the subtitle names, e.g. \"real CMS file Zee.csv\" or \"simulated, seed "
-     "42\"; empty means \"pipeline <name>, seed <seed>\""},
+     "42\"; empty means the source the runner knows of the plotted input (\"simulated, seed "
+     "42\" from a generator, \"real data, FILE\" from the loader), else \"pipeline <name>, seed "
+     "<seed>\""},
     {"model", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
      "the model the subtitle names; empty means the tensors of pred, score.. or history. "
      "loss_curve: when it is the id of the stage that trained, its recorded best_epoch is the "

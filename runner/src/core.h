@@ -220,6 +220,7 @@ typedef struct pipe_store {
     pipe_tensor **tensors;     /* NULL once dropped */
     const char **producers;    /* id of the stage that published each tensor */
     pipe_tensor_shape *shapes; /* dtype and shape of each, kept after a drop */
+    char **sources;            /* where each one's data come from, or NULL */
     size_t n, cap;
 } pipe_store;
 
@@ -239,6 +240,14 @@ PIPE_INTERNAL const char *pipe_store_producer(const pipe_store *s, const char *n
 int pipe_store_drop(pipe_store *s, const char *name);
 /* dtype and shape of `name`, held or dropped, or NULL. */
 PIPE_INTERNAL const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name);
+/* The source of the data of `name` (copied; NULL or "": not known), and
+ * reading it back (NULL when not known). */
+void pipe_store_set_source(pipe_store *s, const char *name, const char *source);
+const char *pipe_store_source(const pipe_store *s, const char *name);
+/* The source of a tensor `ctx`'s stage publishes (source.c): what the
+ * stage said (pipe_set_source), else the distinct sources of its inputs
+ * joined by " + " (malloc'd; NULL when none is known). */
+char *pipe_source_of_output(const pipe_ctx *ctx);
 
 /* ---- tensor lifetimes and resident memory (lifetime.c) ----------------- */
 
@@ -422,6 +431,7 @@ struct pipe_ctx {
     pipe_rng rng;
     int checking;          /* inside check(): no tensors */
     pipe_check_view *view; /* inside check(): what validation knows */
+    char source[256];      /* pipe_set_source: where the outputs' data come from */
     double progress_start, progress_last;
     int progress_decile;
 };

@@ -1,7 +1,8 @@
 /*
  * store.c — the run's tensor store: tensors by name, each holding one
  * reference that the store owns; a dropped tensor (released after its last
- * consumer, see lifetime.c) keeps its name, producer, dtype and shape.
+ * consumer, see lifetime.c) keeps its name, producer, dtype and shape,
+ * and the source of its data (source.c).
  */
 #include "core.h"
 
@@ -17,12 +18,14 @@ void pipe_store_free(pipe_store *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         free(s->names[i]);
+        free(s->sources[i]);
         pipe_tensor_release(s->tensors[i]);
     }
     free(s->names);
     free(s->tensors);
     free(s->producers);
     free(s->shapes);
+    free(s->sources);
     pipe_store_init(s);
 }
 
@@ -63,6 +66,8 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->tensors[i] = t;
         s->producers[i] = producer;
         record_shape(&s->shapes[i], t);
+        free(s->sources[i]);
+        s->sources[i] = NULL;
         return;
     }
     if (s->n == s->cap) {
@@ -71,7 +76,9 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->tensors = pipe_xrealloc(s->tensors, s->cap * sizeof *s->tensors);
         s->producers = pipe_xrealloc(s->producers, s->cap * sizeof *s->producers);
         s->shapes = pipe_xrealloc(s->shapes, s->cap * sizeof *s->shapes);
+        s->sources = pipe_xrealloc(s->sources, s->cap * sizeof *s->sources);
     }
+    s->sources[s->n] = NULL;
     record_shape(&s->shapes[s->n], t);
     s->names[s->n] = pipe_xstrdup(name);
     s->tensors[s->n] = t;
@@ -93,4 +100,19 @@ const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name)
 {
     size_t i = find(s, name);
     return i < s->n ? &s->shapes[i] : NULL;
+}
+
+void pipe_store_set_source(pipe_store *s, const char *name, const char *source)
+{
+    size_t i = find(s, name);
+    if (i == s->n)
+        return;
+    free(s->sources[i]);
+    s->sources[i] = source && *source ? pipe_xstrdup(source) : NULL;
+}
+
+const char *pipe_store_source(const pipe_store *s, const char *name)
+{
+    size_t i = find(s, name);
+    return i < s->n ? s->sources[i] : NULL;
 }

@@ -181,6 +181,29 @@ Test(stage, one_part_of_the_split)
     pipe_test_result_free(&r);
 }
 
+Test(stage, the_source_comes_with_the_data)
+{
+    /* no source parameter: the plot names the source the runner passed on
+     * with its inputs, as the loader or a generator said it */
+    char yaml[4096], out[4096];
+    snprintf(yaml, sizeof yaml,
+             "pipeline: plots\nseed: 5\nstages:\n%s"
+             "  - id: pvt\n"
+             "    plugin: plotter\n"
+             "    params: {kind: pred_vs_true}\n"
+             "    inputs: {pred: pred, true: true}\n",
+             stage_fixture("{source: \"real data, Zee.csv\"}"));
+    pipe_test_result r = stage_run_yaml(yaml, out, sizeof out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    png_loaded p;
+    load_png(out, "pred_vs_true.png", &p);
+    cr_assert_str_eq(png_text_of(&p, "pipe.source"), "real data, Zee.csv");
+    cr_assert_str_eq(png_text_of(&p, "pipe.subtitle"),
+                     "real data, Zee.csv · all rows, N = 1000 · model output pred");
+    png_loaded_free(&p);
+    pipe_test_result_free(&r);
+}
+
 Test(stage, source_and_model_named_by_the_pipeline)
 {
     char yaml[4096], out[4096];

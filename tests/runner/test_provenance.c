@@ -202,3 +202,34 @@ Test(provenance, replay_repeats_the_run_byte_for_byte)
     free(b);
     free_case(&c);
 }
+
+Test(provenance, the_source_of_data_passes_through_stages)
+{
+    /* tany says where its output comes from; tsum says nothing, so its
+     * total carries the same source, which the second tsum reads */
+    char *dir = pipe_test_tmpdir();
+    char *yaml = pipe_test_write_file(dir, "p.yaml",
+                                      "pipeline: src\n"
+                                      "stages:\n"
+                                      "  - id: any\n"
+                                      "    plugin: tany\n"
+                                      "    params: {source: \"simulated, seed 3\"}\n"
+                                      "  - id: first\n"
+                                      "    plugin: tsum\n"
+                                      "    inputs: {in: out}\n"
+                                      "  - id: second\n"
+                                      "    plugin: tsum\n"
+                                      "    inputs: {in: total}\n");
+    char *out = in_dir(dir, "out");
+    const char *const args[] = {"run", yaml, "--out", out, NULL};
+    run_ok(args);
+    char *metrics = read_in(out, "metrics.json");
+    cr_expect(strstr(metrics, "\"first\": {\n    \"total\": 2,\n    \"source\": \"simulated, "
+                              "seed 3\"\n  },\n  \"second\": {\n    \"total\": 2,\n    \"source\": "
+                              "\"simulated, seed 3\"\n  }"),
+              "%s", metrics);
+    free(metrics);
+    free(out);
+    free(yaml);
+    free(dir);
+}

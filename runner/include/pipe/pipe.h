@@ -297,6 +297,16 @@ PIPE_API int pipe_recorded(const pipe_ctx *ctx, const char *stage, const char *k
  * where reductions happen (a no-op with one process). */
 PIPE_API void pipe_reduce_sum(pipe_ctx *ctx, double *values, size_t n);
 
+/* Where the data of this stage's outputs come from, for a reader of its
+ * results: a generator says "simulated, seed 42", the loader "real data,
+ * dielectron.csv". Call it before pipe_output. A stage that says nothing
+ * passes on the sources of its inputs (the runner joins distinct ones
+ * with " + "). (ABI 1.2) */
+PIPE_API void pipe_set_source(pipe_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The source of the tensor on input `port`, or NULL when not known. */
+PIPE_API const char *pipe_input_source(const pipe_ctx *ctx, const char *port);
+
 /* Record that the stage reads the file at `path` (a data file, a saved
  * model): run.json lists it with its size and a hash of its content, so
  * that a reader knows exactly which inputs made the results. Call it when
