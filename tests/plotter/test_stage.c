@@ -181,50 +181,42 @@ Test(stage, one_part_of_the_split)
     pipe_test_result_free(&r);
 }
 
-Test(stage, the_source_comes_with_the_data)
+/* Run the fixture with `fixture` params and a pred_vs_true plot with
+ * `plot` params and `inputs`; its source and subtitle must be these. */
+static void expect_pred_vs_true(const char *fixture, const char *plot, const char *inputs,
+                                const char *source, const char *subtitle)
 {
-    /* no source parameter: the plot names the source the runner passed on
-     * with its inputs, as the loader or a generator said it */
     char yaml[4096], out[4096];
     snprintf(yaml, sizeof yaml,
              "pipeline: plots\nseed: 5\nstages:\n%s"
              "  - id: pvt\n"
              "    plugin: plotter\n"
-             "    params: {kind: pred_vs_true}\n"
-             "    inputs: {pred: pred, true: true}\n",
-             stage_fixture("{source: \"real data, Zee.csv\"}"));
+             "    params: {kind: pred_vs_true%s}\n"
+             "    inputs: {pred: pred, true: true%s}\n",
+             stage_fixture(fixture), plot, inputs);
     pipe_test_result r = stage_run_yaml(yaml, out, sizeof out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     png_loaded p;
     load_png(out, "pred_vs_true.png", &p);
-    cr_assert_str_eq(png_text_of(&p, "pipe.source"), "real data, Zee.csv");
-    cr_assert_str_eq(png_text_of(&p, "pipe.subtitle"),
-                     "real data, Zee.csv · all rows, N = 1000 · model output pred");
+    cr_assert_str_eq(png_text_of(&p, "pipe.source"), source);
+    cr_assert_str_eq(png_text_of(&p, "pipe.subtitle"), subtitle);
     png_loaded_free(&p);
     pipe_test_result_free(&r);
 }
 
+Test(stage, the_source_comes_with_the_data)
+{
+    /* no source parameter: the plot names the source the runner passed on
+     * with its inputs, as the loader or a generator said it */
+    expect_pred_vs_true("{source: \"real data, Zee.csv\"}", "", "", "real data, Zee.csv",
+                        "real data, Zee.csv · all rows, N = 1000 · model output pred");
+}
+
 Test(stage, source_and_model_named_by_the_pipeline)
 {
-    char yaml[4096], out[4096];
-    snprintf(yaml, sizeof yaml,
-             "pipeline: plots\nseed: 5\nstages:\n%s"
-             "  - id: pvt\n"
-             "    plugin: plotter\n"
-             "    params: {kind: pred_vs_true, part: val, source: \"simulated, seed 5\", model: "
-             "DNN}\n"
-             "    inputs: {pred: pred, true: true, split: split}\n",
-             stage_fixture("{}"));
-    pipe_test_result r = stage_run_yaml(yaml, out, sizeof out);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    png_loaded p;
-    load_png(out, "pred_vs_true.png", &p);
-    cr_assert_str_eq(png_text_of(&p, "pipe.source"), "simulated, seed 5");
-    cr_assert_str_eq(png_text_of(&p, "pipe.model"), "model DNN");
-    cr_assert_str_eq(png_text_of(&p, "pipe.subtitle"),
-                     "simulated, seed 5 · val rows, N = 100 · model DNN");
-    png_loaded_free(&p);
-    pipe_test_result_free(&r);
+    expect_pred_vs_true("{source: \"real data, Zee.csv\"}",
+                        ", part: val, source: \"simulated, seed 5\", model: DNN", ", split: split",
+                        "simulated, seed 5", "simulated, seed 5 · val rows, N = 100 · model DNN");
 }
 
 #ifdef PLOTTER_HAVE_LOADER
