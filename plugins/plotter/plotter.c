@@ -96,7 +96,9 @@ static const pipe_port_decl plotter_inputs[] = {
      "loss_curve: the training history table, one row per epoch, columns loss and optionally "
      "epoch, val_loss, mae, val_mae"},
     {"pred", PIPE_DT_FLOAT, 1, 1, "pred_vs_true, error_hist, error_vs_true: predictions"},
-    {"true", PIPE_DT_FLOAT, 1, 1, "pred_vs_true, error_hist, error_vs_true: true values"},
+    {"true", PIPE_DT_FLOAT, 1, 1,
+     "pred_vs_true, error_hist, error_vs_true: true values; correlation: the target, shown "
+     "beside the features"},
     {"table", PIPE_DT(PIPE_F64), 2, 1,
      "correlation: the `columns`; mass_spectrum, score_vs_mass: the mass `column`; bars: one "
      "row per model, one column per metric"},

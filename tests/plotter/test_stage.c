@@ -219,6 +219,42 @@ Test(stage, source_and_model_named_by_the_pipeline)
                         "simulated, seed 5", "simulated, seed 5 · val rows, N = 100 · model DNN");
 }
 
+/* Pixels of two pictures of the same size that differ. */
+static long pixels_differing(const png_loaded *a, const png_loaded *b)
+{
+    long n = 0;
+    for (int y = 0; y < (int)a->height; y++)
+        for (int x = 0; x < (int)a->width; x++)
+            n += png_pixel(a, x, y) != png_pixel(b, x, y);
+    return n;
+}
+
+Test(stage, correlation_shows_the_target_beside_the_features)
+{
+    char yaml[4096], out[4096];
+    snprintf(yaml, sizeof yaml,
+             "pipeline: plots\nseed: 5\nstages:\n%s"
+             "  - {id: features, plugin: plotter, params: {kind: correlation, columns: [pt1, E1], "
+             "file: a.png}, inputs: {table: table}}\n"
+             "  - {id: with_target, plugin: plotter, params: {kind: correlation, columns: [pt1, "
+             "E1], file: b.png}, inputs: {table: table, true: true}}\n",
+             stage_fixture("{}"));
+    pipe_test_result r = stage_run_yaml(yaml, out, sizeof out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    png_loaded a, b;
+    load_png(out, "a.png", &a);
+    load_png(out, "b.png", &b);
+    cr_assert_eq(a.width, b.width);
+    cr_assert_eq(a.height, b.height);
+    /* a third row and column (and another title): a good part of the
+     * picture changes */
+    long changed = pixels_differing(&a, &b);
+    cr_assert_gt(changed, (long)a.width * (long)a.height / 10, "%ld pixels differ", changed);
+    png_loaded_free(&a);
+    png_loaded_free(&b);
+    pipe_test_result_free(&r);
+}
+
 #ifdef PLOTTER_HAVE_LOADER
 Test(stage, mass_spectrum_of_the_real_sample)
 {
