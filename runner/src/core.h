@@ -161,6 +161,11 @@ PIPE_INTERNAL char **pipe_registry_scan(const pipe_registry *reg, size_t *n);
 
 /* Check a descriptor field by field (plugin_check.c); -1 with the reason. */
 int pipe_plugin_check(const pipe_plugin *d, char *err, size_t size);
+/* The runner's checked copy of a plugin's descriptor, its declarations
+ * read at the sizes the plugin was built with (fields it lacks are zero);
+ * NULL with the reason. Free with pipe_plugin_free. */
+pipe_plugin *pipe_plugin_adopt(const pipe_plugin *d, char *err, size_t size);
+void pipe_plugin_free(pipe_plugin *own);
 /* Check that the ELF file at `path` is whole (elf_check.c): its header,
  * program headers and every loadable segment lie inside the file, so that
  * dlopen cannot fault on a truncated file. -1 with the reason. */

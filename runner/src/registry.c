@@ -75,6 +75,7 @@ void pipe_registry_free(pipe_registry *reg)
         free(reg->dirs[i]);
     for (size_t i = 0; i < reg->n_loaded; i++) {
         free(reg->loaded[i].path);
+        pipe_plugin_free((pipe_plugin *)reg->loaded[i].desc);
         /* Plugins stay mapped until exit: tensors they made may still be
          * released later, and sanitizers report leaks with symbols. */
     }
@@ -104,9 +105,9 @@ const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *pat
         dlclose(handle);
         return NULL;
     }
-    const pipe_plugin *desc = entry();
     char why[1024];
-    if (pipe_plugin_check(desc, why, sizeof why) != 0) {
+    pipe_plugin *desc = pipe_plugin_adopt(entry(), why, sizeof why);
+    if (!desc) {
         snprintf(err, size, "%s: %s", path, why);
         dlclose(handle);
         return NULL;

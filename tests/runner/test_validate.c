@@ -178,3 +178,24 @@ Test(validate, inspect_suggests_a_plugin_name)
                             "(...); see 'pipe list'\n");
     pipe_test_result_free(&r);
 }
+
+Test(validate, declarations_are_read_at_the_size_the_plugin_says)
+{
+    /* tgrown's declarations have one field more than this runner's: its
+     * second parameter is found, typed and checked all the same */
+    expect_validate("pipeline: demo\n"
+                    "stages:\n"
+                    "  - id: g\n"
+                    "    plugin: tgrown\n"
+                    "    params: {n: 11, label: x}\n"
+                    "  - id: sum\n"
+                    "    plugin: tsum\n"
+                    "    inputs: {in: out}\n",
+                    NULL, 2, "F:5:17: stage 'g': parameter 'n': 11 is out of range [1, 10]\n");
+    const char *const args[] = {"inspect", "tgrown", "--plugin-path", TEST_PLUGIN_DIR, NULL};
+    pipe_test_result r = pipe_test_run(args);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "recorded as a metric"), "%s", r.out);
+    cr_expect(strstr(r.out, "n values of 1"), "%s", r.out);
+    pipe_test_result_free(&r);
+}
