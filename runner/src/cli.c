@@ -70,7 +70,9 @@ static const char usage_validate[] =
     "Check everything that can be checked without running: YAML structure, that\n"
     "every stage resolves to a plugin, every parameter is known, of the right type\n"
     "and in range, every input tensor is produced by an earlier stage with a\n"
-    "compatible dtype and rank. Exit 0 when valid, 2 otherwise.\n"
+    "compatible dtype, rank and columns, files a stage reads exist and output names\n"
+    "stay in the output folder. Every error is reported, sorted by line. Exit 0\n"
+    "when valid, 2 otherwise.\n"
     "PIPE_SHARED_DATA defaults to ../shared/data as for 'pipe run'.\n";
 
 static const char usage_list[] =
