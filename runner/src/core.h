@@ -37,7 +37,7 @@ void pipe_run_diag_v(const struct pipe_run_options *opts, const char *file, int 
 /* Validation holds every message from here on (pipe_diag and
  * pipe_run_diag alike) ... */
 PIPE_INTERNAL void pipe_diag_hold(const char *pipeline_file);
-/* ... and prints them sorted by line of `pipeline_file` (messages about
+/* ... and prints them sorted by line and column of `pipeline_file` (messages about
  * no line of it, such as --set's, last; ties in order of arrival).
  * Returns how many there were. */
 PIPE_INTERNAL size_t pipe_diag_release(void);

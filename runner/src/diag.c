@@ -10,12 +10,13 @@
 #include <string.h>
 
 /* While validation holds messages they are kept here, then printed sorted
- * by line (validate.c reports stage by stage, the pipeline's structure
+ * by line and column (validate.c reports stage by stage, the pipeline's structure
  * first; a reader wants them in the order of the file). The runner
  * validates one pipeline at a time on one thread. */
 typedef struct held_diag {
     char *text;
-    int line;   /* 0: not about a line of the pipeline file (last) */
+    int line; /* 0: not about a line of the pipeline file (last) */
+    int col;
     size_t seq; /* order of arrival, for ties */
     const pipe_run_options *opts;
 } held_diag;
@@ -35,13 +36,13 @@ static void emit(const pipe_run_options *opts, const char *msg)
         fprintf(stderr, "%s\n", msg);
 }
 
-static void hold(const pipe_run_options *opts, int line, const char *msg)
+static void hold(const pipe_run_options *opts, int line, int col, const char *msg)
 {
     if (held.n == held.cap) {
         held.cap = held.cap ? held.cap * 2 : 32;
         held.items = pipe_xrealloc(held.items, held.cap * sizeof *held.items);
     }
-    held.items[held.n] = (held_diag){pipe_xstrdup(msg), line, held.n, opts};
+    held.items[held.n] = (held_diag){pipe_xstrdup(msg), line, col, held.n, opts};
     held.n++;
 }
 
@@ -51,6 +52,8 @@ static int compare_held(const void *a, const void *b)
     int lx = x->line > 0 ? x->line : 1 << 30, ly = y->line > 0 ? y->line : 1 << 30;
     if (lx != ly)
         return lx < ly ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -74,10 +77,12 @@ size_t pipe_diag_release(void)
     return n;
 }
 
-static void deliver(const pipe_run_options *opts, const char *file, int line, const char *msg)
+static void deliver(const pipe_run_options *opts, const char *file, int line, int col,
+                    const char *msg)
 {
+    int ours = file && line > 0 && held.file && !strcmp(file, held.file);
     if (held.on)
-        hold(opts, file && line > 0 && held.file && !strcmp(file, held.file) ? line : 0, msg);
+        hold(opts, ours ? line : 0, ours ? col : 0, msg);
     else
         emit(opts, msg);
 }
@@ -106,7 +111,7 @@ void pipe_diag_v(const char *file, int line, int col, const char *stage, const c
 {
     char msg[4096];
     format_diag(msg, sizeof msg, file, line, col, stage, fmt, ap);
-    deliver(NULL, file, line, msg);
+    deliver(NULL, file, line, col, msg);
 }
 
 void pipe_run_diag_v(const pipe_run_options *opts, const char *file, int line, int col,
@@ -114,7 +119,7 @@ void pipe_run_diag_v(const pipe_run_options *opts, const char *file, int line, i
 {
     char msg[4096];
     format_diag(msg, sizeof msg, file, line, col, stage, fmt, ap);
-    deliver(opts, file, line, msg);
+    deliver(opts, file, line, col, msg);
 }
 
 void pipe_run_diag(const pipe_run_options *opts, const char *file, int line, int col,
