@@ -211,7 +211,7 @@ static int check_layer_lists(pipe_ctx *ctx)
 int cls_check_params(pipe_ctx *ctx)
 {
     int status = check_scopes(ctx);
-    if (pipe_check_output_param(ctx, "save", 0) != 0)
+    if (pipe_check_output_param(ctx, "save", 0) != 0 || pipe_nn_stage_check_feature_names(ctx) != 0)
         status = -1;
     int predict = strcmp(pipe_param_string(ctx, "mode"), "predict") == 0;
     double weights[2];

@@ -80,8 +80,9 @@ static const pipe_port_decl dnn_outputs[] = {
 static int dnn_check(pipe_ctx *ctx)
 {
     pipe_check_output_ranks(ctx, "pred", 1, 2); /* one output, or N x outputs */
-    int bad_save = pipe_check_output_param(ctx, "save", 0) != 0;
-    return dnn_check_params(ctx) != 0 || bad_save ? -1 : 0;
+    int bad = pipe_check_output_param(ctx, "save", 0) != 0;
+    bad |= pipe_nn_stage_check_feature_names(ctx) != 0;
+    return dnn_check_params(ctx) != 0 || bad ? -1 : 0;
 }
 
 static int dnn_run(pipe_ctx *ctx, void *state)

@@ -97,7 +97,7 @@ int gbdt_task_parse(const char *name)
 static int gbdt_check(pipe_ctx *ctx)
 {
     int status = pipe_nn_stage_check_scopes(ctx, gbdt_scopes, PIPE_COUNT(gbdt_scopes));
-    if (pipe_check_output_param(ctx, "save", 0) != 0)
+    if (pipe_check_output_param(ctx, "save", 0) != 0 || pipe_nn_stage_check_feature_names(ctx) != 0)
         status = -1;
     int predict = strcmp(pipe_param_string(ctx, "mode"), "predict") == 0;
     if (predict && !pipe_param_string(ctx, "model")[0])

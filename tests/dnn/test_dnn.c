@@ -256,3 +256,39 @@ Test(dnn_run, output_names_are_checked_by_validation)
                    "output path '/tmp/loss.png' is absolute; this stage writes only inside the "
                    "run's output folder: give a relative name\n");
 }
+
+Test(dnn_run, features_are_checked_against_the_columns_validation_knows)
+{
+    /* loader columns -> features (adds m_calc, pair_pt; takes M off as
+     * the target) -> scaler (keeps the columns) -> dnn: a feature typo is
+     * refused before anything runs, at its place in the list */
+    static const char yaml[] =
+        "pipeline: cols\n"
+        "stages:\n"
+        "  - id: load\n"
+        "    plugin: loader\n"
+        "    params: {path: x.csv, columns: [E1, px1, py1, pz1, E2, px2, py2, pz2, M]}\n"
+        "  - id: features\n"
+        "    plugin: features\n"
+        "    inputs: {table: table}\n"
+        "    params: {add: [m_calc, pair_pt], target: M}\n"
+        "    outputs: {table: inputs, target: mass}\n"
+        "  - id: split\n"
+        "    plugin: split\n"
+        "    inputs: {table: inputs}\n"
+        "  - id: scale\n"
+        "    plugin: scaler\n"
+        "    inputs: {table: inputs, split: split}\n"
+        "    outputs: {table: scaled}\n"
+        "  - id: dnn\n"
+        "    plugin: dnn\n"
+        "    inputs: {x: scaled, y: mass, split: split}\n"
+        "    params: {features: [E1, m_calc, M, pair_ptt]}\n";
+    expect_yaml(yaml, 2,
+                "/pipeline.yaml:21:37: stage 'dnn': parameter 'features': input 'x' (tensor "
+                "'scaled' from stage 'scale') has no column 'M'\n");
+    expect_yaml(yaml, 2,
+                "/pipeline.yaml:21:40: stage 'dnn': parameter 'features': input 'x' (tensor "
+                "'scaled' from stage 'scale') has no column 'pair_ptt' (did you mean "
+                "'pair_pt'?)\n");
+}
