@@ -262,6 +262,8 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
  * Returns the count of errors. */
 static int check_replay(pipe_run_state *run, const pipe_plan *plan)
 {
+    if (run->opts->validate_only && !run->opts->replay_hash)
+        return 0; /* no run.json to write */
     run->config_hash = pipe_config_hash(run->pipeline, plan);
     char now[32];
     snprintf(now, sizeof now, "fnv1a64:%016llx", (unsigned long long)run->config_hash);
