@@ -194,6 +194,7 @@ static int calo_run(pipe_ctx *ctx, void *state)
     pipe_tensor *summary = gather_summary(ctx, labels->data, table->data, mine);
     report(ctx, &cfg, summary, &rep);
     pipe_tensor_release(summary);
+    pipe_set_source(ctx, "simulated, seed %llu", (unsigned long long)pipe_pipeline_seed(ctx));
     if (strcmp(pipe_param_string(ctx, "normalize"), "et") == 0)
         for (int64_t i = 0; i < mine; i++) {
             float *image = (float *)images->data + (size_t)i * per_image;

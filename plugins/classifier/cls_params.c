@@ -223,6 +223,8 @@ int cls_read_tune(pipe_ctx *ctx, pipe_cls_objective *objective)
 int cls_check_params(pipe_ctx *ctx)
 {
     int status = check_scopes(ctx);
+    if (pipe_check_output_param(ctx, "save", 0) != 0 || pipe_nn_stage_check_feature_names(ctx) != 0)
+        status = -1;
     int predict = strcmp(pipe_param_string(ctx, "mode"), "predict") == 0;
     if (!predict && check_head(ctx) != 0)
         status = -1;

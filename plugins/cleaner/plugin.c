@@ -53,6 +53,33 @@ static int check_dropna(pipe_ctx *ctx)
     return 0;
 }
 
+/* Validation, when the input's columns are known: the named columns
+ * exist, and the output keeps the input's columns less drop_columns. */
+static int check_columns(pipe_ctx *ctx)
+{
+    size_t n, n_in, n_drop, kept = 0;
+    const char **dropna = pipe_table_param_names(ctx, "dropna", &n);
+    int named = !pipe_table_names_are(dropna, n, "all") && !pipe_table_names_are(dropna, n, "none");
+    free(dropna);
+    int status = named ? pipe_check_column_param(ctx, "table", "dropna") : 0;
+    status |= pipe_check_column_param(ctx, "table", "drop_columns");
+    const char *const *in = pipe_check_input_columns(ctx, "table", &n_in);
+    const char **drop = pipe_table_param_names(ctx, "drop_columns", &n_drop);
+    const char **out = in ? malloc((n_in + 1) * sizeof *out) : NULL;
+    for (size_t i = 0; out && i < n_in; i++) {
+        size_t j = 0;
+        while (j < n_drop && strcmp(drop[j], in[i]) != 0)
+            j++;
+        if (j == n_drop)
+            out[kept++] = in[i];
+    }
+    if (out)
+        pipe_check_output_columns(ctx, "table", out, kept);
+    free(out);
+    free(drop);
+    return status ? -1 : 0;
+}
+
 /* Parse `ranges`; on error report it at the offending sub-value. */
 static int read_ranges(pipe_ctx *ctx, pipe_cleaner_range **ranges, size_t *n)
 {
@@ -74,7 +101,9 @@ static int cleaner_check(pipe_ctx *ctx)
     size_t n;
     int status = read_ranges(ctx, &ranges, &n);
     free(ranges);
-    return status != 0 ? -1 : check_dropna(ctx);
+    if (status != 0 || check_dropna(ctx) != 0)
+        return -1;
+    return check_columns(ctx);
 }
 
 static pipe_cleaner_charge read_charge(const pipe_ctx *ctx)

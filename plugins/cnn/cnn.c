@@ -84,6 +84,13 @@ static int cnn_run(pipe_ctx *ctx, void *state)
     return cnn_train(ctx);
 }
 
+static int cnn_check(pipe_ctx *ctx)
+{
+    pipe_check_output_ranks(ctx, "pred", 1, 2); /* one output, or N x outputs */
+    int bad_save = pipe_check_output_param(ctx, "save", 0) != 0;
+    return cnn_check_params(ctx) != 0 || bad_save ? -1 : 0;
+}
+
 static const pipe_plugin cnn_plugin = {
     PIPE_PLUGIN_ABI,
     .name = "cnn",
@@ -114,7 +121,7 @@ static const pipe_plugin cnn_plugin = {
     .n_inputs = PIPE_COUNT(cnn_inputs),
     .outputs = cnn_outputs,
     .n_outputs = PIPE_COUNT(cnn_outputs),
-    .check = cnn_check_params,
+    .check = cnn_check,
     .run = cnn_run,
 };
 

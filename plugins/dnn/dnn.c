@@ -92,7 +92,10 @@ static int check_memory(pipe_ctx *ctx)
 
 static int dnn_check(pipe_ctx *ctx)
 {
-    if (dnn_check_params(ctx) != 0)
+    pipe_check_output_ranks(ctx, "pred", 1, 2); /* one output, or N x outputs */
+    int bad = pipe_check_output_param(ctx, "save", 0) != 0;
+    bad |= pipe_nn_stage_check_feature_names(ctx) != 0;
+    if (dnn_check_params(ctx) != 0 || bad)
         return -1;
     return strcmp(pipe_param_string(ctx, "mode"), "train") == 0 ? check_memory(ctx) : 0;
 }

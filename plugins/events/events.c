@@ -161,6 +161,7 @@ static int events_run(pipe_ctx *ctx, void *state)
              (long long)cfg.events, cfg.sqrt_s, cfg.pileup, seconds);
     pipe_info(ctx, "events_per_second", (double)cfg.events / seconds);
     report_classes(ctx, &cfg, &rep);
+    pipe_set_source(ctx, "simulated, seed %llu", (unsigned long long)pipe_pipeline_seed(ctx));
     if (pipe_output_wanted(ctx, "label")) {
         pipe_tensor *label = pipe_tensor_new1(PIPE_F64, end - first);
         int64_t c = pipe_tensor_column(t, "label"), cols = pipe_tensor_cols(t);

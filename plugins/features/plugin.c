@@ -74,6 +74,57 @@ static int check_target(pipe_ctx *ctx)
     return 0;
 }
 
+/* The configuration from the parameters (after features_check); the
+ * caller frees cfg->columns and cfg->add. */
+static int read_config(pipe_ctx *ctx, pipe_features_config *cfg, pipe_features_label *label)
+{
+    int has_label;
+    memset(cfg, 0, sizeof *cfg);
+    if (read_label(ctx, label, &has_label) != 0)
+        return -1;
+    const char **columns = pipe_table_param_names(ctx, "columns", &cfg->n_columns);
+    cfg->add = pipe_table_param_names(ctx, "add", &cfg->n_add);
+    cfg->all_columns = pipe_table_names_are(columns, cfg->n_columns, "all");
+    cfg->columns = columns;
+    cfg->label = has_label ? label : NULL;
+    const char *target = pipe_param_string(ctx, "target");
+    cfg->target = target[0] ? target : NULL;
+    return 0;
+}
+
+/* Validation, when the input's columns are known: the table is built from
+ * zero rows of them by the code the run uses, so a column the parameters
+ * need and the input lacks is refused now, and later stages know the
+ * columns made. */
+static int check_layout(pipe_ctx *ctx)
+{
+    size_t n;
+    const char *const *in = pipe_check_input_columns(ctx, "table", &n);
+    if (!in)
+        return 0;
+    pipe_features_config cfg;
+    pipe_features_label label;
+    pipe_tensor *empty = pipe_tensor_new2(PIPE_F64, 0, (int64_t)n), *table = NULL, *target = NULL;
+    char err[1024];
+    int status = empty && pipe_tensor_set_columns(empty, in, (int64_t)n) == 0 ? 0 : -1;
+    if (status != 0)
+        snprintf(err, sizeof err, "out of memory");
+    else if (read_config(ctx, &cfg, &label) != 0)
+        status = -2; /* reported */
+    else {
+        status = pipe_features_build(empty, &cfg, &table, &target, err, sizeof err);
+        free((void *)cfg.columns);
+        free((void *)cfg.add);
+    }
+    if (status == 0)
+        pipe_check_output_columns(ctx, "table", (const char *const *)table->columns,
+                                  (size_t)table->shape[1]);
+    pipe_tensor_release(empty);
+    pipe_tensor_release(table);
+    pipe_tensor_release(target);
+    return status == 0 ? 0 : status == -2 ? -1 : pipe_error(ctx, "%s", err);
+}
+
 static int features_check(pipe_ctx *ctx)
 {
     size_t n, bad;
@@ -83,11 +134,16 @@ static int features_check(pipe_ctx *ctx)
     free(add);
     if (status != 0)
         return list_item_error(ctx, "add", bad, err);
+    const char **columns = pipe_table_param_names(ctx, "columns", &n);
+    int all = pipe_table_names_are(columns, n, "all");
+    free(columns);
+    if (!all && pipe_check_column_param(ctx, "table", "columns") != 0)
+        return -1;
     pipe_features_label label;
     int has_label;
-    if (read_label(ctx, &label, &has_label) != 0)
+    if (read_label(ctx, &label, &has_label) != 0 || check_target(ctx) != 0)
         return -1;
-    return check_target(ctx);
+    return check_layout(ctx);
 }
 
 static int publish(pipe_ctx *ctx, pipe_tensor *table, pipe_tensor *target)
@@ -107,27 +163,18 @@ static int publish(pipe_ctx *ctx, pipe_tensor *table, pipe_tensor *target)
 static int features_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
-    pipe_features_config cfg = {0};
+    pipe_features_config cfg;
     pipe_features_label label;
-    int has_label;
-    if (features_check(ctx) != 0 || read_label(ctx, &label, &has_label) != 0)
+    if (features_check(ctx) != 0 || read_config(ctx, &cfg, &label) != 0)
         return -1;
-    const char **columns = pipe_table_param_names(ctx, "columns", &cfg.n_columns);
-    const char **add = pipe_table_param_names(ctx, "add", &cfg.n_add);
-    cfg.all_columns = pipe_table_names_are(columns, cfg.n_columns, "all");
-    cfg.columns = columns;
-    cfg.add = add;
-    cfg.label = has_label ? &label : NULL;
-    const char *target = pipe_param_string(ctx, "target");
-    cfg.target = target[0] ? target : NULL;
     pipe_tensor *table, *target_vector;
     char err[1024];
     pipe_tensor *mine; /* under MPI: this rank's rows */
     const pipe_tensor *in = pipe_table_rank_rows(ctx, "table", &mine);
     int status = in ? pipe_features_build(in, &cfg, &table, &target_vector, err, sizeof err) : -1;
     pipe_tensor_release(mine);
-    free(columns);
-    free(add);
+    free((void *)cfg.columns);
+    free((void *)cfg.add);
     if (status != 0)
         return in ? pipe_error(ctx, "%s", err) : -1;
     return publish(ctx, table, target_vector);

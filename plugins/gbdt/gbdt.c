@@ -127,9 +127,11 @@ static int check_task_outputs(pipe_ctx *ctx, const char *task)
 static int gbdt_check(pipe_ctx *ctx)
 {
     int status = pipe_nn_stage_check_scopes(ctx, gbdt_scopes, PIPE_COUNT(gbdt_scopes));
+    if (pipe_check_output_param(ctx, "save", 0) != 0 || pipe_nn_stage_check_feature_names(ctx) != 0)
+        status = -1;
     int predict = strcmp(pipe_param_string(ctx, "mode"), "predict") == 0;
-    if (predict && !pipe_param_string(ctx, "model")[0])
-        status = pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
+    if (pipe_nn_stage_check_model(ctx) != 0)
+        status = -1;
     if (!predict && check_task_outputs(ctx, pipe_param_string(ctx, "task")) != 0)
         status = -1;
     return status;

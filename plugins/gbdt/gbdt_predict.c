@@ -47,6 +47,7 @@ static pipe_gbdt_model *load(pipe_ctx *ctx, pipe_gbdt_task *task, double *thresh
     const char *path = pipe_param_string(ctx, "model");
     char err[1024], buf[256];
     size_t len = 0;
+    pipe_input_file(ctx, path); /* run.json: its size and content hash */
     char *json = read_file(path, &len, err, sizeof err);
     pipe_gbdt_model *m =
         json ? pipe_gbdt_load(json, len, pipe_threads(ctx), err, sizeof err) : NULL;

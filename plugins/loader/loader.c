@@ -36,12 +36,29 @@ static const pipe_port_decl loader_outputs[] = {
      "blank fields are NaN"},
 };
 
+/* The `columns` param as an array of names (malloc'd; NULL for all). */
+static const char **selected_columns(pipe_ctx *ctx, size_t *n)
+{
+    *n = pipe_param_count(ctx, "columns");
+    if (*n == 0)
+        return NULL;
+    const char **names = malloc(*n * sizeof *names);
+    for (size_t i = 0; names && i < *n; i++)
+        names[i] = pipe_param_string_at(ctx, "columns", i);
+    return names;
+}
+
 static int loader_check(pipe_ctx *ctx)
 {
     if (pipe_csv_check_delimiter_param(ctx) != 0)
         return -1;
     if (pipe_param_count(ctx, "path") == 0)
         return pipe_param_error(ctx, "path", "expected at least one file path, found none");
+    size_t n;
+    const char **names = selected_columns(ctx, &n);
+    if (names) /* the table's columns are these, in this order */
+        pipe_check_output_columns(ctx, "table", names, n);
+    free(names);
     return 0;
 }
 
@@ -78,18 +95,6 @@ static const char *choose_path(pipe_ctx *ctx)
     else
         pipe_param_error(ctx, "path", "none of the %zu candidate files exists: %s", n, reasons);
     return NULL;
-}
-
-/* The `columns` param as an array of names (malloc'd; NULL for all). */
-static const char **selected_columns(pipe_ctx *ctx, size_t *n)
-{
-    *n = pipe_param_count(ctx, "columns");
-    if (*n == 0)
-        return NULL;
-    const char **names = malloc(*n * sizeof *names);
-    for (size_t i = 0; names && i < *n; i++)
-        names[i] = pipe_param_string_at(ctx, "columns", i);
-    return names;
 }
 
 /* Report a failed read: a missing or repeated column points at the
@@ -209,6 +214,9 @@ static int loader_run(pipe_ctx *ctx, void *state)
     const char *path = choose_path(ctx);
     if (!path)
         return -1;
+    pipe_input_file(ctx, path); /* run.json: its size and content hash */
+    const char *base = strrchr(path, '/');
+    pipe_set_source(ctx, "real data, %s", base ? base + 1 : path);
     pipe_csv_options opt = {0};
     opt.columns = selected_columns(ctx, &opt.n_columns);
     if (opt.n_columns > 0 && !opt.columns)

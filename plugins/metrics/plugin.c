@@ -87,6 +87,8 @@ static int metrics_check(pipe_ctx *ctx)
                                 "is '%s' but there is no split input (map inputs: "
                                 "{split: ...}, or write part: all)",
                                 part);
+    if (pipe_check_output_param(ctx, "predictions_file", 0) != 0)
+        return -1;
     size_t n;
     double *edges = metrics_read_edges(ctx, &n);
     free(edges);

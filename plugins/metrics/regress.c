@@ -64,6 +64,13 @@ static int report_bins(pipe_ctx *ctx, const metrics_rows *rows, const double *pr
         pipe_log(ctx, "%s%smass [%g, %g%s: %lld rows, MAE %.4g", name, name[0] ? ": " : "",
                  bins[b].lo, bins[b].hi, b + 2 == n_edges ? "]" : ")", (long long)bins[b].count,
                  bins[b].mae);
+        if (bins[b].count < PIPE_FEW_ROWS)
+            pipe_warn(ctx,
+                      "%s%smass bin [%g, %g%s has only %lld row%s (fewer than %d): its MAE "
+                      "is not reliable",
+                      name, name[0] ? ": " : "", bins[b].lo, bins[b].hi,
+                      b + 2 == n_edges ? "]" : ")", (long long)bins[b].count,
+                      bins[b].count == 1 ? "" : "s", PIPE_FEW_ROWS);
     }
     free(bins);
     free(edges);
@@ -88,6 +95,12 @@ static void report_model(pipe_ctx *ctx, const pipe_metrics_regression *m, const 
              "p50 %.3g p90 %.3g p99 %.3g",
              name, name[0] ? ": " : "", (long long)m->count, m->mae, m->rmse, m->r2, m->median_ae,
              m->rel_p50, m->rel_p90, m->rel_p99);
+    if (m->count < PIPE_FEW_ROWS)
+        pipe_warn(ctx,
+                  "%s%sonly %lld row%s evaluated (fewer than %d): these figures are not "
+                  "reliable",
+                  name, name[0] ? ": " : "", (long long)m->count, m->count == 1 ? "" : "s",
+                  PIPE_FEW_ROWS);
 }
 
 enum { C_MAE, C_RMSE, C_R2, C_MEDIAN_AE, C_COLS };

@@ -184,6 +184,10 @@ typedef enum pipe_nn_loss_kind {
 
 #define PIPE_NN_LOSS_CHOICES "mse|mae|huber|bce|cce"
 const char *pipe_nn_loss_name(pipe_nn_loss_kind kind);
+/* The loss's unit: "target unit squared" (mse, huber: a squared error in
+ * the target's unit, e.g. GeV² for a mass in GeV), "target unit" (mae),
+ * "nats" (the cross-entropies, natural logarithms). */
+const char *pipe_nn_loss_unit(pipe_nn_loss_kind kind);
 int pipe_nn_loss_parse(const char *name);
 
 typedef struct pipe_nn_loss {

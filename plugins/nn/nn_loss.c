@@ -20,6 +20,21 @@ const char *pipe_nn_loss_name(pipe_nn_loss_kind kind)
     return nn_name_of(loss_names, PIPE_COUNT(loss_names), (unsigned)kind);
 }
 
+const char *pipe_nn_loss_unit(pipe_nn_loss_kind kind)
+{
+    switch (kind) {
+    case PIPE_NN_MSE:
+    case PIPE_NN_HUBER:
+        return "target unit squared";
+    case PIPE_NN_MAE:
+        return "target unit";
+    case PIPE_NN_BCE:
+    case PIPE_NN_CCE:
+        return "nats";
+    }
+    return "";
+}
+
 int pipe_nn_loss_parse(const char *name)
 {
     return nn_name_find(loss_names, PIPE_COUNT(loss_names), name);

@@ -82,6 +82,9 @@ void pipe_nn_rows_free(pipe_nn_rows *d);
  * list is the single word `all`. NULL with *n = 0 after a reported error
  * (out of memory, an empty list). */
 const char **pipe_nn_stage_names(pipe_ctx *ctx, const char *param, size_t *n);
+/* For check(): every name of `features` (unless `all`) is a column of x,
+ * when validation knows x's columns. 0, or -1 reported. */
+int pipe_nn_stage_check_feature_names(pipe_ctx *ctx);
 
 /* The feature matrix from x: the columns named in `names` (n of them), or
  * every column when names is NULL. A missing column is reported against

@@ -15,10 +15,11 @@
 
 int pipe_nn_stage_check_model(pipe_ctx *ctx)
 {
-    if (strcmp(pipe_param_string(ctx, "mode"), "predict") == 0 &&
-        !pipe_param_string(ctx, "model")[0])
+    if (strcmp(pipe_param_string(ctx, "mode"), "predict") != 0)
+        return 0;
+    if (!pipe_param_string(ctx, "model")[0])
         return pipe_param_error(ctx, "model", "mode: predict needs the path of a saved model");
-    return 0;
+    return pipe_check_input_file_param(ctx, "model");
 }
 
 int pipe_nn_stage_head(const pipe_ctx *ctx)

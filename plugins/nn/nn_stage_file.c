@@ -127,6 +127,7 @@ int pipe_nn_stage_load(pipe_ctx *ctx, const char *path, const char *param, int m
 {
     char err[512];
     memset(s, 0, sizeof *s);
+    pipe_input_file(ctx, path); /* run.json: its size and content hash */
     s->file = pipe_nn_st_read(path, err, sizeof err);
     if (!s->file)
         return pipe_param_error(ctx, param, "%s", err);

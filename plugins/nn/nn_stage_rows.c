@@ -23,6 +23,14 @@ void pipe_nn_rows_free(pipe_nn_rows *d)
     memset(d, 0, sizeof *d);
 }
 
+int pipe_nn_stage_check_feature_names(pipe_ctx *ctx)
+{
+    size_t n = pipe_param_count(ctx, "features");
+    if (n == 1 && strcmp(pipe_param_string_at(ctx, "features", 0), "all") == 0)
+        return 0;
+    return pipe_check_column_param(ctx, "x", "features");
+}
+
 const char **pipe_nn_stage_names(pipe_ctx *ctx, const char *param, size_t *n)
 {
     *n = pipe_param_count(ctx, param);

@@ -173,6 +173,8 @@ static void report(pipe_ctx *ctx, const pipe_nn_fit_result *res, const history *
     const double *row = h->rows + (size_t)(kept - 1) * H_COLS;
     char key[40];
     pipe_metric(ctx, "loss", row[H_LOSS]);
+    pipe_metric_string(ctx, "loss_name", pipe_nn_loss_name(pipe_nn_model_loss(m)->kind));
+    pipe_metric_string(ctx, "loss_unit", pipe_nn_loss_unit(pipe_nn_model_loss(m)->kind));
     pipe_metric(ctx, h->metric, row[H_METRIC]);
     if (d->n_val > 0) {
         snprintf(key, sizeof key, "val_%s", h->metric);

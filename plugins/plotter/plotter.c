@@ -76,7 +76,9 @@ static const pipe_param_decl plotter_params[] = {
      "plot only the rows of this part of the `split` input"},
     {"source", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
      "the data source the subtitle names, e.g. \"real CMS file Zee.csv\" or \"simulated, seed "
-     "42\"; empty means \"pipeline <name>, seed <seed>\""},
+     "42\"; empty means the source the runner knows of the plotted input (\"simulated, seed "
+     "42\" from a generator, \"real data, FILE\" from the loader), else \"pipeline <name>, seed "
+     "<seed>\""},
     {"model", PIPE_PARAM_STRING, "\"\"", 0, 0, NULL,
      "the model the subtitle names; empty means the tensors of pred, score.. or history. "
      "loss_curve: when it is the id of the stage that trained, its recorded best_epoch is the "
@@ -94,7 +96,9 @@ static const pipe_port_decl plotter_inputs[] = {
      "loss_curve: the training history table, one row per epoch, columns loss and optionally "
      "epoch, val_loss, mae, val_mae"},
     {"pred", PIPE_DT_FLOAT, 1, 1, "pred_vs_true, error_hist, error_vs_true: predictions"},
-    {"true", PIPE_DT_FLOAT, 1, 1, "pred_vs_true, error_hist, error_vs_true: true values"},
+    {"true", PIPE_DT_FLOAT, 1, 1,
+     "pred_vs_true, error_hist, error_vs_true: true values; correlation: the target, shown "
+     "beside the features"},
     {"table", PIPE_DT(PIPE_F64), 2, 1,
      "correlation: the `columns`; mass_spectrum, score_vs_mass: the mass `column`; bars: one "
      "row per model, one column per metric"},
@@ -197,6 +201,8 @@ static int plotter_check(pipe_ctx *ctx)
     size_t len = strlen(file);
     if (len > 0 && (len < 5 || strcmp(file + len - 4, ".png") != 0))
         return pipe_param_error(ctx, "file", "expected a name ending in .png, found \"%s\"", file);
+    if (pipe_check_output_param(ctx, "file", 0) != 0)
+        return -1;
     return check_ports(ctx, kind) || check_kind_params(ctx, kind) ? -1 : 0;
 }
 

@@ -183,11 +183,22 @@ static int render_correlation(pipe_ctx *ctx, const plotter_kind *kind, plot_canv
         return -1;
     size_t n;
     const char **names = chosen_columns(ctx, t, &n);
-    plot_vec *cols = calloc(n ? n : 1, sizeof *cols);
+    plot_vec *cols = calloc(n + 1, sizeof *cols);
     int rc =
         names && cols ? read_columns(ctx, names, n, &rows, cols) : pipe_error(ctx, "out of memory");
+    /* the target (input true) beside the features, named as its tensor */
+    const char *target = pipe_input_name(ctx, "true");
+    plot_options with = *o;
+    if (rc == 0 && target) {
+        cols[n].v = plotter_vector(ctx, "true", &rows);
+        cols[n].n = (size_t)rows.kept;
+        cols[n].name = target;
+        rc = cols[n++].v ? 0 : -1;
+        if (!o->title || !*o->title)
+            with.title = "Pearson correlation of the input features and the target";
+    }
     plot_err err;
-    if (rc == 0 && plot_correlation(cv, o, cols, n, &err) != 0)
+    if (rc == 0 && plot_correlation(cv, &with, cols, n, &err) != 0)
         rc = plot_failed(ctx, kind, &err);
     for (size_t i = 0; cols && i < n; i++)
         free((void *)cols[i].v);
@@ -568,7 +579,7 @@ static const plotter_kind kinds[] = {
      "pred",
      "true"},
     {"error_vs_true", {"pred", "true"}, {"split"}, render_pair, plot_error_vs_true, "pred", "true"},
-    {"correlation", {"table"}, {"split"}, render_correlation, NULL, NULL, NULL},
+    {"correlation", {"table"}, {"split", "true"}, render_correlation, NULL, NULL, NULL},
     {"mass_spectrum", {"table"}, {"split", "weight"}, render_spectrum, NULL, NULL, NULL},
     {"roc",
      {"score", "label"},

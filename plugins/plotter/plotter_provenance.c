@@ -65,11 +65,27 @@ static void read_model(pipe_ctx *ctx, const plotter_kind *kind, plotter_provenan
     }
 }
 
+/* The source the runner knows of the first input the kind draws from
+ * ("simulated, seed 42", "real data, dielectron.csv"), or NULL. */
+static const char *data_source(pipe_ctx *ctx, const plotter_kind *kind)
+{
+    static const char *const ports[] = {"true",  "pred",   "table",  "score",
+                                        "label", "images", "history"};
+    for (size_t i = 0; i < sizeof ports / sizeof *ports; i++) {
+        const char *s = plotter_kind_uses(kind, ports[i]) ? pipe_input_source(ctx, ports[i]) : NULL;
+        if (s)
+            return s;
+    }
+    return NULL;
+}
+
 int plotter_provenance_read(pipe_ctx *ctx, const plotter_kind *kind, plotter_provenance *p)
 {
     memset(p, 0, sizeof *p);
     const char *source = pipe_param_string(ctx, "source");
-    if (*source)
+    if (!*source)
+        source = data_source(ctx, kind);
+    if (source && *source)
         snprintf(p->source, sizeof p->source, "%s", source);
     else
         snprintf(p->source, sizeof p->source, "pipeline %s, seed %llu", pipe_pipeline_name(ctx),

@@ -48,6 +48,15 @@ static int scaler_check(pipe_ctx *ctx)
         return pipe_param_error(ctx, "fit_on",
                                 "train needs the split input (map inputs: "
                                 "{split: ...}), or write fit_on: all");
+    size_t n, n_in;
+    const char **names = pipe_table_param_names(ctx, "columns", &n);
+    int all = pipe_table_names_are(names, n, "all");
+    free(names);
+    if (!all && pipe_check_column_param(ctx, "table", "columns") != 0)
+        return -1;
+    const char *const *in = pipe_check_input_columns(ctx, "table", &n_in);
+    if (in) /* scaling keeps the columns */
+        pipe_check_output_columns(ctx, "table", in, n_in);
     return 0;
 }
 

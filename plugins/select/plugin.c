@@ -161,13 +161,56 @@ static int parse_all(pipe_ctx *ctx, parsed *p)
     return errors ? -1 : 0;
 }
 
+/* Bind expression e against the known columns; reports an unknown name
+ * at its place in the expression. 0, or -1 reported. */
+static int bind_known(pipe_ctx *ctx, const pipe_expr *e, const char *const *cols, size_t n,
+                      const char *param, const pipe_value *at, const char *label)
+{
+    pipe_expr_error err;
+    pipe_expr_program *prog = pipe_expr_compile(e, cols, n, &err);
+    if (!prog)
+        return expr_error(ctx, param, at, label, &err);
+    pipe_expr_program_free(prog);
+    return 0;
+}
+
+/* When validation knows the input's columns: every name the expressions
+ * use is a column (or an earlier define), and the output has the input's
+ * columns, then the defines. */
+static int check_columns(pipe_ctx *ctx, const parsed *p)
+{
+    size_t n_in;
+    const char *const *in = pipe_check_input_columns(ctx, "table", &n_in);
+    if (!in)
+        return 0;
+    const char **cols = calloc(n_in + p->n_defines + 1, sizeof *cols);
+    if (!cols)
+        return pipe_error(ctx, "out of memory");
+    memcpy(cols, in, n_in * sizeof *cols);
+    int errors = 0;
+    for (size_t d = 0; d < p->n_defines; d++) {
+        char label[300];
+        snprintf(label, sizeof label, "'%s': ", p->define_names[d]);
+        errors += bind_known(ctx, p->defines[d], cols, n_in + d, "define", p->define_values[d],
+                             label) != 0;
+        cols[n_in + d] = p->define_names[d];
+    }
+    size_t n = n_in + p->n_defines;
+    for (size_t k = 0; k < p->n_cuts; k++)
+        errors += bind_known(ctx, p->cuts[k], cols, n, "where", p->cut_values[k], "") != 0;
+    pipe_check_output_columns(ctx, "table", cols, n);
+    free(cols);
+    return errors ? -1 : 0;
+}
+
 static int select_check(pipe_ctx *ctx)
 {
     parsed p;
     if (parse_all(ctx, &p) != 0)
         return -1;
+    int rc = check_columns(ctx, &p);
     parsed_free(&p);
-    return 0;
+    return rc;
 }
 
 static int report_failure(pipe_ctx *ctx, const parsed *p, const pipe_select_failure *fail)

@@ -89,6 +89,7 @@ static int simulate_run(pipe_ctx *ctx, void *state)
         pipe_tensor_release(t);
         return -1;
     }
+    pipe_set_source(ctx, "simulated, seed %llu", (unsigned long long)pipe_pipeline_seed(ctx));
     return pipe_output(ctx, "table", t);
 }
 

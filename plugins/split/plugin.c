@@ -147,6 +147,13 @@ static void report(pipe_ctx *ctx, int64_t n, const pipe_split_result *result)
     pipe_log(ctx, "%lld rows: %lld train, %lld val, %lld test", (long long)n,
              (long long)result->counts[0], (long long)result->counts[1],
              (long long)result->counts[2]);
+    for (int p = 0; p < 3; p++)
+        if (result->counts[p] > 0 && result->counts[p] < PIPE_FEW_ROWS)
+            pipe_warn(ctx,
+                      "the %s part has only %lld row%s (fewer than %d): figures computed on "
+                      "it are not reliable",
+                      part_names[p], (long long)result->counts[p],
+                      result->counts[p] == 1 ? "" : "s", PIPE_FEW_ROWS);
     if (result->n_classes)
         pipe_metric(ctx, "classes", (double)result->n_classes);
     for (size_t k = 0; k < result->n_classes && k < 20; k++) {

@@ -38,6 +38,7 @@ static const char usage_run[] =
     "usage: pipe run FILE [--set STAGE.PARAM=VALUE ...] [--out DIR] [--threads N]\n"
     "                     [--quiet] [--expect EXPECTED.json] [--plugin-path DIR]\n"
     "                     [--keep-tensors] [--resume]\n"
+    "       pipe run --replay output/NAME/run.json [--out DIR] [--quiet]\n"
     "\n"
     "Validate and run the pipeline FILE. Writes metrics.json, run.json and each\n"
     "stage's files to output/<pipeline name>/ (or the file's 'output', or --out).\n"
@@ -56,6 +57,10 @@ static const char usage_run[] =
     "  --resume                 continue a killed or failed run from its last\n"
     "                           checkpoints (same file, seed, threads and --set);\n"
     "                           without it a run starts over\n"
+    "  --replay RUN_JSON        rerun exactly what a run.json recorded: its pipeline\n"
+    "                           file, --set arguments, threads and the environment\n"
+    "                           variables the file refers to; refused when the\n"
+    "                           configuration's hash differs from the recorded one\n"
     "\n"
     "environment:\n"
     "  PIPE_SHARED_DATA         the folder of the real CMS files that pipelines name\n"
@@ -68,7 +73,9 @@ static const char usage_validate[] =
     "Check everything that can be checked without running: YAML structure, that\n"
     "every stage resolves to a plugin, every parameter is known, of the right type\n"
     "and in range, every input tensor is produced by an earlier stage with a\n"
-    "compatible dtype and rank. Exit 0 when valid, 2 otherwise.\n"
+    "compatible dtype, rank and columns, files a stage reads exist and output names\n"
+    "stay in the output folder. Every error is reported, sorted by line. Exit 0\n"
+    "when valid, 2 otherwise.\n"
     "PIPE_SHARED_DATA defaults to ../shared/data as for 'pipe run'.\n";
 
 static const char usage_list[] =
@@ -86,6 +93,7 @@ typedef struct cli_args {
     const char **plugin_path;
     size_t n_plugin_path;
     int help;
+    const char *replay; /* --replay RUN_JSON */
 } cli_args;
 
 /* Report a usage error with the command's usage line (the first line of
@@ -116,7 +124,7 @@ static int parse_options(cli_args *a, int argc, char **argv, const char *usage)
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         int takes_value = !strcmp(arg, "--set") || !strcmp(arg, "--out") ||
                           !strcmp(arg, "--threads") || !strcmp(arg, "--expect") ||
-                          !strcmp(arg, "--plugin-path");
+                          !strcmp(arg, "--plugin-path") || !strcmp(arg, "--replay");
         if (takes_value && !next)
             return usage_error(usage, "option %s needs a value", arg);
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
@@ -137,6 +145,8 @@ static int parse_options(cli_args *a, int argc, char **argv, const char *usage)
             a->opts.out_dir = next;
         else if (!strcmp(arg, "--expect"))
             a->opts.expect = next;
+        else if (!strcmp(arg, "--replay"))
+            a->replay = next;
         else if (!strcmp(arg, "--threads")) {
             if (parse_threads(next, &a->opts.threads) != 0)
                 return usage_error(usage,
@@ -190,7 +200,49 @@ static void default_shared_data(void)
         setenv("PIPE_SHARED_DATA", "../shared/data", 1);
 }
 
+static int dispatch_command(cli_args *a, const char *usage);
+
+/* --replay: the recorded file, --set arguments, threads and environment
+ * (the command sets the variables; the library never does). Returns 0 or
+ * an exit code. */
+static int apply_replay(cli_args *a, pipe_replay *r, const char *usage)
+{
+    char err[2048];
+    if (a->file || a->opts.n_overrides)
+        return usage_error(usage, "%s: --replay takes the pipeline and its --set from run.json",
+                           a->file ? a->file : "--set");
+    if (pipe_replay_load(a->replay, r, err, sizeof err) != 0) {
+        fprintf(stderr, "pipe: %s\n", err);
+        return 2;
+    }
+    for (size_t i = 0; i < r->n_env; i++)
+        if (r->env_values[i])
+            setenv(r->env_names[i], r->env_values[i], 1);
+        else
+            unsetenv(r->env_names[i]);
+    a->opts.overrides = pipe_xcalloc(r->n_sets ? r->n_sets : 1, sizeof(pipe_override));
+    for (; a->opts.n_overrides < r->n_sets; a->opts.n_overrides++)
+        if (pipe_override_parse(r->sets[a->opts.n_overrides],
+                                &a->opts.overrides[a->opts.n_overrides]) != 0)
+            return 2;
+    a->file = r->file;
+    a->opts.threads = a->opts.threads ? a->opts.threads : r->threads;
+    a->opts.replay_hash = r->hash;
+    return 0;
+}
+
 static int dispatch(cli_args *a, const char *usage)
+{
+    pipe_replay replay;
+    memset(&replay, 0, sizeof replay);
+    int rc = a->replay ? apply_replay(a, &replay, usage) : 0;
+    if (rc == 0)
+        rc = dispatch_command(a, usage);
+    pipe_replay_free(&replay);
+    return rc;
+}
+
+static int dispatch_command(cli_args *a, const char *usage)
 {
     int needs_file = strcmp(a->command, "list") != 0;
     if (needs_file && !a->file)
@@ -246,6 +298,8 @@ int pipe_cli_main(int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.command = command;
     a.opts.threads = 0; /* the pipeline's threads:, else 1 */
+    a.opts.argc = argc;
+    a.opts.argv = argv;
     int rc = parse_options(&a, argc, argv, usage);
     if (rc == 0 && a.help) {
         fputs(usage, stdout);

@@ -34,6 +34,13 @@ void pipe_run_diag(const struct pipe_run_options *opts, const char *file, int li
                    const char *stage, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void pipe_run_diag_v(const struct pipe_run_options *opts, const char *file, int line, int col,
                      const char *stage, const char *fmt, va_list ap);
+/* Validation holds every message from here on (pipe_diag and
+ * pipe_run_diag alike) ... */
+PIPE_INTERNAL void pipe_diag_hold(const char *pipeline_file);
+/* ... and prints them sorted by line and column of `pipeline_file` (messages about
+ * no line of it, such as --set's, last; ties in order of arrival).
+ * Returns how many there were. */
+PIPE_INTERNAL size_t pipe_diag_release(void);
 /* malloc'd printf, aborting on out-of-memory (the runner cannot go on). */
 PIPE_INTERNAL char *pipe_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 PIPE_INTERNAL char *pipe_xstrdup(const char *s);
@@ -93,6 +100,10 @@ typedef struct pipe_stage_spec {
      * (or is missing). NULL path: always run. */
     const pipe_value *when_path;
     int when_exists;
+    /* The stage's item has errors (reported): validation still resolves
+     * its plugin and ports, so that later stages see its outputs, but
+     * checks no parameters of it. */
+    int broken;
 } pipe_stage_spec;
 
 typedef struct pipe_pipeline {
@@ -111,6 +122,11 @@ typedef struct pipe_pipeline {
 /* Read and check the structure of a pipeline file. NULL on error
  * (reported). */
 PIPE_INTERNAL pipe_pipeline *pipe_pipeline_load(const char *path);
+/* The same, but a pipeline with errors in its structure comes back too
+ * (with *errors > 0, every one reported), as far as it could be read, so
+ * that validation can report the rest in the same go. NULL only when the
+ * file is no YAML mapping. */
+PIPE_INTERNAL pipe_pipeline *pipe_pipeline_load_all(const char *path, int *errors);
 PIPE_INTERNAL void pipe_pipeline_free(pipe_pipeline *p);
 const pipe_stage_spec *pipe_pipeline_stage(const pipe_pipeline *p, const char *id);
 
@@ -145,6 +161,11 @@ PIPE_INTERNAL char **pipe_registry_scan(const pipe_registry *reg, size_t *n);
 
 /* Check a descriptor field by field (plugin_check.c); -1 with the reason. */
 int pipe_plugin_check(const pipe_plugin *d, char *err, size_t size);
+/* The runner's checked copy of a plugin's descriptor, its declarations
+ * read at the sizes the plugin was built with (fields it lacks are zero);
+ * NULL with the reason. Free with pipe_plugin_free. */
+pipe_plugin *pipe_plugin_adopt(const pipe_plugin *d, char *err, size_t size);
+void pipe_plugin_free(pipe_plugin *own);
 /* Check that the ELF file at `path` is whole (elf_check.c): its header,
  * program headers and every loadable segment lie inside the file, so that
  * dlopen cannot fault on a truncated file. -1 with the reason. */
@@ -243,6 +264,7 @@ typedef struct pipe_store {
     const char **producers;    /* id of the stage that published each tensor */
     pipe_tensor_shape *shapes; /* dtype and shape of each, kept after a drop */
     pipe_shard *shards;        /* row sharding of each (shapes hold global rows) */
+    char **sources;            /* where each one's data come from, or NULL */
     size_t n, cap;
 } pipe_store;
 
@@ -268,6 +290,14 @@ void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64
                           const int64_t *counts);
 /* dtype and shape of `name`, held or dropped, or NULL. */
 PIPE_INTERNAL const pipe_tensor_shape *pipe_store_shape(const pipe_store *s, const char *name);
+/* The source of the data of `name` (copied; NULL or "": not known), and
+ * reading it back (NULL when not known). */
+void pipe_store_set_source(pipe_store *s, const char *name, const char *source);
+const char *pipe_store_source(const pipe_store *s, const char *name);
+/* The source of a tensor `ctx`'s stage publishes (source.c): what the
+ * stage said (pipe_set_source), else the distinct sources of its inputs
+ * joined by " + " (malloc'd; NULL when none is known). */
+char *pipe_source_of_output(const pipe_ctx *ctx);
 
 /* ---- tensor lifetimes and resident memory (lifetime.c) ----------------- */
 
@@ -382,7 +412,20 @@ typedef struct pipe_run_options {
      * environment variable; the CLI decides PIPE_SHARED_DATA. */
     pipe_diag_sink diag;
     void *diag_user;
+    /* The command line, for run.json (argc 0: not known). */
+    int argc;
+    char **argv;
+    /* --replay: the configuration hash the run must have, or NULL. */
+    const char *replay_hash;
 } pipe_run_options;
+
+/* A file a stage read (pipe_input_file), for run.json. */
+typedef struct pipe_input_record {
+    const char *stage;
+    char *path;
+    long long bytes; /* -1: could not be read */
+    uint64_t hash;   /* FNV-1a of its bytes */
+} pipe_input_record;
 
 /* Shared by every stage of one run. */
 typedef struct pipe_run_state {
@@ -400,7 +443,43 @@ typedef struct pipe_run_state {
     char *ckpt_dir;
     uint64_t ckpt_key;
     int ckpt_manifest, resuming;
+    /* provenance (provenance.c) */
+    uint64_t config_hash; /* the file and every resolved parameter */
+    pipe_input_record *inputs;
+    size_t n_inputs;
+    const struct pipe_registry *reg; /* the plugins loaded */
 } pipe_run_state;
+
+/* ---- what validation knows of each tensor (known.c) -------------------- */
+
+typedef struct pipe_known {
+    const char *name, *stage; /* borrowed from the pipeline or a declaration */
+    unsigned dtypes;
+    int rank_min, rank_max; /* 0, 0: any rank */
+    char **columns;         /* the table's column names, or NULL: not known */
+    size_t n_columns;
+} pipe_known;
+
+typedef struct pipe_known_table {
+    pipe_known *items;
+    size_t n, cap;
+    pipe_strmap latest; /* tensor name -> index of its latest producer */
+} pipe_known_table;
+
+/* A stage's ports during its check(): the entries of its inputs (as they
+ * were before the stage) and of its outputs, -1 where none. */
+typedef struct pipe_check_view {
+    pipe_known_table *table;
+    long *inputs, *outputs; /* one per declared port */
+} pipe_check_view;
+
+pipe_known *pipe_known_add(pipe_known_table *t, const char *name, const char *stage,
+                           unsigned dtypes, int rank);
+/* Index of the latest producer of `name`, or -1. */
+long pipe_known_find(const pipe_known_table *t, const char *name);
+/* Up to `cap` tensor names known so far, for "did you mean". */
+size_t pipe_known_names(const pipe_known_table *t, const char **names, size_t cap);
+void pipe_known_free(pipe_known_table *t);
 
 /* The handle a stage sees. */
 struct pipe_ctx {
@@ -409,7 +488,9 @@ struct pipe_ctx {
     const pipe_plugin *plugin;
     pipe_param_val *params;
     pipe_rng rng;
-    int checking; /* inside check(): no tensors */
+    int checking;          /* inside check(): no tensors */
+    pipe_check_view *view; /* inside check(): what validation knows */
+    char source[256];      /* pipe_set_source: where the outputs' data come from */
     /* Rank-aware stages under MPI (shard.c): per input port, this rank's
      * block of a tensor held whole (or NULL); per output port, published
      * with pipe_output_rows. */
@@ -462,6 +543,34 @@ int pipe_shard_after(pipe_ctx *ctx);
 void pipe_shard_free(pipe_ctx *ctx);
 /* Nonzero when the plugin declares itself rank-aware (descriptor 1.2). */
 PIPE_INTERNAL int pipe_plugin_rank_aware(const pipe_plugin *pl);
+
+/* ---- provenance (provenance.c) ---------------------------------------- */
+
+/* FNV-1a over the file's bytes (p->hash) and every stage's id and
+ * resolved parameters: what --set and ${VAR} change, it changes. */
+uint64_t pipe_config_hash(const pipe_pipeline *p, const pipe_plan *plan);
+/* The provenance members of run.json, each starting with ",\n  ". */
+void pipe_provenance_write(FILE *f, const pipe_run_state *run);
+void pipe_inputs_free(pipe_run_state *run);
+
+/* ---- replay (replay.c) ------------------------------------------------- */
+
+/* What `pipe run --replay RUN_JSON` repeats: the pipeline file, the --set
+ * arguments, the thread count, the environment the file refers to, and
+ * the configuration hash the rerun must have. */
+typedef struct pipe_replay {
+    char *file;
+    char **sets;
+    size_t n_sets;
+    int threads;
+    char **env_names, **env_values; /* a NULL value: unset */
+    size_t n_env;
+    char *hash;
+} pipe_replay;
+
+/* Read a run.json; -1 with the reason in err. */
+PIPE_INTERNAL int pipe_replay_load(const char *run_json, pipe_replay *r, char *err, size_t size);
+PIPE_INTERNAL void pipe_replay_free(pipe_replay *r);
 
 /* Validate (and unless validate_only, run) the pipeline at `path`.
  * Returns the process exit code: 0 ok, 1 a stage failed or expectations

@@ -328,7 +328,7 @@ int pipe_override_parse(const char *text, pipe_override *ov)
     }
     ov->stage = pipe_strdup_printf("%.*s", (int)(dot - text), text);
     ov->param = pipe_strdup_printf("%.*s", (int)(eq - dot - 1), dot + 1);
-    char *name = pipe_strdup_printf("--set %s.%s", ov->stage, ov->param);
+    char *name = pipe_strdup_printf("--set %s", text);
     ov->value = pipe_yaml_load_string(eq + 1, name);
     free(name);
     if (!ov->value) {

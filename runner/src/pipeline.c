@@ -216,11 +216,15 @@ static int parse_stages(pipe_pipeline *p, const pipe_value *root)
         size_t j;
         if (parse_stage(p->file, &list->items[i], st) != 0) {
             errors++;
-            st->id = NULL; /* not findable by id */
-        } else if (pipe_strmap_get(&ids, st->id, &j)) {
+            st->broken = 1;
+        }
+        if (!st->id)
+            continue;
+        if (pipe_strmap_get(&ids, st->id, &j)) {
             pipe_diag(p->file, st->line, st->col, NULL,
                       "duplicate stage id '%s' (first at line %d)", st->id, p->stages[j].line);
             errors++;
+            st->broken = 1;
         } else
             pipe_strmap_put(&ids, st->id, i);
     }
@@ -243,6 +247,18 @@ static uint64_t hash_file(const char *path)
 
 pipe_pipeline *pipe_pipeline_load(const char *path)
 {
+    int errors = 0;
+    pipe_pipeline *p = pipe_pipeline_load_all(path, &errors);
+    if (p && errors) {
+        pipe_pipeline_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+pipe_pipeline *pipe_pipeline_load_all(const char *path, int *n_errors)
+{
+    *n_errors = 1;
     pipe_doc *doc = pipe_yaml_load_file(path);
     if (!doc)
         return NULL;
@@ -271,11 +287,8 @@ pipe_pipeline *pipe_pipeline_load(const char *path)
     errors += parse_threads(p->file, root, &p->threads) != 0;
     errors += parse_stages(p, root) != 0;
     errors += !errors && pipe_sweep_check(p) != 0; /* the sweep: block, sweep_grid.c */
-    if (errors) {
-        pipe_pipeline_free(p);
-        return NULL;
-    }
     p->hash = hash_file(path);
+    *n_errors = errors;
     return p;
 }
 

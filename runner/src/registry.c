@@ -75,6 +75,7 @@ void pipe_registry_free(pipe_registry *reg)
         free(reg->dirs[i]);
     for (size_t i = 0; i < reg->n_loaded; i++) {
         free(reg->loaded[i].path);
+        pipe_plugin_free((pipe_plugin *)reg->loaded[i].desc);
         /* Plugins stay mapped until exit: tensors they made may still be
          * released later, and sanitizers report leaks with symbols. */
     }
@@ -104,9 +105,9 @@ const pipe_loaded_plugin *pipe_registry_open(pipe_registry *reg, const char *pat
         dlclose(handle);
         return NULL;
     }
-    const pipe_plugin *desc = entry();
     char why[1024];
-    if (pipe_plugin_check(desc, why, sizeof why) != 0) {
+    pipe_plugin *desc = pipe_plugin_adopt(entry(), why, sizeof why);
+    if (!desc) {
         snprintf(err, size, "%s: %s", path, why);
         dlclose(handle);
         return NULL;
@@ -123,6 +124,27 @@ static int is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* " (did you mean 'scaler'?)" for a plugin file of a close name, or "". */
+static const char *suggest_plugin(const pipe_registry *reg, const char *name, char *hint,
+                                  size_t size)
+{
+    size_t n;
+    char **paths = pipe_registry_scan(reg, &n);
+    const char **names = pipe_xcalloc(n ? n : 1, sizeof *names);
+    for (size_t i = 0; i < n; i++) {
+        char *base = strrchr(paths[i], '/');
+        base = base ? base + 1 : paths[i];
+        base[strlen(base) - 3] = '\0'; /* the .so */
+        names[i] = base;
+    }
+    pipe_suggest_text(name, names, n, hint, size);
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(names);
+    return hint;
 }
 
 const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char *err, size_t size)
@@ -144,7 +166,9 @@ const pipe_plugin *pipe_registry_get(pipe_registry *reg, const char *name, char 
         }
         return lp->desc;
     }
-    size_t len = (size_t)snprintf(err, size, "no plugin '%s' in the search path (", name);
+    char hint[192];
+    size_t len = (size_t)snprintf(err, size, "no plugin '%s'%s in the search path (", name,
+                                  suggest_plugin(reg, name, hint, sizeof hint));
     for (size_t i = 0; i < reg->n_dirs && len < size; i++)
         len += (size_t)snprintf(err + len, size - len, "%s%s", i ? ":" : "", reg->dirs[i]);
     if (len < size)

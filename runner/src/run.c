@@ -172,12 +172,13 @@ static int write_run_json(const pipe_run_state *run, const pipe_plan *plan,
         "  \"status\": \"%s\",\n  \"complete\": %s,\n  \"folder\": \"%s\",\n  \"finished_at\": "
         "\"%s\",\n  "
         "\"wall_seconds\": ",
-        (unsigned long long)p->hash, (unsigned long long)p->seed, run->threads, pipe_mpi_size(),
-        PIPE_VERSION, PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed", ok ? "true" : "false",
-        staged ? "swapped" : "in place", stamp);
+        (unsigned long long)run->config_hash, (unsigned long long)p->seed, run->threads,
+        pipe_mpi_size(), PIPE_VERSION, PIPE_ABI_MAJOR, PIPE_ABI_MINOR, ok ? "ok" : "failed",
+        ok ? "true" : "false", staged ? "swapped" : "in place", stamp);
     pipe_json_number(f, seconds);
     fprintf(f, ",\n  \"peak_rss_bytes\": %lld,\n  \"tensors_released\": %s", peak,
             run->opts->keep_tensors ? "false" : "true");
+    pipe_provenance_write(f, run);
     fputs(",\n  \"stages\": [", f);
     for (size_t i = 0; i < plan->n; i++)
         write_stage(f, run, plan, i, &recs[i]);
@@ -319,11 +320,33 @@ static int execute(pipe_run_state *run, const pipe_plan *plan)
     return o->expect && pipe_mpi_rank() == 0 ? pipe_expect_check(o->expect, &run->metrics) : 0;
 }
 
+/* The configuration's hash; under --replay it must be the recorded one.
+ * Returns the count of errors. */
+static int check_replay(pipe_run_state *run, const pipe_plan *plan)
+{
+    if (run->opts->validate_only && !run->opts->replay_hash)
+        return 0; /* no run.json to write */
+    run->config_hash = pipe_config_hash(run->pipeline, plan);
+    char now[32];
+    snprintf(now, sizeof now, "fnv1a64:%016llx", (unsigned long long)run->config_hash);
+    if (!run->opts->replay_hash || strcmp(now, run->opts->replay_hash) == 0)
+        return 0;
+    pipe_run_diag(run->opts, run->pipeline->file, 0, 0, NULL,
+                  "--replay: the configuration is not the recorded one (pipeline_hash %s "
+                  "recorded, %s now): the file or a plugin's parameters changed since",
+                  run->opts->replay_hash, now);
+    return 1;
+}
+
 int pipe_run_file(const char *path, const pipe_run_options *opts)
 {
-    pipe_pipeline *p = pipe_pipeline_load(path);
-    if (!p)
+    int errors = 0;
+    pipe_diag_hold(path); /* every validation error, sorted by line */
+    pipe_pipeline *p = pipe_pipeline_load_all(path, &errors);
+    if (!p) {
+        pipe_diag_release();
         return 2;
+    }
     pipe_registry reg;
     pipe_registry_init(&reg, opts->plugin_path, opts->n_plugin_path);
     pipe_run_state run;
@@ -335,7 +358,12 @@ int pipe_run_file(const char *path, const pipe_run_options *opts)
     pipe_plan plan;
     memset(&plan, 0, sizeof plan);
     int rc;
-    if (pipe_plan_build(&plan, &run, &reg) != 0)
+    run.reg = &reg;
+    errors += pipe_plan_build(&plan, &run, &reg) != 0;
+    if (!errors)
+        errors += check_replay(&run, &plan);
+    pipe_diag_release();
+    if (errors)
         rc = 2;
     else if (opts->validate_only) {
         printf("%s: valid (%zu stages)\n", path, p->n_stages);
@@ -346,6 +374,7 @@ int pipe_run_file(const char *path, const pipe_run_options *opts)
     pipe_store_free(&run.store);
     pipe_metrics_free(&run.metrics);
     pipe_metrics_free(&run.info);
+    pipe_inputs_free(&run);
     free(run.out_dir);
     free(run.ckpt_dir); /* set when the run was refused before it began */
     pipe_registry_free(&reg);

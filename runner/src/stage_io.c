@@ -5,6 +5,7 @@
  */
 #include "core.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const pipe_port_decl *find_decl(const pipe_port_decl *decls, size_t n, const char *port)
@@ -112,7 +113,10 @@ int pipe_output(pipe_ctx *ctx, const char *port, pipe_tensor *t)
         pipe_tensor_release(t); /* optional output nobody asked for */
         return 0;
     }
+    char *source = pipe_source_of_output(ctx); /* before an input of this name goes */
     pipe_store_put(&ctx->run->store, name, t, ctx->spec->id);
+    pipe_store_set_source(&ctx->run->store, name, source);
+    free(source);
     return 0;
 }
 

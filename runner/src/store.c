@@ -1,7 +1,8 @@
 /*
  * store.c — the run's tensor store: tensors by name, each holding one
  * reference that the store owns; a dropped tensor (released after its last
- * consumer, see lifetime.c) keeps its name, producer, dtype and shape.
+ * consumer, see lifetime.c) keeps its name, producer, dtype and shape,
+ * and the source of its data (source.c).
  */
 #include "core.h"
 
@@ -18,6 +19,7 @@ void pipe_store_free(pipe_store *s)
     for (size_t i = 0; i < s->n; i++) {
         free(s->names[i]);
         free(s->shards[i].counts);
+        free(s->sources[i]);
         pipe_tensor_release(s->tensors[i]);
     }
     free(s->names);
@@ -25,6 +27,7 @@ void pipe_store_free(pipe_store *s)
     free(s->producers);
     free(s->shapes);
     free(s->shards);
+    free(s->sources);
     pipe_store_init(s);
 }
 
@@ -67,6 +70,8 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         record_shape(&s->shapes[i], t);
         free(s->shards[i].counts);
         memset(&s->shards[i], 0, sizeof s->shards[i]);
+        free(s->sources[i]);
+        s->sources[i] = NULL;
         return;
     }
     if (s->n == s->cap) {
@@ -76,8 +81,10 @@ void pipe_store_put(pipe_store *s, const char *name, pipe_tensor *t, const char 
         s->producers = pipe_xrealloc(s->producers, s->cap * sizeof *s->producers);
         s->shapes = pipe_xrealloc(s->shapes, s->cap * sizeof *s->shapes);
         s->shards = pipe_xrealloc(s->shards, s->cap * sizeof *s->shards);
+        s->sources = pipe_xrealloc(s->sources, s->cap * sizeof *s->sources);
     }
     memset(&s->shards[s->n], 0, sizeof s->shards[s->n]);
+    s->sources[s->n] = NULL;
     record_shape(&s->shapes[s->n], t);
     s->names[s->n] = pipe_xstrdup(name);
     s->tensors[s->n] = t;
@@ -120,4 +127,19 @@ void pipe_store_set_shard(pipe_store *s, const char *name, int64_t offset, int64
                                 .global = global,
                                 .counts = memcpy(pipe_xcalloc(1, bytes), counts, bytes)};
     s->shapes[i].shape[0] = global;
+}
+
+void pipe_store_set_source(pipe_store *s, const char *name, const char *source)
+{
+    size_t i = find(s, name);
+    if (i == s->n)
+        return;
+    free(s->sources[i]);
+    s->sources[i] = source && *source ? pipe_xstrdup(source) : NULL;
+}
+
+const char *pipe_store_source(const pipe_store *s, const char *name)
+{
+    size_t i = find(s, name);
+    return i < s->n ? s->sources[i] : NULL;
 }

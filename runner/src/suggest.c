@@ -36,13 +36,13 @@ static size_t edit_distance(const char *a, const char *b)
 
 /* Is `candidate` an acceptable suggestion for `word` at distance d? About
  * a third of the word may differ; a word of one or two letters only
- * suggests a name one letter longer ('Q' -> 'Q1', 'gn' -> 'gen'), never
- * another short one ('c' -> 'a'). */
+ * suggests a name one letter longer or shorter ('Q' -> 'Q1', 'gn' ->
+ * 'gen', 'Mm' -> 'M'), never another of its own length ('c' -> 'a'). */
 static int close_enough(const char *word, const char *candidate, size_t d)
 {
-    size_t len = strlen(word);
+    size_t len = strlen(word), clen = strlen(candidate);
     if (len <= 2)
-        return d == 1 && strlen(candidate) == len + 1;
+        return d == 1 && clen > 0 && (clen == len + 1 || clen + 1 == len);
     return d <= len / 3 + 1;
 }
 

@@ -245,7 +245,12 @@ int pipe_cli_sweep(int argc, char **argv)
     int *grids = pipe_xcalloc((size_t)argc, sizeof *grids);
     size_t n_grids = 0;
     int rc = parse_args(&o, argc, argv, grids, &n_grids);
-    pipe_pipeline *p = rc < 0 ? pipe_pipeline_load(o.file) : NULL;
+    pipe_pipeline *p = NULL;
+    if (rc < 0) {
+        pipe_diag_hold(o.file); /* sorted by line, as validate reports */
+        p = pipe_pipeline_load(o.file);
+        pipe_diag_release();
+    }
     pipe_sweep_grid g;
     memset(&g, 0, sizeof g);
     if (rc < 0 && !p)

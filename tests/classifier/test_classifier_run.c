@@ -161,9 +161,10 @@ Test(classifier_run, a_saved_model_scores_the_same_in_predict_mode)
     pipe_test_pipeline_free(&train);
     pipe_test_pipeline_free(&predict);
     predict = run_toy("{x: x}", "{mode: predict, model: /nonexistent/m.safetensors}", "{}");
-    cr_assert_eq(predict.r.status, 1, "%s", predict.r.err);
-    cr_assert(strstr(predict.r.err, "p.yaml:16:36: stage 'fit': parameter 'model': cannot open "
-                                    "'/nonexistent/m.safetensors': No such file or directory"),
+    cr_assert_eq(predict.r.status, 2, "found by validation: %s", predict.r.err);
+    cr_assert(strstr(predict.r.err, "p.yaml:16:36: stage 'fit': parameter 'model': "
+                                    "'/nonexistent/m.safetensors' cannot be read: No such file or "
+                                    "directory"),
               "%s", predict.r.err);
     pipe_test_pipeline_free(&predict);
 }
@@ -266,7 +267,7 @@ Test(classifier_run, run_time_errors_say_what_to_do)
          "'pt1'?)"},
         {SPLIT, "    params: {kind: logistic}\n    outputs: {history: h}\n", 1,
          "stage 'c': output 'history' is only made with kind: network (kind is logistic)"},
-        {"", "    params: {mode: predict, model: m.safetensors}\n", 1,
+        {"", "    params: {mode: predict, model: /dev/null}\n", 1, /* a file that exists */
          "stage 'c': input 'y' is only used in mode: train (it is mapped to 'is_z')"},
     };
     check_errors(cases, sizeof cases / sizeof *cases);

@@ -112,3 +112,32 @@ Test(cleaner_run, a_missing_column_is_named)
                     "stage 'clean': no column 'pt' in the table (did you mean 'pt1'?); its "
                     "columns are Run, Event, E1, px1, py1, pz1, pt1,");
 }
+
+Test(cleaner_run, validation_checks_names_against_the_loaded_columns)
+{
+    /* the loader's columns parameter tells validation the table's columns,
+     * so a typo is refused before any file is read */
+    pipe_test_result r = stage_run("pipeline: stage_test\n"
+                                   "stages:\n"
+                                   "  - id: load\n"
+                                   "    plugin: loader\n"
+                                   "    params: {path: never_read.csv, columns: [E1, px1, M]}\n"
+                                   "  - id: clean\n"
+                                   "    plugin: cleaner\n"
+                                   "    params: {dropna: [Mm], drop_columns: [px2]}\n",
+                                   NULL, NULL, NULL, 0);
+    cr_assert_eq(r.status, 2, "stderr: %s", r.err);
+    size_t lines = 0;
+    for (const char *c = r.err; *c; c++)
+        lines += *c == '\n';
+    cr_assert_eq(lines, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "/p.yaml:8:23: stage 'clean': parameter 'dropna': input 'table' "
+                            "(tensor 'table' from stage 'load') has no column 'Mm' (did you mean "
+                            "'M'?)\n"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "/p.yaml:8:43: stage 'clean': parameter 'drop_columns': input 'table' "
+                            "(tensor 'table' from stage 'load') has no column 'px2' (did you "
+                            "mean 'px1'?)\n"),
+              "%s", r.err);
+    pipe_test_result_free(&r);
+}

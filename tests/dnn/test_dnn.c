@@ -36,6 +36,10 @@ Test(dnn_run, regression_fast_variant)
     cr_assert(strstr(metrics, "\"params\": 12289"), "%s", metrics);
     cr_assert(strstr(metrics, "\"epochs\": 3,"), "%s", metrics);
     cr_assert(strstr(metrics, "\"rows_train\": 1095"), "%s", metrics);
+    /* the loss it reports, named with its unit (M in GeV: GeV squared) */
+    cr_assert(strstr(metrics, ",\n    \"loss_name\": \"mse\",\n    \"loss_unit\": \"target unit "
+                              "squared\",\n"),
+              "%s", metrics);
     char *model = pipe_test_read_in(out, "model.safetensors");
     cr_assert(model, "no model.safetensors written");
     char *run_json = pipe_test_read_in(out, "run.json");
@@ -139,15 +143,15 @@ Test(dnn_run, parameters_that_would_be_ignored_are_errors)
 {
     const char *const momentum[] = {"--set", "dnn.momentum=0.5", NULL};
     expect_failure(momentum, 2,
-                   "--set dnn.momentum:1:1: stage 'dnn': parameter 'momentum': is only used with "
+                   "--set dnn.momentum=0.5: stage 'dnn': parameter 'momentum': is only used with "
                    "optimizer: sgd (optimizer is adam)\n");
     const char *const bce[] = {"--set", "dnn.loss=bce", NULL};
     expect_failure(bce, 2,
-                   "--set dnn.loss:1:1: stage 'dnn': parameter 'loss': bce needs probabilities: "
+                   "--set dnn.loss=bce: stage 'dnn': parameter 'loss': bce needs probabilities: "
                    "set output_activation: sigmoid (it is linear)\n");
     const char *const step[] = {"--set", "dnn.lr_step=5", NULL};
     expect_failure(step, 2,
-                   "--set dnn.lr_step:1:1: stage 'dnn': parameter 'lr_step': is only used with "
+                   "--set dnn.lr_step=5: stage 'dnn': parameter 'lr_step': is only used with "
                    "schedule: step (schedule is cosine)\n");
 }
 
@@ -255,9 +259,10 @@ Test(dnn_run, batchnorm_and_dropout_per_hidden_layer)
     pipe_test_result_free(&r);
     free(out);
     const char *const two[] = {"--set", "dnn.dropout=[0.1, 0.2]", NULL};
-    expect_failure(two, 2,
-                   "--set dnn.dropout:1:1: stage 'dnn': parameter 'dropout': has 2 values for 3 "
-                   "hidden layers: give one value for every layer, or one per layer\n");
+    expect_failure(
+        two, 2,
+        "--set dnn.dropout=[0.1, 0.2]: stage 'dnn': parameter 'dropout': has 2 values for 3 "
+        "hidden layers: give one value for every layer, or one per layer\n");
     const char *const maybe[] = {"--set", "dnn.batchnorm=[true, maybe, true]", NULL};
     expect_failure(maybe, 2,
                    "stage 'dnn': parameter 'batchnorm': expected true or false, found "
@@ -278,9 +283,65 @@ Test(dnn_run, binary_head_rules)
                                "--set", "dnn.loss=bce",
                                "--set", "dnn.output_activation=sigmoid",
                                NULL};
-    expect_failure(act, 2,
-                   "--set dnn.output_activation:1:1: stage 'dnn': parameter 'output_activation': "
-                   "head: binary ends in a sigmoid; leave output_activation out\n");
+    expect_failure(
+        act, 2,
+        "--set dnn.output_activation=sigmoid: stage 'dnn': parameter 'output_activation': "
+        "head: binary ends in a sigmoid; leave output_activation out\n");
     const char *const mass[] = {"--set", "dnn.head=binary", "--set", "dnn.loss=bce", NULL};
     expect_failure(mass, 1, "stage 'dnn': head: binary needs targets 0 or 1; y 'mass' is ");
+}
+
+Test(dnn_run, output_names_are_checked_by_validation)
+{
+    /* before anything runs: the model, the predictions and a plot may not
+     * leave the output folder (issue 17) */
+    const char *const sets[] = {
+        "--set", "dnn.save=../../x.safetensors", "--set", "test.predictions_file=../x.csv",
+        "--set", "plot_loss.file=/tmp/loss.png", NULL};
+    expect_failure(sets, 2,
+                   "--set dnn.save=../../x.safetensors: stage 'dnn': parameter 'save': output "
+                   "path '../../x.safetensors' may not hold '..' or end in '.': it must stay "
+                   "inside the run's output folder\n"
+                   "--set test.predictions_file=../x.csv: stage 'test': parameter "
+                   "'predictions_file': output path '../x.csv' may not hold '..' or end in '.': "
+                   "it must stay inside the run's output folder\n"
+                   "--set plot_loss.file=/tmp/loss.png: stage 'plot_loss': parameter 'file': "
+                   "output path '/tmp/loss.png' is absolute; this stage writes only inside the "
+                   "run's output folder: give a relative name\n");
+}
+
+Test(dnn_run, features_are_checked_against_the_columns_validation_knows)
+{
+    /* loader columns -> features (adds m_calc, pair_pt; takes M off as
+     * the target) -> scaler (keeps the columns) -> dnn: a feature typo is
+     * refused before anything runs, at its place in the list */
+    static const char yaml[] =
+        "pipeline: cols\n"
+        "stages:\n"
+        "  - id: load\n"
+        "    plugin: loader\n"
+        "    params: {path: x.csv, columns: [E1, px1, py1, pz1, E2, px2, py2, pz2, M]}\n"
+        "  - id: features\n"
+        "    plugin: features\n"
+        "    inputs: {table: table}\n"
+        "    params: {add: [m_calc, pair_pt], target: M}\n"
+        "    outputs: {table: inputs, target: mass}\n"
+        "  - id: split\n"
+        "    plugin: split\n"
+        "    inputs: {table: inputs}\n"
+        "  - id: scale\n"
+        "    plugin: scaler\n"
+        "    inputs: {table: inputs, split: split}\n"
+        "    outputs: {table: scaled}\n"
+        "  - id: dnn\n"
+        "    plugin: dnn\n"
+        "    inputs: {x: scaled, y: mass, split: split}\n"
+        "    params: {features: [E1, m_calc, M, pair_ptt]}\n";
+    expect_yaml(yaml, 2,
+                "/pipeline.yaml:21:37: stage 'dnn': parameter 'features': input 'x' (tensor "
+                "'scaled' from stage 'scale') has no column 'M'\n");
+    expect_yaml(yaml, 2,
+                "/pipeline.yaml:21:40: stage 'dnn': parameter 'features': input 'x' (tensor "
+                "'scaled' from stage 'scale') has no column 'pair_ptt' (did you mean "
+                "'pair_pt'?)\n");
 }

@@ -72,6 +72,37 @@ static char *pipe_ok(const char *where, const char *const *args)
     return out;
 }
 
+/* Does every line of `err` say only that a saved model (parameter
+ * 'model') does not exist yet? A page shows the run that trains a model
+ * before the one that applies it; `validate` checks that the file exists,
+ * which it does once the earlier command has run. */
+static int only_models_missing(const char *err)
+{
+    int lines = 0;
+    for (const char *line = err; *line; lines++) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char text[4096];
+        snprintf(text, sizeof text, "%.*s", (int)len, line);
+        if (!strstr(text, ": parameter 'model': '") ||
+            !strstr(text, "' cannot be read: No such file or directory"))
+            return 0;
+        line += len + (end != NULL);
+    }
+    return lines > 0;
+}
+
+/* `pipe validate ...` exits 0, or fails only for models an earlier
+ * command of the page makes. */
+static void validates(const char *where, const char *const *args)
+{
+    pipe_test_result r = pipe_test_run(args);
+    cr_expect(r.status == 0 || (r.status == 2 && only_models_missing(r.err)),
+              "%s: `pipe %s %s` exited %d: %s", where, args[0], args[1] ? args[1] : "", r.status,
+              r.err);
+    pipe_test_result_free(&r);
+}
+
 /* The stages `pipe list` shows. */
 static void listed_stages(doc_list *out)
 {
@@ -233,8 +264,10 @@ static void check_command(const char *where, char *cmd)
             doc_list_push(&env, tok, strlen(tok)); /* VAR=value */
             continue;
         }
+        /* --replay names a run.json that exists once the run has been
+         * made: checked like a synopsis, against `pipe run --help` */
         if (n > 0)
-            placeholder |= is_placeholder(tok);
+            placeholder |= is_placeholder(tok) || !strcmp(tok, "--replay");
         args[n++] = tok;
     }
     cr_assert_geq(n, 2, "%s: no command after pipe", where);
@@ -294,7 +327,7 @@ static void check_command(const char *where, char *cmd)
             *eq = '\0';
             setenv(env.items[i], eq + 1, 1);
         }
-        free(pipe_ok(where, vargs));
+        validates(where, vargs);
         for (size_t i = 0; i < env.n; i++)
             unsetenv(env.items[i]);
         free(help);

@@ -173,7 +173,7 @@ Test(gbdt_run, errors_name_the_parameter_and_the_place)
                     "    plugin: gbdt\n"
                     "    inputs: {x: table}\n"
                     "    params: {mode: predict, model: /nonexistent/model.json}\n",
-                    NULL, 1,
-                    "/p.yaml:9:36: stage 'bdt': parameter 'model': cannot open "
-                    "'/nonexistent/model.json': No such file or directory\n");
+                    NULL, 2, /* found by validation, before anything runs */
+                    "/p.yaml:9:36: stage 'bdt': parameter 'model': '/nonexistent/model.json' "
+                    "cannot be read: No such file or directory\n");
 }

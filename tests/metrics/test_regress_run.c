@@ -68,7 +68,13 @@ Test(regress_run, two_models_under_their_names)
     cr_assert(strstr(eval, "\"eval\": {\n    \"count\": 4,\n    \"a\": {\n"), "%s", eval);
     cr_assert_null(strstr(eval, "\n    \"mae\""), "no bare mae beside a.mae and b.mae: %s", eval);
     cr_assert(strstr(p.r.err, "[eval] a: 4 rows: MAE 1, RMSE 1.22474, R2 0.876923"), "%s", p.r.err);
-    cr_assert(strstr(p.r.err, "[eval] b: mass [5, 20]: 2 rows, MAE 2"), "%s", p.r.err);
+    cr_assert(strstr(p.r.err, "[eval] b: mass [5, 20]: 2 rows, MAE 2\n"
+                              "[eval] warning: b: mass bin [5, 20] has only 2 rows (fewer than "
+                              "30): its MAE is not reliable\n"),
+              "%s", p.r.err);
+    cr_assert(strstr(p.r.err, "[eval] warning: a: only 4 rows evaluated (fewer than 30): these "
+                              "figures are not reliable\n"),
+              "%s", p.r.err);
     free(metrics);
     pipe_test_pipeline_free(&p);
 }

@@ -73,6 +73,8 @@ static void three_blobs(const stage *st)
     char *metrics = pipe_test_pipeline_output(&p, "metrics.json");
     double val = number_after(metrics, "\"val_accuracy\": ");
     cr_assert(val >= 0.99, "val_accuracy %g\n%s", val, metrics);
+    cr_assert(strstr(metrics, "\"loss_name\": \"cce\",\n    \"loss_unit\": \"nats\",\n"), "%s",
+              metrics);
     char *csv = pipe_test_pipeline_output(&p, "proba.csv");
     cr_assert(strncmp(csv, "DY,W+jets,ttbar\n", 16) == 0, "%.60s", csv);
     /* every row sums to 1 (the CSV keeps enough digits for 1e-6) */

@@ -20,6 +20,8 @@ static const pipe_param_decl fix_params[] = {
     {"loss", PIPE_PARAM_FLOAT, "0", 0, 0, NULL, "constant loss when nonzero, else 10/epoch"},
     {"best_epoch", PIPE_PARAM_INT, "0", 0, 10000, NULL,
      "recorded as the metric best_epoch when nonzero (as a model stage does)"},
+    {"source", PIPE_PARAM_STRING, "", 0, 0, NULL,
+     "the source of the outputs' data, as a generator or the loader says it (\"\": none)"},
 };
 
 static const pipe_port_decl fix_outputs[] = {
@@ -51,6 +53,8 @@ static int publish(pipe_ctx *ctx, const char *port, pipe_tensor *t)
         pipe_tensor_release(t);
         return 0;
     }
+    if (pipe_param_string(ctx, "source")[0])
+        pipe_set_source(ctx, "%s", pipe_param_string(ctx, "source"));
     return pipe_output(ctx, port, t);
 }
 

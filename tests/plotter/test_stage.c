@@ -153,9 +153,24 @@ static void load_png(const char *out, const char *name, png_loaded *p)
     cr_assert_eq(png_load(path, p, err, sizeof err), 0, "%s", err);
 }
 
+/* Run `yaml` (which must succeed) and load its pictures a and b of the
+ * same size. */
+static void run_two(const char *yaml, const char *a_name, const char *b_name, png_loaded *a,
+                    png_loaded *b)
+{
+    char out[4096];
+    pipe_test_result r = stage_run_yaml(yaml, out, sizeof out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    load_png(out, a_name, a);
+    load_png(out, b_name, b);
+    cr_assert_eq(a->width, b->width);
+    cr_assert_eq(a->height, b->height);
+    pipe_test_result_free(&r);
+}
+
 Test(stage, one_part_of_the_split)
 {
-    char yaml[4096], out[4096];
+    char yaml[4096];
     snprintf(yaml, sizeof yaml,
              "pipeline: plots\nseed: 1\nstages:\n%s"
              "  - id: roc_test\n"
@@ -167,41 +182,82 @@ Test(stage, one_part_of_the_split)
              "    params: {kind: roc, file: roc_all.png}\n"
              "    inputs: {score: score, label: label, split: split}\n",
              stage_fixture("{}"));
-    pipe_test_result r = stage_run_yaml(yaml, out, sizeof out);
-    cr_assert_eq(r.status, 0, "%s", r.err);
     png_loaded test, all;
-    load_png(out, "roc_test.png", &test);
-    load_png(out, "roc_all.png", &all);
+    run_two(yaml, "roc_test.png", "roc_all.png", &test, &all);
     size_t bytes = (size_t)test.width * (size_t)test.height * 3;
     cr_assert(memcmp(test.rgb, all.rgb, bytes) != 0, "a tenth of the rows draws another curve");
     cr_assert_str_eq(png_text_of(&test, "pipe.rows"), "test rows, N = 100");
     cr_assert_str_eq(png_text_of(&all, "pipe.rows"), "all rows, N = 1000");
     png_loaded_free(&test);
     png_loaded_free(&all);
-    pipe_test_result_free(&r);
 }
 
-Test(stage, source_and_model_named_by_the_pipeline)
+/* Run the fixture with `fixture` params and a pred_vs_true plot with
+ * `plot` params and `inputs`; its source and subtitle must be these. */
+static void expect_pred_vs_true(const char *fixture, const char *plot, const char *inputs,
+                                const char *source, const char *subtitle)
 {
     char yaml[4096], out[4096];
     snprintf(yaml, sizeof yaml,
              "pipeline: plots\nseed: 5\nstages:\n%s"
              "  - id: pvt\n"
              "    plugin: plotter\n"
-             "    params: {kind: pred_vs_true, part: val, source: \"simulated, seed 5\", model: "
-             "DNN}\n"
-             "    inputs: {pred: pred, true: true, split: split}\n",
-             stage_fixture("{}"));
+             "    params: {kind: pred_vs_true%s}\n"
+             "    inputs: {pred: pred, true: true%s}\n",
+             stage_fixture(fixture), plot, inputs);
     pipe_test_result r = stage_run_yaml(yaml, out, sizeof out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     png_loaded p;
     load_png(out, "pred_vs_true.png", &p);
-    cr_assert_str_eq(png_text_of(&p, "pipe.source"), "simulated, seed 5");
-    cr_assert_str_eq(png_text_of(&p, "pipe.model"), "model DNN");
-    cr_assert_str_eq(png_text_of(&p, "pipe.subtitle"),
-                     "simulated, seed 5 · val rows, N = 100 · model DNN");
+    cr_assert_str_eq(png_text_of(&p, "pipe.source"), source);
+    cr_assert_str_eq(png_text_of(&p, "pipe.subtitle"), subtitle);
     png_loaded_free(&p);
     pipe_test_result_free(&r);
+}
+
+Test(stage, the_source_comes_with_the_data)
+{
+    /* no source parameter: the plot names the source the runner passed on
+     * with its inputs, as the loader or a generator said it */
+    expect_pred_vs_true("{source: \"real data, Zee.csv\"}", "", "", "real data, Zee.csv",
+                        "real data, Zee.csv · all rows, N = 1000 · model output pred");
+}
+
+Test(stage, source_and_model_named_by_the_pipeline)
+{
+    expect_pred_vs_true("{source: \"real data, Zee.csv\"}",
+                        ", part: val, source: \"simulated, seed 5\", model: DNN", ", split: split",
+                        "simulated, seed 5", "simulated, seed 5 · val rows, N = 100 · model DNN");
+}
+
+/* Pixels of two pictures of the same size that differ. */
+static long pixels_differing(const png_loaded *a, const png_loaded *b)
+{
+    long n = 0;
+    for (int y = 0; y < (int)a->height; y++)
+        for (int x = 0; x < (int)a->width; x++)
+            n += png_pixel(a, x, y) != png_pixel(b, x, y);
+    return n;
+}
+
+Test(stage, correlation_shows_the_target_beside_the_features)
+{
+    char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "pipeline: plots\nseed: 5\nstages:\n%s"
+             "  - {id: features, plugin: plotter, params: {kind: correlation, columns: [pt1, E1], "
+             "file: a.png}, inputs: {table: table}}\n"
+             "  - {id: with_target, plugin: plotter, params: {kind: correlation, columns: [pt1, "
+             "E1], file: b.png}, inputs: {table: table, true: true}}\n",
+             stage_fixture("{}"));
+    png_loaded a, b;
+    run_two(yaml, "a.png", "b.png", &a, &b);
+    /* a third row and column (and another title): a good part of the
+     * picture changes */
+    long changed = pixels_differing(&a, &b);
+    cr_assert_gt(changed, (long)a.width * (long)a.height / 10, "%ld pixels differ", changed);
+    png_loaded_free(&a);
+    png_loaded_free(&b);
 }
 
 #ifdef PLOTTER_HAVE_LOADER

@@ -200,8 +200,8 @@ Test(cli, set_unknown_stage_and_param)
     case_run c = run_case("validate", GOOD, extra);
     char want[4096];
     snprintf(want, sizeof want,
-             "--set: no stage 'gn' in %s (did you mean 'gen'?)\n"
-             "--set: stage 'sum': unknown parameter 'fial' (did you mean 'fail'?)\n",
+             "--set gn.n=3: no stage 'gn' in %s (its stages: gen, sum) (did you mean 'gen'?)\n"
+             "--set sum.fial=true: stage 'sum': unknown parameter 'fial' (did you mean 'fail'?)\n",
              c.yaml);
     cr_assert_eq(c.r.status, 2);
     cr_assert_str_eq(c.r.err, want);
@@ -213,7 +213,7 @@ Test(cli, set_bad_value_points_at_set)
     const char *const extra[] = {"--set", "gen.n=many", NULL};
     case_run c = run_case("validate", GOOD, extra);
     assert_err(&c, 2,
-               "--set gen.n:1:1: stage 'gen': parameter 'n': expected an integer, "
+               "--set gen.n=many: stage 'gen': parameter 'n': expected an integer, "
                "found 'many'\n");
     free_case(&c);
 }
@@ -250,8 +250,8 @@ Test(cli, unknown_keys_with_suggestions)
                           NULL);
     assert_err(&c, 2,
                "F:2:1: unknown top-level key 'sed' (did you mean 'seed'?)\n"
-               "F:5:5: stage 'gen': unknown stage key 'plugn' (did you mean 'plugin'?)\n"
-               "F:4:5: stage 'gen': missing required key 'plugin'\n");
+               "F:4:5: stage 'gen': missing required key 'plugin'\n"
+               "F:5:5: stage 'gen': unknown stage key 'plugn' (did you mean 'plugin'?)\n");
     free_case(&c);
 }
 
@@ -300,9 +300,9 @@ Test(cli, parameter_types_ranges_choices)
                "F:7:14: stage 'gen': parameter 'value': expected a finite number, found 'abc'\n"
                "F:8:13: stage 'gen': parameter 'mode': expected one of linear, constant, found "
                "'lineer' (did you mean 'linear'?)\n"
-               "F:11:14: stage 'gen': parameter 'names': expected a list, found a mapping\n"
                "F:9:13: stage 'gen': parameter 'flag': expected true or false, found 'maybe'\n"
-               "F:10:24: stage 'gen': parameter 'fractions': 1.5 is out of range [0, 1]\n");
+               "F:10:24: stage 'gen': parameter 'fractions': 1.5 is out of range [0, 1]\n"
+               "F:11:14: stage 'gen': parameter 'names': expected a list, found a mapping\n");
     free_case(&c);
 }
 

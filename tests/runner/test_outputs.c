@@ -131,9 +131,9 @@ Test(outputs, a_fifo_is_never_replaced)
     pipe_test_pipeline c = run_in(dir, WRITER, NULL, extra);
     char want[8192];
     snprintf(want, sizeof want,
-             "--set w.path:1:1: stage 'w': parameter 'path': '%s' exists and is a FIFO; only a "
+             "--set w.path=%s: stage 'w': parameter 'path': '%s' exists and is a FIFO; only a "
              "regular file is replaced\n",
-             fifo);
+             fifo, fifo);
     assert_err_is(&c, 2, want);
     pipe_test_pipeline_free(&c);
     const char *unchecked[] = {"--set",         set, "--set", "w.absolute=true", "--set",

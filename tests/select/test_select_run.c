@@ -65,19 +65,25 @@ Test(select_run, z_window_pipeline_on_the_real_sample)
     pipe_test_result_free(&r);
 }
 
+/* A pipeline of a loader with `loader_params` and `stages` (from line 6). */
+static void after_loader(char *yaml, size_t size, const char *loader_params, const char *stages)
+{
+    snprintf(yaml, size,
+             "pipeline: v\n"
+             "stages:\n"
+             "  - id: load\n"
+             "    plugin: loader\n"
+             "    params: %s\n"
+             "%s",
+             loader_params, stages);
+}
+
 /* `pipe validate` of a loader and `stage` (from line 6) must exit with 2
  * and print `message`. */
 static void validate_fails(const char *stage, const char *message)
 {
     char yaml[4096];
-    snprintf(yaml, sizeof yaml,
-             "pipeline: v\n"
-             "stages:\n"
-             "  - id: load\n"
-             "    plugin: loader\n"
-             "    params: {path: x.csv}\n"
-             "%s",
-             stage);
+    after_loader(yaml, sizeof yaml, "{path: x.csv}", stage);
     pipe_test_pipeline p = pipe_test_pipeline_run("validate", yaml, NULL, NULL);
     cr_assert_neq(p.r.status, 0, "%s", p.r.err);
     cr_assert(strstr(p.r.err, message), "expected on stderr: %s\nfound: %s", message, p.r.err);
@@ -216,4 +222,33 @@ Test(select_run, a_split_must_go_in_and_out)
                     "    inputs: {split: split}\n"
                     "    params: {where: \"M > 60\"}\n",
                     NULL, 2, "stage 'cut': the split input is mapped but not the split output");
+}
+
+Test(select_run, validate_checks_names_against_the_known_columns)
+{
+    /* the loader's columns are known to validation: an unknown name is
+     * refused at its place in the expression, a define is a column for
+     * the defines after it and for the stages after select */
+    char yaml[4096];
+    after_loader(
+        yaml, sizeof yaml, "{path: x.csv, columns: [M, pt1, pt2]}",
+        "  - id: cut\n"
+        "    plugin: select\n"
+        "    params: {where: \"Mm > 60\", define: {pts: \"pt1 + pt2\", r: \"pts / ptt\"}}\n"
+        "  - id: clean\n"
+        "    plugin: cleaner\n"
+        "    params: {dropna: [r, pts, rr]}\n");
+    pipe_test_pipeline p = pipe_test_pipeline_run("validate", yaml, NULL, NULL);
+    cr_assert_eq(p.r.status, 2, "%s", p.r.err);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "%s:8:21: stage 'cut': parameter 'where': at column 1 of the expression: unknown "
+             "column 'Mm' (did you mean 'M'?)\n"
+             "%s:8:62: stage 'cut': parameter 'define': 'r': at column 7 of the expression: "
+             "unknown column 'ptt' (did you mean 'pt1'?)\n"
+             "%s:11:31: stage 'clean': parameter 'dropna': input 'table' (tensor 'table' from "
+             "stage 'cut') has no column 'rr' (did you mean 'r'?)\n",
+             p.yaml, p.yaml, p.yaml);
+    cr_assert_str_eq(p.r.err, want);
+    pipe_test_pipeline_free(&p);
 }

@@ -69,3 +69,18 @@ Test(split_run, unknown_stratify_column)
                     "/p.yaml:8:24: stage 'split': parameter 'stratify': no column 'Q' in "
                     "the table (did you mean 'Q1'?); its columns are Run, Event, E1");
 }
+
+Test(split_run, a_small_part_is_warned_about)
+{
+    free(pipe_test_shared_file("dielectron_sample.csv"));
+    /* 1288 x (0.85, 0.148, 0.002) = 1094.8, 190.6, 2.6: the two rows left go
+     * to train and val (largest remainders), 2 test rows (the README sample) */
+    const char *const sets[] = {"split.fractions=[0.85, 0.148, 0.002]", NULL};
+    pipe_test_result r = stage_run(pipeline_text, NULL, sets, NULL, 0);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "[split] 1288 rows: 1095 train, 191 val, 2 test\n"
+                            "[split] warning: the test part has only 2 rows (fewer than 30): "
+                            "figures computed on it are not reliable\n"),
+              "%s", r.err);
+    pipe_test_result_free(&r);
+}

@@ -57,6 +57,11 @@ typedef enum pipe_dtype {
 
 #define PIPE_MAX_RANK 4
 
+/* Fewer rows than this make a mean, an error or a rate unreliable: the
+ * stages warn when a split part, a bin or an evaluated set is that small
+ * (ABI 1.2). */
+#define PIPE_FEW_ROWS 30
+
 /* Values of a row-split tensor (u8, rank 1, one entry per row). */
 enum { PIPE_PART_TRAIN = 0, PIPE_PART_VAL = 1, PIPE_PART_TEST = 2 };
 /* Choices of a `part` parameter, and their codes: PIPE_PART_TRAIN, _VAL,
@@ -365,6 +370,22 @@ PIPE_API int pipe_output_rows(pipe_ctx *ctx, const char *port, pipe_tensor *t);
  * the others). Collective. */
 PIPE_API pipe_tensor *pipe_gather_rows(pipe_ctx *ctx, const pipe_tensor *local, int all);
 
+/* Where the data of this stage's outputs come from, for a reader of its
+ * results: a generator says "simulated, seed 42", the loader "real data,
+ * dielectron.csv". Call it before pipe_output. A stage that says nothing
+ * passes on the sources of its inputs (the runner joins distinct ones
+ * with " + "). (ABI 1.2) */
+PIPE_API void pipe_set_source(pipe_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The source of the tensor on input `port`, or NULL when not known. */
+PIPE_API const char *pipe_input_source(const pipe_ctx *ctx, const char *port);
+
+/* Record that the stage reads the file at `path` (a data file, a saved
+ * model): run.json lists it with its size and a hash of its content, so
+ * that a reader knows exactly which inputs made the results. Call it when
+ * the file is opened; nothing happens during check(). (ABI 1.2) */
+PIPE_API void pipe_input_file(pipe_ctx *ctx, const char *path);
+
 /* The run's output directory (exists when the stage runs). */
 PIPE_API const char *pipe_output_dir(const pipe_ctx *ctx);
 
@@ -386,6 +407,11 @@ PIPE_API pipe_file *pipe_file_open_path(pipe_ctx *ctx, const char *path);
  * pipe_file_open (absolute_ok 0) or pipe_file_open_path (1) will accept;
  * an empty value passes. Returns 0, or -1 with a parameter error. */
 PIPE_API int pipe_check_output_param(pipe_ctx *ctx, const char *name, int absolute_ok);
+/* For check(): the string parameter `name` names a file that the stage
+ * reads (a saved model): it must exist, and not be a directory. A stage
+ * with a `when:` condition is not checked (it may not run). Returns 0, or
+ * -1 with a parameter error. */
+PIPE_API int pipe_check_input_file_param(pipe_ctx *ctx, const char *name);
 PIPE_API FILE *pipe_file_stream(pipe_file *f);
 /* Returns 0, or -1 with an error reported (the file is then removed). */
 PIPE_API int pipe_file_commit(pipe_ctx *ctx, pipe_file *f);
@@ -404,6 +430,36 @@ PIPE_API void pipe_file_abort(pipe_file *f);
  * interruption. */
 PIPE_API pipe_file *pipe_checkpoint_open(pipe_ctx *ctx);
 PIPE_API char *pipe_checkpoint_resume(const pipe_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* What validation knows of tables (ABI 1.2; for check())               */
+/* ------------------------------------------------------------------ */
+
+/* A port declaration gives a dtype and a rank; a stage whose parameters
+ * say more tells validation in check(), so that a later stage's check
+ * can refuse a pipeline that could only fail at run time. Outside
+ * check() these do nothing (and the getter returns NULL). */
+
+/* The column names the table on input `port` will have, as far as
+ * validation knows (an earlier stage declared them), with their count in
+ * *n; NULL when they are not known. Valid during this check() only. */
+PIPE_API const char *const *pipe_check_input_columns(const pipe_ctx *ctx, const char *port,
+                                                     size_t *n);
+/* Every name of the string or string-list parameter `param` is a column
+ * of the table on input `port`, when its columns are known. Each name
+ * that is not is reported at its place in the pipeline file ("input
+ * 'table' (tensor 'events' from stage 'load') has no column 'Mm' (did you
+ * mean 'M'?)"). Call it only for names that are columns (not `all`).
+ * Returns 0, or -1 after reporting. */
+PIPE_API int pipe_check_column_param(pipe_ctx *ctx, const char *port, const char *param);
+/* The table on output `port` will have these columns, in this order
+ * (copied). */
+PIPE_API void pipe_check_output_columns(pipe_ctx *ctx, const char *port, const char *const *names,
+                                        size_t n);
+/* Output `port` (declared with rank 0, any) will have a rank from
+ * min_rank to max_rank: a later input of another rank is refused by
+ * validation. */
+PIPE_API void pipe_check_output_ranks(pipe_ctx *ctx, const char *port, int min_rank, int max_rank);
 
 /* ------------------------------------------------------------------ */
 /* "Did you mean"                                                       */

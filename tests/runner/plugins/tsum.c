@@ -36,6 +36,8 @@ static int run(pipe_ctx *ctx, void *state)
     if (pipe_file_commit(ctx, f) != 0)
         return -1;
     pipe_metric(ctx, "total", sum);
+    if (pipe_input_source(ctx, "in")) /* as the runner passed it on */
+        pipe_metric_string(ctx, "source", pipe_input_source(ctx, "in"));
     pipe_info(ctx, "seconds", 0.25);
     const char *recall = pipe_param_string(ctx, "recall");
     double v = -1;

@@ -1,6 +1,7 @@
 /*
  * tsumcol.c — test plugin: sums one named column of a table into a
- * metric. Used only by the runner's tests.
+ * metric; validation checks the name against the table's known columns.
+ * Used only by the runner's tests.
  */
 #include <pipe/pipe.h>
 
@@ -10,6 +11,11 @@ static const pipe_param_decl params[] = {
 static const pipe_port_decl inputs[] = {
     {"table", PIPE_DT(PIPE_F64), 2, 0, "a table"},
 };
+
+static int check(pipe_ctx *ctx)
+{
+    return pipe_check_column_param(ctx, "table", "column");
+}
 
 static int run(pipe_ctx *ctx, void *state)
 {
@@ -32,6 +38,6 @@ static const pipe_plugin plugin = {
     .version = "1.0", .summary = "test: sum a column",
     .params = params, .n_params = PIPE_COUNT(params),
     .inputs = inputs, .n_inputs = PIPE_COUNT(inputs),
-    .run = run,
+    .check = check,   .run = run,
 };
 PIPE_PLUGIN_DEFINE(plugin)
