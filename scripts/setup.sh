@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# setup.sh [--bench] — install the Debian packages pipe builds with, only
-# those that are missing (idempotent). Needs root (or sudo) when something is
-# missing. --bench adds what the bench scripts compare against (PyTorch for
-# bench/cnn/torch_step.py and compare.sh); CI and the tests do not need it.
+# setup.sh — install the Debian packages pipe builds with, only those that
+# are missing (idempotent). Needs root (or sudo) when something is missing.
+# (--bench is accepted for older instructions: PyTorch, which bench/cnn
+# compares against, is in the list anyway, for tests/nn.)
 set -euo pipefail
 
 packages=(
@@ -15,13 +15,10 @@ packages=(
   libxgboost-dev                     # the gbdt stage: boosted trees
   libopenmpi-dev openmpi-bin         # runs across processes (mpirun, srun)
   clang-14 libclang-rt-14-dev        # libFuzzer targets (scripts/fuzz.sh)
-  python3-torch python3-numpy        # tests/nn/test_torch_model.py: model files read by PyTorch
+  python3-torch python3-numpy        # tests/nn/test_torch_model.py, bench/cnn: PyTorch 1.13
   python3-onnx                       # tests/nn: the ONNX checker on exported models
   python3-sklearn                    # tests/metrics: weighted metrics against sample_weight
 )
-if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3 python3-torch)  # bench/cnn: the same CNNs in PyTorch 1.13
-fi
 
 missing=()
 for p in "${packages[@]}"; do
