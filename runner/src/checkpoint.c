@@ -22,36 +22,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static uint64_t fnv_bytes(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /* The run key: what must be equal for a checkpoint to continue. */
 static uint64_t run_key(const pipe_run_state *run, const pipe_plan *plan)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *f = open_memstream(&text, &size);
-    if (!f)
-        return 0;
+    /* the configuration (the file's bytes and every resolved parameter),
+     * then what else makes a training go another way: the seed, the thread
+     * count, each stage's plugin and its version */
     const pipe_pipeline *p = run->pipeline;
-    fprintf(f, "%016llx %llu %d\n", (unsigned long long)p->hash, (unsigned long long)p->seed,
-            run->threads);
+    char head[64];
+    int n = snprintf(head, sizeof head, "%llu %d", (unsigned long long)p->seed, run->threads);
+    uint64_t h = pipe_fnv1a(pipe_config_hash(p, plan), head, (size_t)n);
     for (size_t i = 0; i < plan->n; i++) {
         const pipe_plugin *pl = plan->plugins[i];
-        fprintf(f, "%s %s %s", p->stages[i].id, pl->name, pl->version ? pl->version : "");
-        for (size_t k = 0; k < pl->n_params; k++) {
-            fprintf(f, " %s=", pl->params[k].name);
-            pipe_param_write_json(f, &plan->params[i][k]);
-        }
-        fputc('\n', f);
+        h = pipe_fnv1a(h, pl->name, strlen(pl->name) + 1);
+        h = pipe_fnv1a(h, pl->version ? pl->version : "",
+                       strlen(pl->version ? pl->version : "") + 1);
     }
-    fclose(f);
-    uint64_t h = fnv_bytes(0xcbf29ce484222325ULL, text, size);
-    free(text);
     return h;
 }
 

@@ -47,6 +47,17 @@ PIPE_INTERNAL char *pipe_xstrdup(const char *s);
 PIPE_INTERNAL void *pipe_xcalloc(size_t n, size_t size);
 PIPE_INTERNAL void *pipe_xrealloc(void *p, size_t size);
 
+/* ---- FNV-1a, the runner's one hash (hash.c) ----------------------------- */
+
+#define PIPE_FNV_OFFSET 0xcbf29ce484222325ULL
+/* h (PIPE_FNV_OFFSET to start) advanced over n bytes, or a string's bytes
+ * without its NUL. */
+uint64_t pipe_fnv1a(uint64_t h, const void *data, size_t n);
+uint64_t pipe_fnv1a_str(uint64_t h, const char *s);
+/* A file's hash (0 when it cannot be opened); its size in *size when given
+ * (-1 when it cannot be read). */
+uint64_t pipe_fnv1a_file(const char *path, long long *size);
+
 /* ---- string-keyed maps (strmap.c) ------------------------------------- */
 
 /* Borrowed string keys (they must outlive the map) to indices. */

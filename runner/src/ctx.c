@@ -19,13 +19,6 @@ double pipe_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static uint64_t hash_string(uint64_t h, const char *s)
-{
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
-    return h;
-}
-
 void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *spec,
                    const pipe_plugin *plugin, pipe_param_val *params)
 {
@@ -36,7 +29,7 @@ void pipe_ctx_init(pipe_ctx *ctx, pipe_run_state *run, const pipe_stage_spec *sp
     ctx->params = params;
     /* Each stage's stream depends on the seed and its id only, so adding
      * a stage does not change the others' random numbers. */
-    pipe_rng_seed(&ctx->rng, hash_string(0xcbf29ce484222325ULL ^ run->pipeline->seed, spec->id));
+    pipe_rng_seed(&ctx->rng, pipe_fnv1a_str(PIPE_FNV_OFFSET ^ run->pipeline->seed, spec->id));
 }
 
 const char *pipe_stage_id(const pipe_ctx *ctx)

@@ -232,19 +232,6 @@ static int parse_stages(pipe_pipeline *p, const pipe_value *root)
     return errors ? -1 : 0;
 }
 
-static uint64_t hash_file(const char *path)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    int c;
-    while ((c = getc(f)) != EOF)
-        h = (h ^ (uint64_t)c) * 0x100000001b3ULL;
-    fclose(f);
-    return h;
-}
-
 pipe_pipeline *pipe_pipeline_load(const char *path)
 {
     int errors = 0;
@@ -287,7 +274,7 @@ pipe_pipeline *pipe_pipeline_load_all(const char *path, int *n_errors)
     errors += parse_threads(p->file, root, &p->threads) != 0;
     errors += parse_stages(p, root) != 0;
     errors += !errors && pipe_sweep_check(p) != 0; /* the sweep: block, sweep_grid.c */
-    p->hash = hash_file(path);
+    p->hash = pipe_fnv1a_file(path, NULL);
     *n_errors = errors;
     return p;
 }

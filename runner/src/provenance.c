@@ -15,44 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-static uint64_t fnv_bytes(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *c = data;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ c[i]) * FNV_PRIME;
-    return h;
-}
-
-/* FNV-1a of a file's bytes; -1 in *size when it cannot be read. */
-static uint64_t hash_file(const char *path, long long *size)
-{
-    uint64_t h = FNV_OFFSET;
-    FILE *f = fopen(path, "rb");
-    *size = -1;
-    if (!f)
-        return 0;
-    char buf[1 << 16];
-    size_t n;
-    long long total = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        h = fnv_bytes(h, buf, n);
-        total += (long long)n;
-    }
-    if (!ferror(f))
-        *size = total;
-    fclose(f);
-    return h;
-}
-
 uint64_t pipe_config_hash(const pipe_pipeline *p, const pipe_plan *plan)
 {
     uint64_t h = p->hash;
     for (size_t i = 0; i < plan->n; i++) {
         const pipe_plugin *pl = plan->plugins[i];
-        h = fnv_bytes(h, p->stages[i].id, strlen(p->stages[i].id) + 1);
+        h = pipe_fnv1a(h, p->stages[i].id, strlen(p->stages[i].id) + 1);
         for (size_t k = 0; pl && plan->params[i] && k < pl->n_params; k++) {
             char *text = NULL;
             size_t len = 0;
@@ -62,7 +30,7 @@ uint64_t pipe_config_hash(const pipe_pipeline *p, const pipe_plan *plan)
             fprintf(f, "%s=", pl->params[k].name);
             pipe_param_write_json(f, &plan->params[i][k]);
             fclose(f);
-            h = fnv_bytes(h, text, len + 1);
+            h = pipe_fnv1a(h, text, len + 1);
             free(text);
         }
     }
@@ -78,7 +46,7 @@ void pipe_input_file(pipe_ctx *ctx, const char *path)
     pipe_input_record *r = &run->inputs[run->n_inputs++];
     r->stage = ctx->spec->id;
     r->path = pipe_xstrdup(path);
-    r->hash = hash_file(path, &r->bytes);
+    r->hash = pipe_fnv1a_file(path, &r->bytes);
 }
 
 void pipe_inputs_free(pipe_run_state *run)

@@ -10,10 +10,7 @@
 
 static uint64_t hash(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return h;
+    return pipe_fnv1a_str(PIPE_FNV_OFFSET, s);
 }
 
 void pipe_strmap_init(pipe_strmap *m)
