@@ -161,10 +161,10 @@ int cls_read_class_weight(pipe_ctx *ctx, double weights[2], int *balanced)
     return 0;
 }
 
-int cls_read_tune(pipe_ctx *ctx, pipe_cls_objective *objective)
+int cls_read_tune(pipe_ctx *ctx, pipe_nn_objective *objective)
 {
     const char *tune = pipe_param_string(ctx, "tune");
-    *objective = strcmp(tune, "f1") == 0 ? PIPE_CLS_F1 : PIPE_CLS_ACCURACY;
+    *objective = strcmp(tune, "f1") == 0 ? PIPE_NN_TUNE_F1 : PIPE_NN_TUNE_ACCURACY;
     return strcmp(tune, "none") == 0;
 }
 

@@ -69,6 +69,7 @@ static const pipe_port_decl cnn_outputs[] = {
      "predictions for every image: rank 1 (one output) or N x outputs; classification: the "
      "probability of class 1 (not with head: multiclass)"},
     PIPE_NN_STAGE_CLASS_OUTPUTS,
+    PIPE_NN_STAGE_THRESHOLD_OUTPUT,
     {"history", PIPE_DT(PIPE_F64), 2, 1,
      "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (classification: "
      "accuracy, val_accuracy; val_* NaN without validation rows)"},
@@ -102,7 +103,9 @@ static const pipe_plugin cnn_plugin = {
         "batch (im2col; tiny images such as the tabular 3 x 2 x 3 as one dense matrix). Writes "
         "model.safetensors (weights as layers.<i>.kernel etc., conv kernels (out, in*kh*kw), "
         "the architecture in the metadata) that mode: predict applies to new images. Metrics: "
-        "loss, val_loss, mae and val_mae (classification: accuracy, val_accuracy), epochs, "
+        "loss, val_loss, mae and val_mae (classification: accuracy, val_accuracy, and the "
+        "decision threshold tuned for accuracy on the val rows with its val_accuracy_tuned, "
+        "also output threshold and kept in the model file), epochs, "
         "best_epoch, stopped_early, params, rows_train, rows_val; run.json gets train_seconds "
         "and us_per_step.",
     .params = cnn_params,

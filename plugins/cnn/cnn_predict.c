@@ -40,6 +40,8 @@ static int predict_with(pipe_ctx *ctx, const pipe_nn_st_file *file, const char *
     if (rc == 0)
         rc = multi ? pipe_nn_stage_publish_classes(ctx, m, &d.rows, &d.classes)
                    : pipe_nn_stage_publish_predictions(ctx, m, &d.rows);
+    if (rc == 0)
+        rc = pipe_nn_stage_publish_saved_threshold(ctx, file);
     double seconds = pipe_seconds() - start;
     if (rc == 0) {
         pipe_metric(ctx, "rows", (double)d.rows.rows);

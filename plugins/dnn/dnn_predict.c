@@ -29,6 +29,8 @@ int dnn_predict(pipe_ctx *ctx)
     if (rc == 0)
         rc = multi ? pipe_nn_stage_publish_classes(ctx, s.model, &d, &classes)
                    : pipe_nn_stage_publish_predictions(ctx, s.model, &d);
+    if (rc == 0)
+        rc = pipe_nn_stage_publish_saved_threshold(ctx, s.file);
     double seconds = pipe_seconds() - start;
     if (rc == 0) {
         pipe_metric(ctx, "rows", (double)d.rows);

@@ -21,25 +21,6 @@ static void shape_text(const dnn_config *cfg, int n_in, char *buf, size_t size)
             len += (size_t)snprintf(buf + len, size - len, "-%d", cfg->layers[i].units);
 }
 
-/* The model file with the stage's metadata: the target's name, the head
- * and (multiclass) the class names. */
-static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
-                      const pipe_nn_classes *c, const char *name)
-{
-    const char *target = pipe_param_string(ctx, "target");
-    char *classes =
-        c->k ? pipe_nn_names_to_json((const char *const *)c->names, (size_t)c->k) : NULL;
-    if (c->k && !classes)
-        return pipe_error(ctx, "out of memory");
-    pipe_nn_st_meta meta[4] = {{"stage", "dnn"},
-                               {"target", target[0] ? target : pipe_input_name(ctx, "y")},
-                               {"head", pipe_param_string(ctx, "head")},
-                               {"classes", classes}};
-    int rc = pipe_nn_stage_save(ctx, m, d, name, meta, classes ? 4 : 3);
-    free(classes);
-    return rc;
-}
-
 /* Build, train and publish; d and cfg are read. */
 static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, const pipe_nn_classes *c,
                            dnn_config *cfg)
@@ -58,12 +39,16 @@ static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, const pipe_nn_classes
              shape, pipe_nn_model_param_count(m), (long long)d->n_train, (long long)d->n_val,
              cfg->fit.epochs, cfg->fit.batch);
     int rc = pipe_nn_stage_fit(ctx, m, &cfg->optim, &cfg->fit, d);
-    if (rc == 0)
-        rc = c->k ? pipe_nn_stage_publish_classes(ctx, m, d, c)
-                  : pipe_nn_stage_publish_predictions(ctx, m, d);
+    double threshold = NAN;
+    if (rc == 0 && c->k)
+        rc = pipe_nn_stage_publish_classes(ctx, m, d, c);
+    else if (rc == 0 && cfg->loss.kind == PIPE_NN_BCE && d->n_out == 1)
+        rc = pipe_nn_stage_publish_binary(ctx, m, d, &threshold);
+    else if (rc == 0)
+        rc = pipe_nn_stage_publish_predictions(ctx, m, d);
     const char *save = pipe_param_string(ctx, "save");
     if (rc == 0 && save[0])
-        rc = save_model(ctx, m, d, c, save);
+        rc = pipe_nn_stage_save_network(ctx, m, d, save, "dnn", c, threshold);
     pipe_nn_model_free(m);
     return rc;
 }

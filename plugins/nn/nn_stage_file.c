@@ -1,13 +1,15 @@
 /*
  * nn_stage_file.c — model files as the stages write and read them
  * (nn_stage.h): the core's model plus the feature names and the scaler's
- * parameters, and predict mode's rows: raw x scaled with the saved
+ * parameters (and the network stages' target, head, class names or
+ * threshold), and predict mode's rows: raw x scaled with the saved
  * scaling (by the scaler stage's own code), features picked by name.
  */
 #include "nn_stage.h"
 #include "scaler.h"
 #include "table/table.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +82,30 @@ int pipe_nn_stage_save(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d, c
         rc = write_model(ctx, m, name, &e, meta, n_meta);
     free(e.json[0]);
     free(e.json[1]);
+    return rc;
+}
+
+int pipe_nn_stage_save_network(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                               const char *name, const char *stage, const pipe_nn_classes *c,
+                               double threshold)
+{
+    const char *target = pipe_param_string(ctx, "target");
+    char *classes =
+        c && c->k ? pipe_nn_names_to_json((const char *const *)c->names, (size_t)c->k) : NULL;
+    if (c && c->k && !classes)
+        return pipe_error(ctx, "out of memory");
+    char text[32];
+    snprintf(text, sizeof text, "%.17g", threshold);
+    pipe_nn_st_meta meta[4] = {{"stage", stage},
+                               {"target", target[0] ? target : pipe_input_name(ctx, "y")},
+                               {"head", pipe_param_string(ctx, "head")}};
+    size_t n = 3;
+    if (classes)
+        meta[n++] = (pipe_nn_st_meta){"classes", classes};
+    else if (!isnan(threshold))
+        meta[n++] = (pipe_nn_st_meta){"threshold", text};
+    int rc = pipe_nn_stage_save(ctx, m, d, name, meta, n);
+    free(classes);
     return rc;
 }
 
