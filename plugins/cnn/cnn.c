@@ -26,7 +26,8 @@ static const pipe_param_decl cnn_params[] = {
      0, NULL,
      "the hidden layers in order, each {conv: channels, kernel: 3, stride: 1, padding: same | "
      "valid | n, activation, l2}, {maxpool: size, stride, padding}, {avgpool: size, stride, "
-     "padding}, {residual: channels, kernel: 3, stride: 1, batchnorm: true, activation, l2}, "
+     "padding}, {residual: channels, kernel: 3, stride: 1, batchnorm: true, momentum: 0.99, "
+     "activation, l2}, "
      "{dense: units, activation, l2}, {dropout: rate}, {activation: name}, batchnorm, flatten "
      "or global_avgpool; sizes are n or [height, width]. The output dense layer (one unit per "
      "target column) is added after them"},
