@@ -56,7 +56,7 @@ const char *cls_class_weight_param(const pipe_ctx *ctx);
 int cls_read_class_weight(pipe_ctx *ctx, double weights[2], int *balanced);
 
 /* The tune parameter: 0 with the objective, 1 for none. */
-int cls_read_tune(pipe_ctx *ctx, pipe_cls_objective *objective);
+int cls_read_tune(pipe_ctx *ctx, pipe_nn_objective *objective);
 
 /* Layer specifications of the network from the parameters (hidden
  * layers with batchnorm and dropout, then one sigmoid unit, or for

@@ -6,8 +6,6 @@
  *   class weights  scikit-learn's class_weight="balanced": the weight of
  *                  class c is n / (2 · n_c) over the n given rows, so each
  *                  class carries the same total weight;
- *   threshold      the decision threshold that maximises accuracy or F1
- *                  over some rows (the validation rows);
  *   logistic       L2-regularised logistic regression as scikit-learn's
  *                  LogisticRegression(C=C) solves it: minimise
  *                  Σ sᵢ·logloss(yᵢ, σ(xᵢ·w + b)) + ‖w‖² / (2C) (the
@@ -38,38 +36,6 @@ extern "C" {
  */
 int pipe_cls_balanced_weights(const double *label, const int64_t *rows, int64_t n,
                               double weights[2], char *err, size_t err_size);
-
-/* ------------------------------------------------------------------ */
-/* Threshold tuning                                                     */
-/* ------------------------------------------------------------------ */
-
-typedef enum pipe_cls_objective {
-    PIPE_CLS_ACCURACY, /* (tp + tn) / n */
-    PIPE_CLS_F1,       /* 2 tp / (2 tp + fp + fn), 0 when nothing is positive */
-} pipe_cls_objective;
-
-/* The outcome of a tuning: the threshold, the objective it reaches and its
- * confusion matrix (a score >= threshold predicts class 1). */
-typedef struct pipe_cls_tuned {
-    double threshold, value;
-    int64_t tp, fp, tn, fn;
-} pipe_cls_tuned;
-
-/*
- * Choose the threshold that maximises `objective` over n scored rows.
- * Every way of splitting the sorted distinct scores is tried: thresholds
- * in the gap (s_{k+1}, s_k] between two consecutive distinct scores all
- * give the same predictions. Among the best gaps, the one containing
- * `preferred` (0.5 for probabilities) gives `preferred` itself; otherwise
- * the threshold is the middle of the best gap nearest to `preferred` (the
- * highest score for the gap below every score, and the smallest double
- * above the highest score for the gap above them all); equally near
- * gaps: the higher threshold. Returns 0, or -1 with the reason in err (no
- * rows, a label other than 0 and 1, a NaN score, out of memory).
- */
-int pipe_cls_tune_threshold(const double *score, const double *label, int64_t n,
-                            pipe_cls_objective objective, double preferred, pipe_cls_tuned *out,
-                            char *err, size_t err_size);
 
 /* ------------------------------------------------------------------ */
 /* Logistic regression                                                  */

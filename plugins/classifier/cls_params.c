@@ -213,10 +213,10 @@ static int check_old_class_weight(pipe_ctx *ctx)
     return 0;
 }
 
-int cls_read_tune(pipe_ctx *ctx, pipe_cls_objective *objective)
+int cls_read_tune(pipe_ctx *ctx, pipe_nn_objective *objective)
 {
     const char *tune = pipe_param_string(ctx, "tune");
-    *objective = strcmp(tune, "f1") == 0 ? PIPE_CLS_F1 : PIPE_CLS_ACCURACY;
+    *objective = strcmp(tune, "f1") == 0 ? PIPE_NN_TUNE_F1 : PIPE_NN_TUNE_ACCURACY;
     return strcmp(tune, "none") == 0;
 }
 

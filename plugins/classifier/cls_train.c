@@ -28,7 +28,7 @@ static int val_rows(const cls_data *d, const double *score, double **s, double *
 /* Whether the threshold is tuned, and for what. The majority class has
  * nothing to tune; tuning needs val rows. 0 or -1 (reported). */
 static int read_tuning(pipe_ctx *ctx, cls_kind kind, const cls_data *d, int *tuned,
-                       pipe_cls_objective *objective)
+                       pipe_nn_objective *objective)
 {
     *tuned = kind != CLS_MAJORITY && cls_read_tune(ctx, objective) == 0;
     if (*tuned && d->r.n_val == 0)
@@ -42,7 +42,7 @@ static int read_tuning(pipe_ctx *ctx, cls_kind kind, const cls_data *d, int *tun
 /* The decision threshold: tuned on the val rows, or the parameter. Also
  * reports the val-row metrics at it. 0 or -1 (reported). */
 static int decide_threshold(pipe_ctx *ctx, const cls_data *d, const double *score, int tune,
-                            pipe_cls_objective objective, double *threshold)
+                            pipe_nn_objective objective, double *threshold)
 {
     double *s = NULL, *y = NULL;
     char err[256];
@@ -54,12 +54,12 @@ static int decide_threshold(pipe_ctx *ctx, const cls_data *d, const double *scor
         free(y);
         return pipe_error(ctx, "out of memory");
     }
-    pipe_cls_tuned tuned;
+    pipe_nn_tuned tuned;
     pipe_metrics_classification m;
     int rc = 0;
     if (tune) {
-        rc = pipe_cls_tune_threshold(s, y, d->r.n_val, objective, *threshold, &tuned, err,
-                                     sizeof err);
+        rc = pipe_nn_tune_threshold(s, y, d->r.n_val, objective, *threshold, &tuned, err,
+                                    sizeof err);
         if (rc == 0)
             *threshold = tuned.threshold;
     }
@@ -165,7 +165,7 @@ static int fit_and_publish_classes(pipe_ctx *ctx, cls_kind kind, cls_data *d)
 static int fit_and_publish(pipe_ctx *ctx, cls_kind kind, cls_data *d)
 {
     int tune;
-    pipe_cls_objective objective;
+    pipe_nn_objective objective;
     if (read_tuning(ctx, kind, d, &tune, &objective) != 0)
         return -1;
     double start = pipe_seconds();

@@ -27,7 +27,8 @@ static const pipe_param_decl cnn_params[] = {
      0, NULL,
      "the hidden layers in order, each {conv: channels, kernel: 3, stride: 1, padding: same | "
      "valid | n, activation, l2}, {maxpool: size, stride, padding}, {avgpool: size, stride, "
-     "padding}, {residual: channels, kernel: 3, stride: 1, batchnorm: true, activation, l2}, "
+     "padding}, {residual: channels, kernel: 3, stride: 1, batchnorm: true, momentum: 0.99, "
+     "activation, l2}, "
      "{dense: units, activation, l2}, {dropout: rate}, {activation: name}, batchnorm, flatten "
      "or global_avgpool; sizes are n or [height, width]. The output dense layer (one unit per "
      "target column) is added after them"},
@@ -71,6 +72,7 @@ static const pipe_port_decl cnn_outputs[] = {
      "predictions for every image: rank 1 (one output) or N x outputs; binary: the "
      "probability of class 1 (not with head: multiclass)"},
     PIPE_NN_STAGE_CLASS_OUTPUTS,
+    PIPE_NN_STAGE_THRESHOLD_OUTPUT,
     {"history", PIPE_DT(PIPE_F64), 2, 1,
      "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (binary, "
      "multiclass: accuracy, val_accuracy; val_* NaN without validation rows)"},
@@ -112,7 +114,9 @@ static const pipe_plugin cnn_plugin = {
         "model.safetensors (weights as layers.<i>.kernel etc., conv kernels as PyTorch's rank-4 "
         "(out, in/groups, kh, kw), the layer graph in the metadata) that mode: predict applies to "
         "new images. Metrics: "
-        "loss, val_loss, mae and val_mae (binary: accuracy, val_accuracy), epochs, "
+        "loss, val_loss, mae and val_mae (binary: accuracy, val_accuracy, and the decision "
+        "threshold tuned for accuracy on the val rows with its val_accuracy_tuned, also output "
+        "threshold and kept in the model file), epochs, "
         "best_epoch, stopped_early, params, rows_train, rows_val; run.json gets train_seconds "
         "and us_per_step.",
     .params = cnn_params,

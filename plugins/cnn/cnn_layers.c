@@ -28,7 +28,7 @@ static const layer_word words[] = {
     {"conv", PIPE_NN_CONV2D, "kernel stride padding activation l2 groups depthwise"},
     {"maxpool", PIPE_NN_MAXPOOL, "stride padding"},
     {"avgpool", PIPE_NN_AVGPOOL, "stride padding"},
-    {"residual", PIPE_NN_RESIDUAL, "kernel stride batchnorm activation l2"},
+    {"residual", PIPE_NN_RESIDUAL, "kernel stride batchnorm momentum activation l2"},
     {"dense", PIPE_NN_DENSE, "activation l2"},
     {"dropout", PIPE_NN_DROPOUT, ""},
     {"batchnorm", PIPE_NN_BATCHNORM, "momentum eps"},
@@ -248,13 +248,12 @@ static int read_map_item(item *it, pipe_nn_layer_spec *s)
     size_t main_at = v->count;
     for (size_t k = 0; k < v->count; k++) {
         const layer_word *w = find_word(v->keys[k]);
-        /* `activation` is a layer and an option of the weighted layers:
-         * beside such a layer it is the option */
-        if (w && w->kind == PIPE_NN_ACTIVATION && it->word &&
-            cnn_word_listed(it->word->options, "activation"))
+        /* `activation` and `batchnorm` are layers and options of other
+         * layers (conv's activation, residual's batchnorm): beside such a
+         * layer they are the option */
+        if (w && it->word && cnn_word_listed(it->word->options, w->word))
             continue;
-        if (w && it->word && it->word->kind == PIPE_NN_ACTIVATION &&
-            cnn_word_listed(w->options, "activation")) {
+        if (w && it->word && cnn_word_listed(w->options, it->word->word)) {
             it->word = w;
             main_at = k;
             continue;

@@ -6,21 +6,10 @@
  */
 #include "cnn.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The model file (unless name is "") and the ONNX export (parameter
- * export) with the stage's metadata (cnn has no scaler input, and images
- * have no feature names: the file holds the network only). */
-static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const cnn_data *d, const char *name)
-{
-    const char *target = pipe_param_string(ctx, "target");
-    const pipe_nn_st_meta meta[3] = {{"stage", "cnn"},
-                                     {"target", target[0] ? target : pipe_input_name(ctx, "y")},
-                                     {"head", pipe_param_string(ctx, "head")}};
-    return pipe_nn_stage_save_classes(ctx, m, &d->rows, name, meta, 3, &d->classes, d->chw);
-}
 
 /* x must have the declared input_shape, when there is one. */
 static int check_input_shape(pipe_ctx *ctx, const cnn_data *d)
@@ -64,11 +53,17 @@ static int build_and_train(pipe_ctx *ctx, const cnn_data *d, const cnn_stack *st
              shapes, pipe_nn_model_param_count(m), (long long)d->rows.n_train,
              (long long)d->rows.n_val, cfg.fit.epochs, cfg.fit.batch);
     int rc = pipe_nn_stage_fit(ctx, m, &cfg.optim, &cfg.fit, &d->rows);
+    double threshold = NAN;
+    if (rc == 0 && d->classes.k)
+        rc = pipe_nn_stage_publish_classes(ctx, m, &d->rows, &d->classes);
+    else if (rc == 0 && cnn_is_classifier(ctx))
+        rc = pipe_nn_stage_publish_binary(ctx, m, &d->rows, &threshold);
+    else if (rc == 0)
+        rc = pipe_nn_stage_publish_predictions(ctx, m, &d->rows);
+    const char *save = pipe_param_string(ctx, "save");
     if (rc == 0)
-        rc = d->classes.k ? pipe_nn_stage_publish_classes(ctx, m, &d->rows, &d->classes)
-                          : pipe_nn_stage_publish_predictions(ctx, m, &d->rows);
-    if (rc == 0)
-        rc = save_model(ctx, m, d, pipe_param_string(ctx, "save"));
+        rc = pipe_nn_stage_save_network(ctx, m, &d->rows, save, "cnn", &d->classes, threshold,
+                                        d->chw);
     pipe_nn_model_free(m);
     return rc;
 }

@@ -66,6 +66,7 @@ static const pipe_port_decl dnn_outputs[] = {
      "predictions for every row of x: rank 1 (one output) or N x outputs (not with head: "
      "multiclass)"},
     PIPE_NN_STAGE_CLASS_OUTPUTS,
+    PIPE_NN_STAGE_THRESHOLD_OUTPUT,
     {"history", PIPE_DT(PIPE_F64), 2, 1,
      "train: one row per epoch, columns epoch, loss, val_loss, mae, val_mae, lr (binary, "
      "multiclass: accuracy, val_accuracy; val_* NaN without validation rows)"},

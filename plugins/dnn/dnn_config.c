@@ -71,6 +71,8 @@ static int check_combinations(pipe_ctx *ctx)
             pipe_param_error(ctx, "loss", "cce needs class probabilities: set head: multiclass");
     if (train && pipe_nn_stage_check_head_ports(ctx, multi) != 0)
         status = -1;
+    if (train && pipe_nn_stage_check_threshold_port(ctx, strcmp(loss, "bce") == 0) != 0)
+        status = -1;
     return status;
 }
 

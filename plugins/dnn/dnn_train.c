@@ -21,19 +21,6 @@ static void shape_text(const dnn_config *cfg, int n_in, char *buf, size_t size)
             len += (size_t)snprintf(buf + len, size - len, "-%d", cfg->layers[i].units);
 }
 
-/* The model file (unless name is "") and the ONNX export (parameter
- * export), with the stage's metadata: the target's name, the head and
- * (multiclass) the class names. */
-static int save_model(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
-                      const pipe_nn_classes *c, const char *name)
-{
-    const char *target = pipe_param_string(ctx, "target");
-    pipe_nn_st_meta meta[3] = {{"stage", "dnn"},
-                               {"target", target[0] ? target : pipe_input_name(ctx, "y")},
-                               {"head", pipe_param_string(ctx, "head")}};
-    return pipe_nn_stage_save_classes(ctx, m, d, name, meta, 3, c, NULL);
-}
-
 int dnn_check_memory(pipe_ctx *ctx, const dnn_config *cfg, int n_in, int n_out,
                      const pipe_nn_rows *d)
 {
@@ -63,11 +50,16 @@ static int fit_and_publish(pipe_ctx *ctx, pipe_nn_rows *d, const pipe_nn_classes
              shape, pipe_nn_model_param_count(m), (long long)d->n_train, (long long)d->n_val,
              cfg->fit.epochs, cfg->fit.batch);
     int rc = pipe_nn_stage_fit(ctx, m, &cfg->optim, &cfg->fit, d);
+    double threshold = NAN;
+    if (rc == 0 && c->k)
+        rc = pipe_nn_stage_publish_classes(ctx, m, d, c);
+    else if (rc == 0 && cfg->loss.kind == PIPE_NN_BCE && d->n_out == 1)
+        rc = pipe_nn_stage_publish_binary(ctx, m, d, &threshold);
+    else if (rc == 0)
+        rc = pipe_nn_stage_publish_predictions(ctx, m, d);
+    const char *save = pipe_param_string(ctx, "save");
     if (rc == 0)
-        rc = c->k ? pipe_nn_stage_publish_classes(ctx, m, d, c)
-                  : pipe_nn_stage_publish_predictions(ctx, m, d);
-    if (rc == 0)
-        rc = save_model(ctx, m, d, c, pipe_param_string(ctx, "save"));
+        rc = pipe_nn_stage_save_network(ctx, m, d, save, "dnn", c, threshold, NULL);
     pipe_nn_model_free(m);
     return rc;
 }

@@ -22,11 +22,11 @@
 int metrics_multiclass_check(pipe_ctx *ctx)
 {
     int status = 0;
-    int other =
-        pipe_param_given(ctx, "kind") && strcmp(pipe_param_string(ctx, "kind"), "multiclass") != 0;
+    const char *kind = pipe_param_string(ctx, "kind");
+    int other = pipe_param_given(ctx, "kind") && strcmp(kind, "multiclass") != 0;
     static const char *const params[2] = {"classes", "stages"};
-    for (int i = 0; i < 2; i++)
-        if (other && pipe_param_given(ctx, params[i]))
+    for (int i = 0; i < 2; i++) /* kind windows names its classes too */
+        if (other && pipe_param_given(ctx, params[i]) && (i || strcmp(kind, "windows") != 0))
             status = pipe_param_error(ctx, params[i],
                                       "is only used with kind: multiclass (kind is '%s')",
                                       pipe_param_string(ctx, "kind"));
@@ -67,8 +67,7 @@ const char **metrics_class_names(pipe_ctx *ctx, int64_t k)
     return names;
 }
 
-/* A class name as a key part: dots would nest the keys. */
-static void key_part(const char *name, char *buf, size_t size)
+void metrics_key_part(const char *name, char *buf, size_t size)
 {
     snprintf(buf, size, "%s", name);
     for (char *c = buf; *c; c++)
@@ -88,7 +87,7 @@ static void report_model(pipe_ctx *ctx, const char *prefix, const pipe_metrics_m
     char name[64], other[64], key[200];
     for (int64_t c = 0; c < m->k; c++) {
         const pipe_metrics_class *cl = &m->classes[c];
-        key_part(classes[c], name, sizeof name);
+        metrics_key_part(classes[c], name, sizeof name);
         static const char *const fields[4] = {"precision", "recall", "f1", "support"};
         double values[4] = {cl->precision, cl->recall, cl->f1, (double)cl->support};
         for (int f = 0; f < 4; f++) {
@@ -101,8 +100,8 @@ static void report_model(pipe_ctx *ctx, const char *prefix, const pipe_metrics_m
     }
     for (int64_t t = 0; t < m->k; t++)
         for (int64_t p = 0; p < m->k; p++) {
-            key_part(classes[t], name, sizeof name);
-            key_part(classes[p], other, sizeof other);
+            metrics_key_part(classes[t], name, sizeof name);
+            metrics_key_part(classes[p], other, sizeof other);
             snprintf(key, sizeof key, "confusion.%s.%s", name, other);
             metrics_metric(ctx, prefix, key, (double)m->confusion[t * m->k + p]);
         }

@@ -22,6 +22,10 @@ int metrics_multiclass_check(pipe_ctx *ctx);
  * live until the stage ends; NULL after a reported error. */
 const char **metrics_class_names(pipe_ctx *ctx, int64_t k);
 
+/* A class name as a metric key part: dots (which would nest the keys)
+ * become '_'. */
+void metrics_key_part(const char *name, char *buf, size_t size);
+
 /* Evaluate every mapped probability table on the gathered rows, set the
  * metrics and publish the comparison output when wanted. 0 or -1
  * (reported). */

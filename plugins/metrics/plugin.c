@@ -12,6 +12,7 @@
 #include "regress.h"
 #include "rows.h"
 #include "weighted_report.h"
+#include "window_report.h"
 
 #include <pipe/pipe.h>
 #include <stdio.h>
@@ -19,13 +20,14 @@
 #include <string.h>
 
 static const pipe_param_decl metrics_params[] = {
-    {"kind", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|classification|multiclass",
+    {"kind", PIPE_PARAM_CHOICE, "regression", 0, 0, "regression|classification|multiclass|windows",
      "regression: MAE, MSE, RMSE, R2, median and relative errors, MAE per mass bin; "
      "classification (true 0/1, pred a score): accuracy, precision, recall, F1, ROC AUC, "
      "background efficiency and rejection at 90 and 95 % signal efficiency, confusion matrix; "
      "multiclass (true 0..K-1, pred an N x K table of class probabilities): accuracy, "
-     "per-class and macro/weighted F1, log loss, one-vs-rest ROC AUC, K x K confusion. Not "
-     "given: multiclass when pred has 2 or more columns, else regression"},
+     "per-class and macro/weighted F1, log loss, one-vs-rest ROC AUC, K x K confusion; "
+     "windows (no true values): the predicted classes of pred counted inside each window of "
+     "the mass input. Not given: multiclass when pred has 2 or more columns, else regression"},
     {"part", PIPE_PARAM_CHOICE, "test", 0, 0, "train|val|test|all",
      "rows evaluated: one part of the split input, or all (without a split input: all rows)"},
     {"bins", PIPE_PARAM_FLOAT_LIST, "[2, 5, 12, 60, 80, 100, 110]", 0, 0, NULL,
@@ -42,6 +44,9 @@ static const pipe_param_decl metrics_params[] = {
      "multiclass: the ids of the stages that made pred, pred2, ...; the comparison output "
      "takes each model's params metric and train_seconds and us_per_step (run.json) from them "
      "([]: those columns are NaN)"},
+    {"windows", PIPE_PARAM_FLOAT_LIST, "[]", 0, 0, NULL,
+     "windows: closed windows [lo, hi] of the mass input as pairs lo, hi, lo, hi, ...; in each, "
+     "the count and fraction of rows of every predicted class"},
     {"predictions_file", PIPE_PARAM_STRING, "", 0, 0, NULL,
      "write the evaluated rows (true, pred, abs_error) to this CSV in the output directory "
      "(\"\": none)"},
@@ -50,9 +55,12 @@ static const pipe_param_decl metrics_params[] = {
 static const pipe_port_decl metrics_inputs[] = {
     {"pred", PIPE_DT_ANY, 0, 0,
      "predictions (rank 1 or N x 1); multiclass: an N x K table of class probabilities"},
-    {"true", PIPE_DT_ANY, 0, 0, "true values (rank 1 or N x 1); multiclass: class indices 0..K-1"},
+    {"true", PIPE_DT_ANY, 0, 1,
+     "true values (rank 1 or N x 1); multiclass: class indices 0..K-1 (needed by every kind but "
+     "windows)"},
     {"split", PIPE_DT_INT, 1, 1, "the row split; part chooses the rows evaluated"},
-    {"mass", PIPE_DT_ANY, 0, 1, "the mass per row, for the MAE per mass bin"},
+    {"mass", PIPE_DT_ANY, 0, 1,
+     "the mass per row, for the MAE per mass bin; windows: the column the windows are cut in"},
     {"pred2", PIPE_DT_ANY, 0, 1,
      "the predictions (or scores) of a second model on the same rows, compared with pred"},
     {"pred3", PIPE_DT_ANY, 0, 1, "the predictions (or scores) of a third model"},
@@ -93,13 +101,15 @@ static int metrics_check(pipe_ctx *ctx)
     double *edges = metrics_read_edges(ctx, &n);
     free(edges);
     int models = metrics_models_check(ctx), classify = metrics_classify_check(ctx);
-    int multiclass = metrics_multiclass_check(ctx);
-    return edges && models == 0 && classify == 0 && multiclass == 0 ? 0 : -1;
+    int multiclass = metrics_multiclass_check(ctx), windows = metrics_windows_check(ctx);
+    return edges && models == 0 && classify == 0 && multiclass == 0 && windows == 0 ? 0 : -1;
 }
 
 static int metrics_run(pipe_ctx *ctx, void *state)
 {
     (void)state;
+    if (metrics_is_windows(ctx))
+        return metrics_windows_report(ctx);
     metrics_rows rows;
     metrics_kind kind = metrics_kind_of(ctx);
     static const char *const multiclass_only[2] = {"classes", "stages"};
@@ -147,7 +157,11 @@ static const pipe_plugin metrics_plugin = {
         "columns): count, n_classes, and per model accuracy, macro_f1, weighted_f1, log_loss "
         "(probabilities clipped to [eps, 1-eps], eps = 2^-52, as scikit-learn 1.2), "
         "macro_roc_auc, classes.<class>.precision/recall/f1/support/roc_auc (zero_division=0) "
-        "and confusion.<true>.<predicted> counts. Every kind compares up to four "
+        "and confusion.<true>.<predicted> counts. Windows (kind: windows; no true input): pred's "
+        "predicted class per row (class indices, or the argmax of a probability table) counted "
+        "inside each closed window [lo, hi] of the mass input: count, "
+        "windows.<lo>-<hi>.count and windows.<lo>-<hi>.<class>.count and .fraction. The other "
+        "kinds compare up to four "
         "models (pred to pred4, named by names): the keys start with the model's name when "
         "there are several, and the comparison output has one row per model. Outputs: the "
         "comparison and (classification) the ROC curves as tables. predictions_file writes the "

@@ -30,8 +30,7 @@ double *metrics_read_edges(pipe_ctx *ctx, size_t *n)
     return edges;
 }
 
-/* "80" or "2p5": a bin edge as a metric key part (dots would nest). */
-static void edge_key(double edge, char *buf, size_t size)
+void metrics_edge_key(double edge, char *buf, size_t size)
 {
     snprintf(buf, size, "%g", edge);
     for (char *c = buf; *c; c++)
@@ -53,8 +52,8 @@ static int report_bins(pipe_ctx *ctx, const metrics_rows *rows, const double *pr
     pipe_metrics_bins(pred, rows->truth, rows->mass, rows->n, edges, n_edges, bins);
     for (size_t b = 0; b + 1 < n_edges; b++) {
         char lo[32], hi[32], key[96];
-        edge_key(bins[b].lo, lo, sizeof lo);
-        edge_key(bins[b].hi, hi, sizeof hi);
+        metrics_edge_key(bins[b].lo, lo, sizeof lo);
+        metrics_edge_key(bins[b].hi, hi, sizeof hi);
         snprintf(key, sizeof key, "mass_bins.%s-%s.count", lo, hi);
         metrics_metric(ctx, prefix, key, (double)bins[b].count);
         if (bins[b].count == 0)

@@ -16,6 +16,9 @@
  * after a reported parameter error. */
 double *metrics_read_edges(pipe_ctx *ctx, size_t *n);
 
+/* "80" or "2p5": a bin edge as a metric key part (dots would nest). */
+void metrics_edge_key(double edge, char *buf, size_t size);
+
 /* Evaluate every mapped prediction on the gathered rows, set the metrics
  * (under each model's name when there are several) and publish the
  * comparison output when wanted. 0 or -1 (reported). */

@@ -30,6 +30,7 @@
 
 #include "nn.h"
 #include "nn_io.h"
+#include "nn_threshold.h"
 #include "nn_train.h"
 
 #include <pipe/pipe.h>
@@ -486,5 +487,55 @@ int pipe_nn_stage_predict_outputs(pipe_ctx *ctx, const pipe_nn_st_file *file, pi
  * 0, or -1 reported against parameter "model". */
 int pipe_nn_stage_saved_classes(pipe_ctx *ctx, const pipe_nn_st_file *file, const pipe_nn_model *m,
                                 pipe_nn_classes *c);
+
+/* ------------------------------------------------------------------ */
+/* The binary head's decision threshold (nn_stage_threshold.c)          */
+/* ------------------------------------------------------------------ */
+
+/* The port declaration of the binary head's threshold, for a stage's
+ * outputs. */
+/* clang-format off */
+#define PIPE_NN_STAGE_THRESHOLD_OUTPUT                                                             \
+    {"threshold", PIPE_DT(PIPE_F64), 1, 1,                                                         \
+     "binary head (sigmoid, bce): the decision threshold, one value, for metrics: tuned for "      \
+     "accuracy on the val rows (train; 0.5 kept when it is among the best), or the one saved "     \
+     "in the model (predict)"}
+/* clang-format on */
+
+/*
+ * Train mode of a binary head (one sigmoid output, targets 0 or 1): the
+ * predictions of every row published as "pred" and, with val rows, the
+ * decision threshold that maximises accuracy on them (the classifier's
+ * tuning, pipe_nn_tune_threshold, preferring 0.5): metrics "threshold"
+ * and "val_accuracy_tuned", output "threshold" when wanted (an error
+ * without val rows), *threshold for the model file (NaN without val
+ * rows; pipe_nn_stage_save_network keeps it). 0 or -1 (reported).
+ */
+int pipe_nn_stage_publish_binary(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                                 double *threshold);
+
+/* Predict mode: output "threshold" from the model file's metadata, when it
+ * is wanted (a model without one is an error against parameter "model").
+ * 0 or -1 (reported). */
+int pipe_nn_stage_publish_saved_threshold(pipe_ctx *ctx, const pipe_nn_st_file *file);
+
+/* Output "threshold" is only for a binary head. 0 or -1 (reported). */
+int pipe_nn_stage_check_threshold_port(pipe_ctx *ctx, int binary);
+
+/* ------------------------------------------------------------------ */
+/* The model file of a network stage (nn_stage_file.c)                 */
+/* ------------------------------------------------------------------ */
+
+/* The files of a trained network stage (dnn, cnn): the model file at
+ * `name` (none when it is "") and the ONNX export (parameter "export"),
+ * through pipe_nn_stage_save_classes, with the metadata "stage" (`stage`),
+ * "target" (parameter "target", else the name of input y), "head"
+ * (parameter "head") and either "classes" (c's names as JSON, when c has
+ * classes) or "threshold" (17 significant digits, when it is not NaN).
+ * image_chw as in pipe_nn_export (NULL for rows of features). 0 or -1
+ * (reported). */
+int pipe_nn_stage_save_network(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                               const char *name, const char *stage, const pipe_nn_classes *c,
+                               double threshold, const int *image_chw);
 
 #endif

@@ -258,6 +258,8 @@ int pipe_nn_stage_predict_outputs(pipe_ctx *ctx, const pipe_nn_st_file *file, pi
     if (rc == 0)
         rc = multi ? pipe_nn_stage_publish_classes(ctx, m, d, &classes)
                    : pipe_nn_stage_publish_predictions(ctx, m, d);
+    if (rc == 0 && !multi)
+        rc = pipe_nn_stage_publish_saved_threshold(ctx, file);
     double seconds = pipe_seconds() - start;
     if (rc == 0) {
         pipe_metric(ctx, "rows", (double)d->rows);

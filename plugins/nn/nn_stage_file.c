@@ -1,13 +1,15 @@
 /*
  * nn_stage_file.c — model files as the stages write and read them
  * (nn_stage.h): the core's model plus the feature names and the scaler's
- * parameters, and predict mode's rows: raw x scaled with the saved
+ * parameters (and the network stages' target, head, class names or
+ * threshold), and predict mode's rows: raw x scaled with the saved
  * scaling (by the scaler stage's own code), features picked by name.
  */
 #include "nn_stage.h"
 #include "scaler.h"
 #include "table/table.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +83,21 @@ int pipe_nn_stage_save(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d, c
     free(e.json[0]);
     free(e.json[1]);
     return rc;
+}
+
+int pipe_nn_stage_save_network(pipe_ctx *ctx, pipe_nn_model *m, const pipe_nn_rows *d,
+                               const char *name, const char *stage, const pipe_nn_classes *c,
+                               double threshold, const int *image_chw)
+{
+    const char *target = pipe_param_string(ctx, "target");
+    char text[32];
+    snprintf(text, sizeof text, "%.17g", threshold);
+    pipe_nn_st_meta meta[4] = {{"stage", stage},
+                               {"target", target[0] ? target : pipe_input_name(ctx, "y")},
+                               {"head", pipe_param_string(ctx, "head")},
+                               {"threshold", text}};
+    size_t n = c->k || isnan(threshold) ? 3 : 4;
+    return pipe_nn_stage_save_classes(ctx, m, d, name, meta, n, c, image_chw);
 }
 
 void pipe_nn_saved_free(pipe_nn_saved *s)

@@ -1,10 +1,10 @@
 /*
- * threshold.c — tuning the decision threshold of a scored classifier:
+ * nn_threshold.c — tuning the decision threshold of a scored classifier:
  * every gap between consecutive distinct scores is a candidate, the best
  * ones for accuracy or F1 are kept, and the threshold is taken in the
- * best gap nearest to the preferred value. See classifier_core.h.
+ * best gap nearest to the preferred value. See nn_threshold.h.
  */
-#include "classifier_core.h"
+#include "nn_threshold.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -73,11 +73,11 @@ static int64_t list_candidates(const scored_row *rows, int64_t n, candidate *c)
 }
 
 /* The objective as a fraction num / den (den > 0). */
-static void objective_fraction(pipe_cls_objective objective, const candidate *c, int64_t positives,
+static void objective_fraction(pipe_nn_objective objective, const candidate *c, int64_t positives,
                                int64_t n, int64_t *num, int64_t *den)
 {
     int64_t fn = positives - c->tp, tn = n - positives - c->fp;
-    if (objective == PIPE_CLS_ACCURACY) {
+    if (objective == PIPE_NN_TUNE_ACCURACY) {
         *num = c->tp + tn;
         *den = n;
     } else {
@@ -102,7 +102,7 @@ static double representative(const candidate *c, double preferred)
 
 /* Index of the best candidate: highest objective, then nearest to
  * `preferred`, then the first (highest threshold). */
-static int64_t best_candidate(const candidate *c, int64_t count, pipe_cls_objective objective,
+static int64_t best_candidate(const candidate *c, int64_t count, pipe_nn_objective objective,
                               int64_t positives, int64_t n, double preferred)
 {
     int64_t best = 0, best_num, best_den;
@@ -125,9 +125,9 @@ static int64_t best_candidate(const candidate *c, int64_t count, pipe_cls_object
     return best;
 }
 
-int pipe_cls_tune_threshold(const double *score, const double *label, int64_t n,
-                            pipe_cls_objective objective, double preferred, pipe_cls_tuned *out,
-                            char *err, size_t err_size)
+int pipe_nn_tune_threshold(const double *score, const double *label, int64_t n,
+                           pipe_nn_objective objective, double preferred, pipe_nn_tuned *out,
+                           char *err, size_t err_size)
 {
     if (n < 1) {
         snprintf(err, err_size, "no rows to tune the threshold on");
@@ -145,12 +145,12 @@ int pipe_cls_tune_threshold(const double *score, const double *label, int64_t n,
     int64_t count = list_candidates(rows, n, c);
     int64_t k = best_candidate(c, count, objective, positives, n, preferred), num, den;
     objective_fraction(objective, &c[k], positives, n, &num, &den);
-    *out = (pipe_cls_tuned){.threshold = representative(&c[k], preferred),
-                            .value = (double)num / (double)den,
-                            .tp = c[k].tp,
-                            .fp = c[k].fp,
-                            .fn = positives - c[k].tp,
-                            .tn = n - positives - c[k].fp};
+    *out = (pipe_nn_tuned){.threshold = representative(&c[k], preferred),
+                           .value = (double)num / (double)den,
+                           .tp = c[k].tp,
+                           .fp = c[k].fp,
+                           .fn = positives - c[k].tp,
+                           .tn = n - positives - c[k].fp};
     free(c);
     free(rows);
     return 0;
