@@ -282,8 +282,13 @@ int pipe_cli_main(int argc, char **argv)
     }
     if (!strcmp(command, "sweep") || !strcmp(command, "diff")) {
         default_shared_data();
+        /* under mpirun / srun the ranks share a sweep's combinations (sweep.c) */
+        if (!strcmp(command, "sweep") && pipe_mpi_init(NULL, NULL) != 0)
+            return 1;
         setenv("PIPE_MPI", "0", 1); /* a sweep's runs are processes of their own */
-        return !strcmp(command, "sweep") ? pipe_cli_sweep(argc, argv) : pipe_cli_diff(argc, argv);
+        int rc = !strcmp(command, "sweep") ? pipe_cli_sweep(argc, argv) : pipe_cli_diff(argc, argv);
+        pipe_mpi_finalize();
+        return rc;
     }
     const char *usage = usage_for(command);
     if (!usage) {

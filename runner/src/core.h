@@ -227,6 +227,7 @@ void pipe_param_write_json(FILE *f, const pipe_param_val *v);
 /* Start MPI when the process was launched by mpirun / srun (else nothing:
  * one rank). 0, or -1 with a message. */
 PIPE_INTERNAL int pipe_mpi_init(int *argc, char ***argv);
+/* End MPI: afterwards the process is alone (size 1) and keeps its rank. */
 PIPE_INTERNAL void pipe_mpi_finalize(void);
 /* End every rank of the run with `code` (exit() with one process). */
 PIPE_INTERNAL void pipe_mpi_abort(int code) __attribute__((noreturn));
@@ -238,7 +239,7 @@ PIPE_INTERNAL int pipe_mpi_size(void);
 int pipe_mpi_voice(int all);
 int pipe_mpi_speaks(void);
 /* Fixed-order collectives (gather to 0, combine in rank order, broadcast). */
-void pipe_mpi_sum_f64(double *values, size_t n);
+PIPE_INTERNAL void pipe_mpi_sum_f64(double *values, size_t n);
 void pipe_mpi_sum_f32(float *values, size_t n);
 void pipe_mpi_max_f64(double *values, size_t n);
 void pipe_mpi_bcast(void *data, size_t bytes);

@@ -55,6 +55,7 @@ void pipe_mpi_finalize(void)
     if (mpi_started)
         MPI_Finalize();
     mpi_started = 0;
+    mpi_size = 1; /* alone from here on; the rank stays what it was */
 }
 
 void pipe_mpi_abort(int code)

@@ -4,7 +4,11 @@
  * and exec, with --set and --out), up to N at a time, each in its own
  * folder under <output>/sweep/; then the sweep table (sweep.csv,
  * sweep.json: parameters, metrics, status, seconds) and the best
- * combination of the chosen metric. With N > 1 each run's output is
+ * combination of the chosen metric. Under mpirun / srun rank r runs the
+ * combinations k with k mod size = r (each rank -j N at a time), the
+ * statuses and times are summed across the ranks, and rank 0 writes the
+ * table (the run folders must be on a filesystem every rank sees). With
+ * N > 1 each run's output is
  * captured in an anonymous file and printed as one block when the run ends,
  * so the lines of runs going on at the same time never interleave.
  */
@@ -183,13 +187,15 @@ static void print_log(sweep_run *r)
     r->log = NULL;
 }
 
-/* Run every combination, `jobs` at a time; returns how many failed. */
-static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *runs, size_t n)
+/* Run this rank's combinations, `jobs` at a time. */
+static void run_mine(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *runs, size_t n)
 {
-    size_t next = 0, done = 0, running = 0, failed = 0;
-    while (done < n) {
+    size_t rank = (size_t)pipe_mpi_rank(), size = (size_t)pipe_mpi_size();
+    size_t mine = n / size + (rank < n % size), next = rank, done = 0, running = 0;
+    while (done < mine) {
         while (running < (size_t)o->jobs && next < n) {
-            sweep_run *r = &runs[next++];
+            sweep_run *r = &runs[next];
+            next += size;
             r->start = pipe_seconds();
             r->log = o->jobs > 1 ? tmpfile() : NULL;
             r->pid = start_run(o, g, r);
@@ -197,7 +203,7 @@ static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *
                 fprintf(stderr, "pipe sweep: cannot start %s: %s\n", r->name, strerror(errno));
                 r->status = 127;
                 print_log(r);
-                done++, failed++;
+                done++;
                 continue;
             }
             running++;
@@ -213,14 +219,36 @@ static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *
             r->seconds = pipe_seconds() - r->start;
             r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
             running--, done++;
-            if (r->status == 0)
-                load_metrics(r);
-            failed += r->status != 0;
-            fprintf(stderr, "pipe sweep: [%zu/%zu] %s: %s (exit %d) in %.2f s\n", done, n, r->name,
-                    r->status == 0 ? "ok" : "FAILED", r->status, r->seconds);
+            fprintf(stderr, "pipe sweep: [%zu/%zu] %s: %s (exit %d) in %.2f s\n", done, mine,
+                    r->name, r->status == 0 ? "ok" : "FAILED", r->status, r->seconds);
             print_log(r);
         }
     }
+}
+
+/* Run every combination (this rank's share, then every rank's statuses
+ * and times summed over the ranks); rank 0 reads the metrics of those
+ * that succeeded. Returns how many failed. */
+static size_t run_all(const sweep_opts *o, const pipe_sweep_grid *g, sweep_run *runs, size_t n)
+{
+    run_mine(o, g, runs, n);
+    double *shared = pipe_xcalloc(2 * n + 1, sizeof *shared); /* status, seconds per run */
+    for (size_t k = 0; k < n; k++)
+        if (runs[k].status != -1) {
+            shared[2 * k] = runs[k].status;
+            shared[2 * k + 1] = runs[k].seconds;
+        }
+    pipe_mpi_sum_f64(shared, 2 * n);
+    pipe_mpi_finalize(); /* the rest (table, plot run in this process) is rank 0's alone */
+    size_t failed = 0;
+    for (size_t k = 0; k < n; k++) {
+        runs[k].status = (int)shared[2 * k];
+        runs[k].seconds = shared[2 * k + 1];
+        failed += runs[k].status != 0;
+        if (runs[k].status == 0 && pipe_mpi_rank() == 0)
+            load_metrics(&runs[k]);
+    }
+    free(shared);
     return failed;
 }
 
@@ -287,10 +315,15 @@ int pipe_cli_sweep(int argc, char **argv)
             for (size_t i = 0; i + 1 < o.n_forward; i += 2)
                 if (!strcmp(o.forward[i], "--plugin-path"))
                     paths[n_paths++] = o.forward[i + 1];
-            rc = pipe_sweep_write_table(&g, base, metric, maximize, runs, n, paths, n_paths) != 0 ||
-                 failed;
+            if (pipe_mpi_rank() == 0)
+                rc = pipe_sweep_write_table(&g, base, metric, maximize, runs, n, paths, n_paths) !=
+                         0 ||
+                     failed;
+            else
+                rc = 0; /* rank 0's exit code is the sweep's (mpirun ends the job at the
+                           first non-zero one) */
             free(paths);
-            if (failed)
+            if (failed && pipe_mpi_rank() == 0)
                 fprintf(stderr, "pipe sweep: %zu of %zu combinations failed\n", failed, n);
         }
         for (size_t k = 0; k < n; k++) {
