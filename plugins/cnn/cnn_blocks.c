@@ -23,6 +23,8 @@
 int cnn_word_listed(const char *options, const char *key)
 {
     size_t n = strlen(key);
+    if (n == 0) /* an empty key ("": 3) is no option, and strstr would find it everywhere */
+        return 0;
     for (const char *p = strstr(options, key); p; p = strstr(p + 1, key))
         if ((p == options || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
             return 1;

@@ -265,6 +265,11 @@ Test(cnn_run, misspelt_layers_and_options_get_suggestions)
     expect_invalid("      layers: [{conv: 8, kernal: 3}, maxpol, {dense: 0}, {maxpool: 2, kernel: "
                    "3}]\n",
                    messages);
+    /* an empty key is an unknown option too (a fuzzer's find: it read past the words) */
+    const char *const empty[] = {"layer 1 (conv): unknown option ''; a conv layer takes kernel "
+                                 "stride padding activation l2 groups depthwise",
+                                 NULL};
+    expect_invalid("      layers: [{conv: 8, \"\": 3}]\n", empty);
 }
 
 Test(cnn_run, residual_kernel_and_same_padding_must_be_odd)
