@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int buf_reserve(nn_buf *b, size_t extra)
+int nn_buf_reserve(nn_buf *b, size_t extra)
 {
     if (b->failed)
         return -1;
@@ -33,7 +33,7 @@ static int buf_reserve(nn_buf *b, size_t extra)
 void nn_buf_add(nn_buf *b, const char *s)
 {
     size_t n = strlen(s);
-    if (buf_reserve(b, n) != 0)
+    if (nn_buf_reserve(b, n) != 0)
         return;
     memcpy(b->data + b->len, s, n + 1);
     b->len += n;
@@ -45,7 +45,7 @@ void nn_buf_addf(nn_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || buf_reserve(b, (size_t)n) != 0)
+    if (n < 0 || nn_buf_reserve(b, (size_t)n) != 0)
         return;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

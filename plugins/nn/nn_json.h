@@ -16,6 +16,9 @@ typedef struct nn_buf {
     int failed;
 } nn_buf;
 
+/* Room for `extra` more bytes (and a NUL after them): 0, or -1 with
+ * `failed` set (sticky: every later call fails too). */
+int nn_buf_reserve(nn_buf *b, size_t extra);
 void nn_buf_add(nn_buf *b, const char *s);
 void nn_buf_addf(nn_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append `s` as a JSON string literal, quotes included. */

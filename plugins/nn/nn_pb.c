@@ -4,40 +4,18 @@
  */
 #include "nn_pb.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 enum { WIRE_VARINT = 0, WIRE_LEN = 2, WIRE_32BIT = 5 };
 
 void nn_pb_free(nn_pb *b)
 {
-    free(b->data);
-    memset(b, 0, sizeof *b);
-}
-
-/* Room for n more bytes; 0, or -1 (b->failed set). */
-static int reserve(nn_pb *b, size_t n)
-{
-    if (b->failed)
-        return -1;
-    if (b->len + n <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n)
-        cap *= 2;
-    unsigned char *data = realloc(b->data, cap);
-    if (!data) {
-        b->failed = 1;
-        return -1;
-    }
-    b->data = data;
-    b->cap = cap;
-    return 0;
+    nn_buf_free(b);
 }
 
 static void append(nn_pb *b, const void *data, size_t n)
 {
-    if (n && reserve(b, n) == 0) {
+    if (n && nn_buf_reserve(b, n) == 0) {
         memcpy(b->data + b->len, data, n);
         b->len += n;
     }

@@ -11,14 +11,14 @@
 #ifndef PIPE_NN_PB_H
 #define PIPE_NN_PB_H
 
+#include "nn_json.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct nn_pb {
-    unsigned char *data;
-    size_t len, cap;
-    int failed; /* out of memory at some point */
-} nn_pb;
+/* The message's bytes in the core's growable buffer (data, len; failed
+ * set when memory ran out). */
+typedef nn_buf nn_pb;
 
 /* Frees the buffer and resets it to empty. */
 void nn_pb_free(nn_pb *b);
